@@ -1,0 +1,248 @@
+/* nd-money.c — format quota the way NewAPI's web console does
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "nd-money.h"
+
+G_DEFINE_BOXED_TYPE (NdMoney, nd_money, nd_money_copy, nd_money_free)
+
+NdMoney *
+nd_money_new_default (void)
+{
+  NdMoney *money = g_new0 (NdMoney, 1);
+
+  money->display = ND_MONEY_USD;
+  money->quota_per_unit = 500000.0;
+  money->usd_exchange_rate = 7.3;
+  money->custom_rate = 1.0;
+  money->custom_symbol = g_strdup ("¤");
+  return money;
+}
+
+NdMoney *
+nd_money_copy (const NdMoney *money)
+{
+  NdMoney *copy;
+
+  g_return_val_if_fail (money != NULL, NULL);
+  copy = g_memdup2 (money, sizeof *money);
+  copy->custom_symbol = g_strdup (money->custom_symbol);
+  return copy;
+}
+
+void
+nd_money_free (NdMoney *money)
+{
+  if (money == NULL)
+    return;
+  g_free (money->custom_symbol);
+  g_free (money);
+}
+
+NdMoneyDisplay
+nd_money_display_from_string (const char *value)
+{
+  if (value == NULL)
+    return ND_MONEY_USD;
+  if (g_ascii_strcasecmp (value, "CNY") == 0)
+    return ND_MONEY_CNY;
+  if (g_ascii_strcasecmp (value, "CUSTOM") == 0)
+    return ND_MONEY_CUSTOM;
+  if (g_ascii_strcasecmp (value, "TOKENS") == 0)
+    return ND_MONEY_TOKENS;
+  return ND_MONEY_USD;
+}
+
+const char *
+nd_money_display_to_string (NdMoneyDisplay display)
+{
+  switch (display)
+    {
+    case ND_MONEY_CNY: return "CNY";
+    case ND_MONEY_CUSTOM: return "CUSTOM";
+    case ND_MONEY_TOKENS: return "TOKENS";
+    case ND_MONEY_USD:
+    default: return "USD";
+    }
+}
+
+static gboolean
+parse_positive (const char *value, double *out)
+{
+  char *end = NULL;
+  double v;
+
+  if (value == NULL)
+    return FALSE;
+  v = g_ascii_strtod (value, &end);
+  if (end == value || !isfinite (v) || v <= 0)
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
+/* Applies one row of NewAPI's `options` table (or the matching /api/status
+ * key). Returns TRUE when the key was a currency setting. Bad values keep the
+ * previous setting: a broken option must not turn every figure into NaN. */
+gboolean
+nd_money_set_option (NdMoney *money, const char *key, const char *value)
+{
+  g_return_val_if_fail (money != NULL, FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  if (g_str_equal (key, "QuotaPerUnit") || g_str_equal (key, "quota_per_unit"))
+    return parse_positive (value, &money->quota_per_unit), TRUE;
+  if (g_str_equal (key, "USDExchangeRate") || g_str_equal (key, "usd_exchange_rate"))
+    return parse_positive (value, &money->usd_exchange_rate), TRUE;
+  if (g_str_equal (key, "general_setting.custom_currency_exchange_rate") ||
+      g_str_equal (key, "custom_currency_exchange_rate"))
+    return parse_positive (value, &money->custom_rate), TRUE;
+  if (g_str_equal (key, "general_setting.custom_currency_symbol") ||
+      g_str_equal (key, "custom_currency_symbol"))
+    {
+      if (value != NULL && *value != '\0')
+        {
+          g_free (money->custom_symbol);
+          money->custom_symbol = g_strdup (value);
+        }
+      return TRUE;
+    }
+  if (g_str_equal (key, "general_setting.quota_display_type") ||
+      g_str_equal (key, "quota_display_type"))
+    {
+      money->display = nd_money_display_from_string (value);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+double
+nd_money_to_currency (const NdMoney *money, gint64 quota)
+{
+  double usd;
+
+  g_return_val_if_fail (money != NULL, 0);
+
+  if (money->display == ND_MONEY_TOKENS)
+    return (double) quota;
+  usd = (double) quota / (money->quota_per_unit > 0 ? money->quota_per_unit : 500000.0);
+  switch (money->display)
+    {
+    case ND_MONEY_CNY: return usd * money->usd_exchange_rate;
+    case ND_MONEY_CUSTOM: return usd * money->custom_rate;
+    case ND_MONEY_USD:
+    case ND_MONEY_TOKENS:
+    default: return usd;
+    }
+}
+
+gint64
+nd_money_quota_from_currency (const NdMoney *money, double amount)
+{
+  double usd, per_unit;
+
+  g_return_val_if_fail (money != NULL, 0);
+
+  per_unit = money->quota_per_unit > 0 ? money->quota_per_unit : 500000.0;
+  switch (money->display)
+    {
+    case ND_MONEY_TOKENS: return (gint64) llround (amount);
+    case ND_MONEY_CNY: usd = amount / money->usd_exchange_rate; break;
+    case ND_MONEY_CUSTOM: usd = amount / money->custom_rate; break;
+    case ND_MONEY_USD:
+    default: usd = amount; break;
+    }
+  return (gint64) llround (usd * per_unit);
+}
+
+const char *
+nd_money_symbol (const NdMoney *money)
+{
+  switch (money->display)
+    {
+    case ND_MONEY_CNY: return "¥";
+    case ND_MONEY_CUSTOM: return money->custom_symbol ? money->custom_symbol : "¤";
+    case ND_MONEY_TOKENS: return "";
+    case ND_MONEY_USD:
+    default: return "$";
+    }
+}
+
+/* Thousands separators keep raw quota readable ("1,234,567"). */
+static char *
+group_digits (gint64 value)
+{
+  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT,
+                                             value < 0 ? (guint64) -(value + 1) + 1 : (guint64) value);
+  GString *out = g_string_new (value < 0 ? "-" : "");
+  gsize len = strlen (digits);
+
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append_c (out, ',');
+      g_string_append_c (out, digits[i]);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static char *
+format_amount (const NdMoney *money, double v, gboolean compact)
+{
+  const char *sym = nd_money_symbol (money);
+  const char *sign = v < 0 ? "-" : "";
+  double a = fabs (v);
+
+  if (compact && a >= 1e9)
+    return g_strdup_printf ("%s%s%.2fB", sign, sym, a / 1e9);
+  if (compact && a >= 1e6)
+    return g_strdup_printf ("%s%s%.2fM", sign, sym, a / 1e6);
+  if (compact && a >= 1e4)
+    return g_strdup_printf ("%s%s%.2fk", sign, sym, a / 1e3);
+  /* NewAPI's console: 2 decimals from 1 up, 4 below so cents of a cent show. */
+  if (a >= 1 || a == 0)
+    return g_strdup_printf ("%s%s%.2f", sign, sym, a);
+  return g_strdup_printf ("%s%s%.4f", sign, sym, a);
+}
+
+static char *
+format_tokens (gint64 quota, gboolean compact)
+{
+  double a = fabs ((double) quota);
+  const char *sign = quota < 0 ? "-" : "";
+
+  if (compact && a >= 1e9)
+    return g_strdup_printf ("%s%.2fB", sign, a / 1e9);
+  if (compact && a >= 1e6)
+    return g_strdup_printf ("%s%.2fM", sign, a / 1e6);
+  if (compact && a >= 1e4)
+    return g_strdup_printf ("%s%.1fk", sign, a / 1e3);
+  return group_digits (quota);
+}
+
+/* Compact form for cards, cells and chart labels ("$12.34", "¥1.20M"). */
+char *
+nd_money_format (const NdMoney *money, gint64 quota)
+{
+  g_return_val_if_fail (money != NULL, NULL);
+
+  if (money->display == ND_MONEY_TOKENS)
+    return format_tokens (quota, TRUE);
+  return format_amount (money, nd_money_to_currency (money, quota), TRUE);
+}
+
+/* Full form for detail views and tooltips: never abbreviated. */
+char *
+nd_money_format_full (const NdMoney *money, gint64 quota)
+{
+  g_return_val_if_fail (money != NULL, NULL);
+
+  if (money->display == ND_MONEY_TOKENS)
+    return format_tokens (quota, FALSE);
+  return format_amount (money, nd_money_to_currency (money, quota), FALSE);
+}

@@ -1,0 +1,42 @@
+/* nd-money.h — quota <-> currency display, the way the server is configured
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  ND_MONEY_USD,
+  ND_MONEY_CNY,
+  ND_MONEY_CUSTOM,
+  ND_MONEY_TOKENS,
+} NdMoneyDisplay;
+
+#define ND_TYPE_MONEY (nd_money_get_type ())
+
+typedef struct {
+  NdMoneyDisplay display;
+  double quota_per_unit;     /* quota units per 1 USD; NewAPI default 500000 */
+  double usd_exchange_rate;  /* CNY per USD */
+  double custom_rate;        /* custom currency units per USD */
+  char *custom_symbol;
+} NdMoney;
+
+GType           nd_money_get_type             (void) G_GNUC_CONST;
+NdMoney        *nd_money_new_default          (void);
+NdMoney        *nd_money_copy                 (const NdMoney *money);
+void            nd_money_free                 (NdMoney *money);
+NdMoneyDisplay  nd_money_display_from_string  (const char *value);
+const char     *nd_money_display_to_string    (NdMoneyDisplay display);
+gboolean        nd_money_set_option           (NdMoney *money, const char *key, const char *value);
+double          nd_money_to_currency          (const NdMoney *money, gint64 quota);
+char           *nd_money_format               (const NdMoney *money, gint64 quota);
+char           *nd_money_format_full          (const NdMoney *money, gint64 quota);
+const char     *nd_money_symbol               (const NdMoney *money);
+gint64          nd_money_quota_from_currency  (const NdMoney *money, double amount);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdMoney, nd_money_free)
+
+G_END_DECLS

@@ -1,0 +1,572 @@
+/* nd-pg-conn.c — libpq on a worker thread, with PQcancel for GCancellable
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "nd-error.h"
+#include "nd-pg-conn.h"
+
+/* State shared by the object and its worker. The worker holds its own
+ * reference so that dropping the object never waits for a running query. */
+typedef struct {
+  gatomicrefcount ref_count;
+  char *conninfo;
+  char *password;
+  gboolean read_only;
+  GAsyncQueue *queue;
+  GMutex lock;
+  PGcancel *cancel;     /* protected by lock */
+  gboolean shutting_down;
+} ConnState;
+
+typedef struct {
+  GTask *task;
+  NdPgJobFunc func;
+  gpointer data;
+  GDestroyNotify data_free;
+} Job;
+
+struct _NdPgConn
+{
+  GObject parent_instance;
+
+  ConnState *state;
+  GThread *thread;
+};
+
+G_DEFINE_FINAL_TYPE (NdPgConn, nd_pg_conn, G_TYPE_OBJECT)
+
+static ConnState *
+conn_state_ref (ConnState *st)
+{
+  g_atomic_ref_count_inc (&st->ref_count);
+  return st;
+}
+
+static void
+conn_state_unref (ConnState *st)
+{
+  if (!g_atomic_ref_count_dec (&st->ref_count))
+    return;
+  g_async_queue_unref (st->queue);
+  g_clear_pointer (&st->cancel, PQfreeCancel);
+  g_mutex_clear (&st->lock);
+  g_free (st->conninfo);
+  if (st->password != NULL)
+    memset (st->password, 0, strlen (st->password));
+  g_free (st->password);
+  g_free (st);
+}
+
+static void
+job_free (Job *job)
+{
+  if (job->data_free != NULL && job->data != NULL)
+    job->data_free (job->data);
+  g_clear_object (&job->task);
+  g_free (job);
+}
+
+static const char *
+find_conninfo_value (PQconninfoOption *opts, const char *key)
+{
+  for (PQconninfoOption *o = opts; o != NULL && o->keyword != NULL; o++)
+    if (g_str_equal (o->keyword, key))
+      return o->val;
+  return NULL;
+}
+
+gboolean
+nd_pg_dsn_validate (const char *conninfo, GError **error)
+{
+  char *errmsg = NULL;
+  PQconninfoOption *opts;
+
+  if (conninfo == NULL || *conninfo == '\0')
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID_INPUT,
+                   _("The PostgreSQL connection string is empty"));
+      return FALSE;
+    }
+  opts = PQconninfoParse (conninfo, &errmsg);
+  if (opts == NULL)
+    {
+      g_autofree char *detail = g_strstrip (g_strdup (errmsg ? errmsg : ""));
+
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID_INPUT,
+                   _("The PostgreSQL connection string is not valid: %s"), detail);
+      PQfreemem (errmsg);
+      return FALSE;
+    }
+  PQconninfoFree (opts);
+  return TRUE;
+}
+
+static void
+append_kv (GString *s, const char *key, const char *value)
+{
+  if (s->len > 0)
+    g_string_append_c (s, ' ');
+  g_string_append_printf (s, "%s='", key);
+  for (const char *p = value; *p; p++)
+    {
+      if (*p == '\'' || *p == '\\')
+        g_string_append_c (s, '\\');
+      g_string_append_c (s, *p);
+    }
+  g_string_append_c (s, '\'');
+}
+
+char *
+nd_pg_dsn_strip_password (const char *conninfo, char **password, GError **error)
+{
+  char *errmsg = NULL;
+  PQconninfoOption *opts;
+  GString *out;
+
+  if (password != NULL)
+    *password = NULL;
+  if (!nd_pg_dsn_validate (conninfo, error))
+    return NULL;
+
+  opts = PQconninfoParse (conninfo, &errmsg);
+  if (password != NULL)
+    *password = g_strdup (find_conninfo_value (opts, "password"));
+
+  if (find_conninfo_value (opts, "password") == NULL)
+    {
+      /* Keep the user's own spelling (URL or key=value) when nothing changes. */
+      PQconninfoFree (opts);
+      return g_strdup (conninfo);
+    }
+
+  out = g_string_new (NULL);
+  for (PQconninfoOption *o = opts; o->keyword != NULL; o++)
+    if (o->val != NULL && !g_str_equal (o->keyword, "password"))
+      append_kv (out, o->keyword, o->val);
+  PQconninfoFree (opts);
+  return g_string_free (out, FALSE);
+}
+
+char *
+nd_pg_dsn_describe (const char *conninfo)
+{
+  PQconninfoOption *opts;
+  const char *user, *host, *port, *db;
+  char *desc;
+
+  if (conninfo == NULL || (opts = PQconninfoParse (conninfo, NULL)) == NULL)
+    return g_strdup (_("(invalid connection string)"));
+  user = find_conninfo_value (opts, "user");
+  host = find_conninfo_value (opts, "host");
+  port = find_conninfo_value (opts, "port");
+  db = find_conninfo_value (opts, "dbname");
+  desc = g_strdup_printf ("%s%s%s%s%s/%s",
+                          user ? user : "", user ? "@" : "",
+                          host ? host : "localhost",
+                          port ? ":" : "", port ? port : "",
+                          db ? db : (user ? user : ""));
+  PQconninfoFree (opts);
+  return desc;
+}
+
+/* libpq reports connection failures only as text; classify the common ones
+ * so the user is told which of host, password or database is wrong. */
+void
+nd_pg_set_conn_error (PGconn *pg, GError **error)
+{
+  const char *raw = pg ? PQerrorMessage (pg) : "";
+  g_autofree char *msg = g_strstrip (g_strdup (raw ? raw : ""));
+  g_autofree char *lower = g_ascii_strdown (msg, -1);
+  const char *host = pg ? PQhost (pg) : NULL;
+  const char *port = pg ? PQport (pg) : NULL;
+  const char *db = pg ? PQdb (pg) : NULL;
+  const char *user = pg ? PQuser (pg) : NULL;
+
+  /* Keep only the last line: libpq prefixes "connection to server at … failed:" */
+  if (strstr (lower, "password authentication failed") != NULL ||
+      strstr (lower, "no password supplied") != NULL ||
+      (pg != NULL && PQconnectionNeedsPassword (pg)))
+    g_set_error (error, ND_ERROR, ND_ERROR_AUTH,
+                 _("PostgreSQL refused the password for user “%s”. Check the password in the profile."),
+                 user ? user : "");
+  else if (strstr (lower, "role \"") != NULL && strstr (lower, "does not exist") != NULL)
+    g_set_error (error, ND_ERROR, ND_ERROR_AUTH,
+                 _("PostgreSQL has no user “%s”."), user ? user : "");
+  else if (strstr (lower, "database \"") != NULL && strstr (lower, "does not exist") != NULL)
+    g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND,
+                 _("The server has no database “%s”."), db ? db : "");
+  else if (strstr (lower, "timeout expired") != NULL)
+    g_set_error (error, ND_ERROR, ND_ERROR_TIMEOUT,
+                 _("The PostgreSQL server at %s did not answer in time."), host ? host : "localhost");
+  else if (strstr (lower, "ssl") != NULL && strstr (lower, "certificate") != NULL)
+    g_set_error (error, ND_ERROR, ND_ERROR_TLS,
+                 _("The server’s TLS certificate was not accepted: %s"), msg);
+  else if (strstr (lower, "could not translate host name") != NULL)
+    g_set_error (error, ND_ERROR, ND_ERROR_CONNECTION,
+                 _("The host name “%s” could not be found."), host ? host : "");
+  else if (strstr (lower, "connection refused") != NULL ||
+           strstr (lower, "no such file or directory") != NULL ||
+           strstr (lower, "could not connect") != NULL ||
+           strstr (lower, "network is unreachable") != NULL ||
+           strstr (lower, "no route to host") != NULL)
+    g_set_error (error, ND_ERROR, ND_ERROR_CONNECTION,
+                 _("No PostgreSQL server is answering at %s, port %s. Is it running, and is the address right?"),
+                 host && *host ? host : "localhost", port && *port ? port : "5432");
+  else if (strstr (lower, "server closed the connection") != NULL ||
+           strstr (lower, "terminating connection") != NULL ||
+           strstr (lower, "no connection to the server") != NULL)
+    g_set_error (error, ND_ERROR, ND_ERROR_CONNECTION,
+                 _("The connection to PostgreSQL was lost: %s"), msg);
+  else
+    g_set_error (error, ND_ERROR, ND_ERROR_CONNECTION,
+                 _("Could not connect to PostgreSQL: %s"), msg);
+}
+
+static char *
+merged_options (const char *conninfo, gboolean read_only)
+{
+  PQconninfoOption *opts = PQconninfoParse (conninfo, NULL);
+  const char *existing = opts ? find_conninfo_value (opts, "options") : NULL;
+  GString *s = g_string_new (existing ? existing : "");
+
+  /* The session itself refuses writes, so no code path can forget. */
+  if (read_only)
+    g_string_append (s, s->len ? " -c default_transaction_read_only=on"
+                               : "-c default_transaction_read_only=on");
+  if (opts != NULL)
+    PQconninfoFree (opts);
+  return g_string_free (s, FALSE);
+}
+
+static PGconn *
+conn_connect (ConnState *st, GError **error)
+{
+  g_autofree char *options = merged_options (st->conninfo, st->read_only);
+  const char *keys[8];
+  const char *values[8];
+  int n = 0;
+  PGconn *pg;
+
+  keys[n] = "dbname"; values[n++] = st->conninfo;
+  keys[n] = "application_name"; values[n++] = "NewAPI Desk";
+  keys[n] = "client_encoding"; values[n++] = "UTF8";
+  keys[n] = "options"; values[n++] = options;
+  if (strstr (st->conninfo, "connect_timeout") == NULL)
+    {
+      keys[n] = "connect_timeout"; values[n++] = "10";
+    }
+  if (st->password != NULL && *st->password != '\0')
+    {
+      keys[n] = "password"; values[n++] = st->password;
+    }
+  keys[n] = NULL; values[n] = NULL;
+
+  pg = PQconnectdbParams (keys, values, 1);
+  if (pg == NULL || PQstatus (pg) != CONNECTION_OK)
+    {
+      nd_pg_set_conn_error (pg, error);
+      if (pg != NULL)
+        PQfinish (pg);
+      return NULL;
+    }
+
+  g_mutex_lock (&st->lock);
+  g_clear_pointer (&st->cancel, PQfreeCancel);
+  st->cancel = PQgetCancel (pg);
+  g_mutex_unlock (&st->lock);
+  return pg;
+}
+
+static void
+on_cancelled (GCancellable *cancellable, ConnState *st)
+{
+  char errbuf[256];
+
+  /* Runs in whichever thread cancels; PQcancel is safe there. */
+  g_mutex_lock (&st->lock);
+  if (st->cancel != NULL)
+    PQcancel (st->cancel, errbuf, sizeof errbuf);
+  g_mutex_unlock (&st->lock);
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+  ConnState *st = data;
+  PGconn *pg = NULL;
+
+  for (;;)
+    {
+      Job *job = g_async_queue_pop (st->queue);
+      GCancellable *cancellable;
+      gulong handler = 0;
+
+      if (job->func == NULL)
+        {
+          job_free (job);
+          break;
+        }
+
+      cancellable = g_task_get_cancellable (job->task);
+      if (g_cancellable_is_cancelled (cancellable) || st->shutting_down)
+        {
+          g_task_return_new_error (job->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                   _("The operation was cancelled"));
+          job_free (job);
+          continue;
+        }
+
+      /* Reconnect quietly after a lost connection; a job fails only if the
+       * server is still unreachable now. */
+      if (pg != NULL && PQstatus (pg) != CONNECTION_OK)
+        {
+          PQreset (pg);
+          if (PQstatus (pg) != CONNECTION_OK)
+            g_clear_pointer (&pg, PQfinish);
+          else
+            {
+              g_mutex_lock (&st->lock);
+              g_clear_pointer (&st->cancel, PQfreeCancel);
+              st->cancel = PQgetCancel (pg);
+              g_mutex_unlock (&st->lock);
+            }
+        }
+      if (pg == NULL)
+        {
+          GError *error = NULL;
+
+          pg = conn_connect (st, &error);
+          if (pg == NULL)
+            {
+              g_task_return_error (job->task, error);
+              job_free (job);
+              continue;
+            }
+        }
+
+      if (cancellable != NULL)
+        handler = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), st, NULL);
+      job->func (job->task, pg, job->data, cancellable);
+      if (handler != 0)
+        g_cancellable_disconnect (cancellable, handler);
+
+      /* A job may leave a failed transaction behind after an error. */
+      if (PQstatus (pg) == CONNECTION_OK && PQtransactionStatus (pg) == PQTRANS_INERROR)
+        PQclear (PQexec (pg, "ROLLBACK"));
+      job_free (job);
+    }
+
+  if (pg != NULL)
+    PQfinish (pg);
+  conn_state_unref (st);
+  return NULL;
+}
+
+static void
+nd_pg_conn_dispose (GObject *object)
+{
+  nd_pg_conn_shutdown (ND_PG_CONN (object));
+  G_OBJECT_CLASS (nd_pg_conn_parent_class)->dispose (object);
+}
+
+static void
+nd_pg_conn_finalize (GObject *object)
+{
+  NdPgConn *self = ND_PG_CONN (object);
+
+  g_clear_pointer (&self->state, conn_state_unref);
+  G_OBJECT_CLASS (nd_pg_conn_parent_class)->finalize (object);
+}
+
+static void
+nd_pg_conn_class_init (NdPgConnClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = nd_pg_conn_dispose;
+  object_class->finalize = nd_pg_conn_finalize;
+}
+
+static void
+nd_pg_conn_init (NdPgConn *self)
+{
+}
+
+NdPgConn *
+nd_pg_conn_new (const char *conninfo, const char *password, gboolean read_only)
+{
+  NdPgConn *self = g_object_new (ND_TYPE_PG_CONN, NULL);
+  ConnState *st = g_new0 (ConnState, 1);
+
+  g_atomic_ref_count_init (&st->ref_count);
+  st->conninfo = g_strdup (conninfo ? conninfo : "");
+  st->password = g_strdup (password);
+  st->read_only = read_only;
+  st->queue = g_async_queue_new ();
+  g_mutex_init (&st->lock);
+  self->state = st;
+  return self;
+}
+
+gboolean
+nd_pg_conn_get_read_only (NdPgConn *self)
+{
+  g_return_val_if_fail (ND_IS_PG_CONN (self), TRUE);
+  return self->state->read_only;
+}
+
+void
+nd_pg_conn_run (NdPgConn *self, GTask *task, NdPgJobFunc func,
+                gpointer job_data, GDestroyNotify job_data_free)
+{
+  Job *job;
+
+  g_return_if_fail (ND_IS_PG_CONN (self));
+  g_return_if_fail (G_IS_TASK (task));
+  g_return_if_fail (func != NULL);
+
+  if (self->state->shutting_down)
+    {
+      g_task_return_new_error (task, ND_ERROR, ND_ERROR_CONNECTION,
+                               _("The connection was closed"));
+      if (job_data_free != NULL && job_data != NULL)
+        job_data_free (job_data);
+      return;
+    }
+
+  if (self->thread == NULL)
+    self->thread = g_thread_new ("nd-pg", worker_main, conn_state_ref (self->state));
+
+  job = g_new0 (Job, 1);
+  job->task = g_object_ref (task);
+  job->func = func;
+  job->data = job_data;
+  job->data_free = job_data_free;
+  g_async_queue_push (self->state->queue, job);
+}
+
+void
+nd_pg_conn_shutdown (NdPgConn *self)
+{
+  Job *sentinel;
+
+  g_return_if_fail (ND_IS_PG_CONN (self));
+
+  if (self->state == NULL || self->state->shutting_down)
+    return;
+  self->state->shutting_down = TRUE;
+  if (self->thread == NULL)
+    return;
+
+  /* Stop a running query, let queued jobs fail as cancelled, and let the
+   * worker close the connection on its own: never block the caller. */
+  on_cancelled (NULL, self->state);
+  sentinel = g_new0 (Job, 1);
+  g_async_queue_push (self->state->queue, sentinel);
+  g_thread_unref (g_steal_pointer (&self->thread));
+}
+
+gboolean
+nd_pg_check_result (PGconn *pg, PGresult *res, GCancellable *cancellable, GError **error)
+{
+  ExecStatusType status = res ? PQresultStatus (res) : PGRES_FATAL_ERROR;
+  const char *state, *primary;
+
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ||
+      status == PGRES_COPY_OUT || status == PGRES_COPY_IN || status == PGRES_SINGLE_TUPLE)
+    return TRUE;
+
+  if (res == NULL || PQstatus (pg) != CONNECTION_OK)
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The operation was cancelled"));
+      else
+        nd_pg_set_conn_error (pg, error);
+      return FALSE;
+    }
+
+  state = PQresultErrorField (res, PG_DIAG_SQLSTATE);
+  primary = PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY);
+  if (primary == NULL)
+    primary = PQresultErrorMessage (res);
+  if (state == NULL)
+    state = "";
+
+  if (g_str_equal (state, "57014") && g_cancellable_is_cancelled (cancellable))
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The operation was cancelled"));
+  else if (g_str_equal (state, "57014"))
+    g_set_error (error, ND_ERROR, ND_ERROR_TIMEOUT, _("The query took too long: %s"), primary);
+  else if (g_str_equal (state, "25006"))
+    g_set_error (error, ND_ERROR, ND_ERROR_READ_ONLY,
+                 _("This profile is read-only: PostgreSQL refused the change (%s)."), primary);
+  else if (g_str_equal (state, "42501"))
+    g_set_error (error, ND_ERROR, ND_ERROR_PERMISSION,
+                 _("The database user may not do this: %s"), primary);
+  else if (g_str_equal (state, "42P01") || g_str_equal (state, "42703"))
+    g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND,
+                 _("The database does not look like NewAPI’s: %s"), primary);
+  else if (g_str_has_prefix (state, "23"))
+    g_set_error (error, ND_ERROR, ND_ERROR_CONFLICT, "%s", primary);
+  else if (g_str_has_prefix (state, "08"))
+    g_set_error (error, ND_ERROR, ND_ERROR_CONNECTION,
+                 _("The connection to PostgreSQL was lost: %s"), primary);
+  else
+    g_set_error (error, ND_ERROR, ND_ERROR_SERVER, "%s", primary);
+  return FALSE;
+}
+
+PGresult *
+nd_pg_exec (PGconn *pg, const char *sql, int n_params, const char * const *params,
+            GCancellable *cancellable, GError **error)
+{
+  PGresult *res;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+
+  /* Text parameters always: no value is ever spliced into SQL. */
+  res = PQexecParams (pg, sql, n_params, NULL, params, NULL, NULL, 0);
+  if (!nd_pg_check_result (pg, res, cancellable, error))
+    {
+      if (res != NULL)
+        PQclear (res);
+      return NULL;
+    }
+  return res;
+}
+
+gint64
+nd_pg_int64 (const PGresult *res, int row, int col)
+{
+  if (col < 0 || PQgetisnull (res, row, col))
+    return 0;
+  return g_ascii_strtoll (PQgetvalue (res, row, col), NULL, 10);
+}
+
+double
+nd_pg_double (const PGresult *res, int row, int col)
+{
+  if (col < 0 || PQgetisnull (res, row, col))
+    return 0;
+  return g_ascii_strtod (PQgetvalue (res, row, col), NULL);
+}
+
+gboolean
+nd_pg_bool (const PGresult *res, int row, int col)
+{
+  if (col < 0 || PQgetisnull (res, row, col))
+    return FALSE;
+  return PQgetvalue (res, row, col)[0] == 't';
+}
+
+char *
+nd_pg_strdup (const PGresult *res, int row, int col)
+{
+  if (col < 0 || PQgetisnull (res, row, col))
+    return NULL;
+  return g_strdup (PQgetvalue (res, row, col));
+}

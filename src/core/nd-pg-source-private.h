@@ -1,0 +1,17 @@
+/* nd-pg-source-private.h — NdPgSource is split by concern across files
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "nd-pg-source.h"
+
+G_BEGIN_DECLS
+
+/* nd-pg-source-logs.c: query/tail/estimate/totals/export logs */
+void _nd_pg_source_class_init_logs    (NdSourceClass *klass);
+/* nd-pg-source-catalog.c: channels, users, tokens, redemptions, models, groups, suggest */
+void _nd_pg_source_class_init_catalog (NdSourceClass *klass);
+/* nd-pg-source-facts.c: pull_facts */
+void _nd_pg_source_class_init_facts   (NdSourceClass *klass);
+
+G_END_DECLS

@@ -1,0 +1,165 @@
+/* nd-records.h — row types every source returns, free of SQL and JSON
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Secrets never enter these structs: keys are carried masked
+ * (first 4 + "***" + last 4) and only an explicit reveal call returns one.
+ */
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+/* NewAPI log types (reference §2.1). */
+typedef enum {
+  ND_LOG_UNKNOWN = 0,
+  ND_LOG_TOPUP = 1,
+  ND_LOG_CONSUME = 2,
+  ND_LOG_MANAGE = 3,
+  ND_LOG_SYSTEM = 4,
+  ND_LOG_ERROR = 5,
+  ND_LOG_REFUND = 6,
+  ND_LOG_LOGIN = 7,
+} NdLogType;
+
+const char *nd_log_type_to_label (int type);   /* translated */
+const char *nd_log_type_to_nick  (int type);   /* "consume", "error", … */
+
+typedef struct {
+  gint64 id;
+  gint64 created_at;         /* unix seconds */
+  gint64 user_id;
+  gint64 token_id;
+  gint64 channel_id;
+  gint64 quota;
+  gint64 prompt_tokens;
+  gint64 completion_tokens;
+  gint64 use_time;           /* seconds */
+  int type;
+  gboolean is_stream;
+  char *username;
+  char *token_name;
+  char *model_name;
+  char *group;
+  char *ip;
+  char *request_id;          /* NULL when the server has no such column */
+  char *upstream_request_id;
+  char *content;
+  char *other;               /* JSON text as NewAPI wrote it */
+  char *channel_name;        /* resolved by the source, never read from logs */
+} NdLog;
+
+NdLog *nd_log_new  (void);
+NdLog *nd_log_copy (const NdLog *log);
+void   nd_log_free (NdLog *log);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdLog, nd_log_free)
+
+typedef struct {
+  gint64 id;
+  int type;                  /* reference §2.6 */
+  int status;                /* 1 enabled, 2 manual disabled, 3 auto disabled */
+  char *name;
+  char *group;               /* comma list */
+  char *models;              /* comma list */
+  char *tag;
+  char *base_url;
+  gint64 priority;
+  gint64 weight;
+  double balance;
+  gint64 used_quota;
+  gint64 response_time;      /* ms of the last test */
+  gint64 test_time;
+  gint64 created_time;
+  gboolean is_multi_key;
+  int multi_key_size;
+  char *remark;
+} NdChannel;
+
+NdChannel  *nd_channel_new  (void);
+void        nd_channel_free (NdChannel *channel);
+const char *nd_channel_type_name (int type);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdChannel, nd_channel_free)
+
+typedef struct {
+  gint64 id;
+  char *username;
+  char *display_name;
+  char *email;
+  char *group;
+  char *remark;
+  int role;                  /* 1 common, 10 admin, 100 root */
+  int status;                /* 1 enabled, 2 disabled */
+  gint64 quota;
+  gint64 used_quota;
+  gint64 request_count;
+  gint64 created_at;
+  gint64 last_login_at;
+  gboolean deleted;
+} NdUser;
+
+NdUser *nd_user_new  (void);
+void    nd_user_free (NdUser *user);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdUser, nd_user_free)
+
+typedef struct {
+  gint64 id;
+  gint64 user_id;
+  char *username;
+  char *name;
+  char *masked_key;          /* "sk-abcd***wxyz" */
+  char *group;
+  char *model_limits;
+  int status;                /* stored status */
+  int effective_status;      /* 3 expired / 4 exhausted computed client-side */
+  gint64 created_time;
+  gint64 accessed_time;
+  gint64 expired_time;       /* -1 never */
+  gint64 remain_quota;
+  gint64 used_quota;
+  gboolean unlimited_quota;
+  gboolean model_limits_enabled;
+} NdToken;
+
+NdToken *nd_token_new  (void);
+void     nd_token_free (NdToken *token);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdToken, nd_token_free)
+
+typedef struct {
+  gint64 id;
+  gint64 user_id;
+  gint64 used_user_id;
+  char *name;
+  char *masked_key;
+  int status;                /* 1 unused, 2 disabled, 3 used */
+  gboolean expired;          /* derived */
+  gint64 quota;
+  gint64 created_time;
+  gint64 redeemed_time;
+  gint64 expired_time;       /* 0 never */
+} NdRedemption;
+
+NdRedemption *nd_redemption_new  (void);
+void          nd_redemption_free (NdRedemption *redemption);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdRedemption, nd_redemption_free)
+
+typedef struct {
+  gint64 id;
+  char *model_name;
+  char *description;
+  char *vendor;
+  char *tags;
+  int status;
+  int name_rule;
+  double model_ratio;        /* from options/pricing; NAN when unknown */
+  double completion_ratio;
+  double model_price;        /* per call, USD; NAN when ratio-billed */
+  gint64 channel_count;      /* channels offering it (abilities) */
+} NdModel;
+
+NdModel *nd_model_new  (void);
+void     nd_model_free (NdModel *model);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdModel, nd_model_free)
+
+char *nd_mask_secret (const char *secret);
+
+G_END_DECLS

@@ -1,0 +1,75 @@
+/* nd-server-info.h — what a probe learned about the other side
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "nd-money.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  ND_SOURCE_KIND_PG,
+  ND_SOURCE_KIND_HTTP,
+  ND_SOURCE_KIND_REPORT,
+} NdSourceKind;
+
+/* What a page may offer. A page greys out what is missing and says why. */
+typedef enum {
+  ND_CAP_NONE              = 0,
+  ND_CAP_LOGS              = 1 << 0,   /* browse logs */
+  ND_CAP_LOG_EXPORT        = 1 << 1,
+  ND_CAP_LOG_TAIL          = 1 << 2,
+  ND_CAP_LOG_REQUEST_ID    = 1 << 3,   /* logs.request_id exists */
+  ND_CAP_LOG_IP_FILTER     = 1 << 4,
+  ND_CAP_FACTS             = 1 << 5,   /* hourly aggregates per model */
+  ND_CAP_FACTS_USER        = 1 << 6,
+  ND_CAP_FACTS_TOKEN       = 1 << 7,
+  ND_CAP_FACTS_CHANNEL     = 1 << 8,
+  ND_CAP_FACTS_ERRORS      = 1 << 9,
+  ND_CAP_FACTS_LATENCY     = 1 << 10,
+  ND_CAP_CHANNELS          = 1 << 11,
+  ND_CAP_USERS             = 1 << 12,
+  ND_CAP_TOKENS_ALL_USERS  = 1 << 13,
+  ND_CAP_REDEMPTIONS       = 1 << 14,
+  ND_CAP_MODELS            = 1 << 15,
+  ND_CAP_WRITE             = 1 << 16,  /* not read-only */
+} NdCapabilities;
+
+#define ND_TYPE_SERVER_INFO (nd_server_info_get_type ())
+
+typedef struct {
+  /*< private >*/
+  gatomicrefcount ref_count;
+  /*< public >*/
+  NdSourceKind kind;
+  NdCapabilities caps;
+  char *newapi_version;        /* "v1.0.0-rc.24", NULL when unknown */
+  char *system_name;
+  char *backend_version;       /* "PostgreSQL 15.20" or "NewAPI HTTP" */
+  char *username;              /* the account we act as (HTTP), or DB role */
+  gint64 user_id;
+  int role;                    /* NewAPI role for HTTP, 0 for PG */
+  NdMoney *money;
+  gboolean read_only;
+  gboolean logs_separate_db;   /* logs come from the log DSN */
+  gboolean legacy_log_index;   /* idx_created_at_id is (id, created_at) */
+  gboolean has_log_request_id;
+  gboolean has_quota_data_dims;/* quota_data.channel_id/token_id/use_group */
+  gboolean has_token_auto_groups;
+  gboolean has_user_auth_version;
+  gint64 approx_log_rows;      /* planner estimate, -1 unknown */
+  gint64 max_log_id;           /* -1 unknown */
+} NdServerInfo;
+
+GType         nd_server_info_get_type (void) G_GNUC_CONST;
+NdServerInfo *nd_server_info_new      (NdSourceKind kind);
+NdServerInfo *nd_server_info_ref      (NdServerInfo *info);
+void          nd_server_info_unref    (NdServerInfo *info);
+gboolean      nd_server_info_has      (const NdServerInfo *info, NdCapabilities caps);
+char         *nd_server_info_describe (const NdServerInfo *info);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdServerInfo, nd_server_info_unref)
+
+G_END_DECLS

@@ -1,0 +1,193 @@
+/* nd-source.h — the one data API every page and command uses
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every call is async. Implementations complete each call with a GTask whose
+ * source object is the NdSource and whose result is what the matching
+ * _finish() documents, so the _finish() functions live here, once.
+ * A vfunc left NULL makes the call fail with ND_ERROR_UNSUPPORTED; pages
+ * check NdServerInfo capabilities first and explain what is missing.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "nd-error.h"
+#include "nd-log-query.h"
+#include "nd-records.h"
+#include "nd-server-info.h"
+
+G_BEGIN_DECLS
+
+/* A page of logs, newest first for query_logs, oldest first for tail_logs. */
+typedef struct {
+  GPtrArray *rows;          /* (element-type NdLog) */
+  gboolean has_more;
+  NdLogCursor next;         /* keyset position after the last row */
+} NdLogPage;
+
+NdLogPage *nd_log_page_new  (void);
+void       nd_log_page_free (NdLogPage *page);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdLogPage, nd_log_page_free)
+
+typedef struct {
+  gint64 rows;              /* estimated or exact number of matching rows */
+  gboolean exact;
+} NdLogEstimate;
+
+typedef struct {
+  gint64 quota;             /* sum over consume rows of the filter */
+  gint64 prompt_tokens;
+  gint64 completion_tokens;
+  gint64 requests;          /* consume + error rows */
+} NdLogTotals;
+
+/* Called for each batch while exporting; may run in a worker thread, never
+ * concurrently. Return FALSE with @error set to stop the export. */
+typedef gboolean (*NdLogBatchFunc) (GPtrArray *rows, gpointer user_data, GError **error);
+
+typedef struct {
+  guint offset;
+  guint limit;
+  char *search;             /* free text, matched as the source's list endpoints do */
+  char *sort_by;            /* a column name from a fixed list, or NULL */
+  gboolean descending;
+  int status;               /* 0 = all */
+} NdListQuery;
+
+typedef struct {
+  GPtrArray *items;         /* element type depends on the call */
+  gint64 total;             /* -1 when unknown */
+} NdListPage;
+
+void        nd_list_page_free (NdListPage *page);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdListPage, nd_list_page_free)
+
+typedef enum {
+  ND_SUGGEST_USERNAME,
+  ND_SUGGEST_TOKEN_NAME,
+  ND_SUGGEST_MODEL,
+  ND_SUGGEST_GROUP,
+} NdSuggestKind;
+
+#define ND_TYPE_SOURCE (nd_source_get_type ())
+G_DECLARE_DERIVABLE_TYPE (NdSource, nd_source, ND, SOURCE, GObject)
+
+struct _NdSourceClass
+{
+  GObjectClass parent_class;
+
+  /* → NdServerInfo* */
+  void (*probe_async)          (NdSource *self, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+  /* → NdLogPage*: rows after @after (NULL = newest) in (created_at, id) DESC order */
+  void (*query_logs_async)     (NdSource *self, const NdLogQuery *query, const NdLogCursor *after,
+                                guint limit, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+  /* → NdLogPage*: rows with id > @after_id matching @query, ascending id */
+  void (*tail_logs_async)      (NdSource *self, const NdLogQuery *query, gint64 after_id,
+                                guint limit, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+  /* → NdLogEstimate* (g_free) */
+  void (*estimate_logs_async)  (NdSource *self, const NdLogQuery *query, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+  /* → NdLogTotals* (g_free) */
+  void (*log_totals_async)     (NdSource *self, const NdLogQuery *query, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+  /* → gint64 rows written (boxed as g_task_return_int) */
+  void (*export_logs_async)    (NdSource *self, const NdLogQuery *query,
+                                NdLogBatchFunc func, gpointer func_data,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+  /* → GPtrArray* (element-type NdChannel), every channel (names for logs, charts) */
+  void (*list_channels_async)  (NdSource *self, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+  /* → NdListPage* of NdUser / NdToken / NdRedemption / NdModel */
+  void (*list_users_async)     (NdSource *self, const NdListQuery *query, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+  void (*list_tokens_async)    (NdSource *self, const NdListQuery *query, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+  void (*list_redemptions_async) (NdSource *self, const NdListQuery *query, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+  void (*list_models_async)    (NdSource *self, const NdListQuery *query, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+  /* → GStrv */
+  void (*list_groups_async)    (NdSource *self, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+  void (*suggest_async)        (NdSource *self, NdSuggestKind kind, const char *prefix, guint limit,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+
+  /* Facts (hourly aggregates) are pulled by NdFacts; see nd-facts.h. */
+  void (*pull_facts_async)     (NdSource *self, gpointer request, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+
+  gpointer padding[12];
+};
+
+NdServerInfo *nd_source_get_info (NdSource *self);
+void          nd_source_set_info (NdSource *self, NdServerInfo *info);
+const char   *nd_source_get_name (NdSource *self);
+void          nd_source_close    (NdSource *self);
+
+void          nd_source_probe_async   (NdSource *self, GCancellable *cancellable,
+                                       GAsyncReadyCallback callback, gpointer user_data);
+NdServerInfo *nd_source_probe_finish  (NdSource *self, GAsyncResult *result, GError **error);
+
+void          nd_source_query_logs_async   (NdSource *self, const NdLogQuery *query,
+                                            const NdLogCursor *after, guint limit,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+NdLogPage    *nd_source_query_logs_finish  (NdSource *self, GAsyncResult *result, GError **error);
+void          nd_source_tail_logs_async    (NdSource *self, const NdLogQuery *query, gint64 after_id,
+                                            guint limit, GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+NdLogPage    *nd_source_tail_logs_finish   (NdSource *self, GAsyncResult *result, GError **error);
+void          nd_source_estimate_logs_async  (NdSource *self, const NdLogQuery *query,
+                                              GCancellable *cancellable,
+                                              GAsyncReadyCallback callback, gpointer user_data);
+gboolean      nd_source_estimate_logs_finish (NdSource *self, GAsyncResult *result,
+                                              NdLogEstimate *out, GError **error);
+void          nd_source_log_totals_async   (NdSource *self, const NdLogQuery *query,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+gboolean      nd_source_log_totals_finish  (NdSource *self, GAsyncResult *result,
+                                            NdLogTotals *out, GError **error);
+void          nd_source_export_logs_async  (NdSource *self, const NdLogQuery *query,
+                                            NdLogBatchFunc func, gpointer func_data,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+gint64        nd_source_export_logs_finish (NdSource *self, GAsyncResult *result, GError **error);
+
+void          nd_source_list_channels_async  (NdSource *self, GCancellable *cancellable,
+                                              GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray    *nd_source_list_channels_finish (NdSource *self, GAsyncResult *result, GError **error);
+void          nd_source_list_users_async     (NdSource *self, const NdListQuery *query,
+                                              GCancellable *cancellable,
+                                              GAsyncReadyCallback callback, gpointer user_data);
+void          nd_source_list_tokens_async    (NdSource *self, const NdListQuery *query,
+                                              GCancellable *cancellable,
+                                              GAsyncReadyCallback callback, gpointer user_data);
+void          nd_source_list_redemptions_async (NdSource *self, const NdListQuery *query,
+                                                GCancellable *cancellable,
+                                                GAsyncReadyCallback callback, gpointer user_data);
+void          nd_source_list_models_async    (NdSource *self, const NdListQuery *query,
+                                              GCancellable *cancellable,
+                                              GAsyncReadyCallback callback, gpointer user_data);
+NdListPage   *nd_source_list_finish          (NdSource *self, GAsyncResult *result, GError **error);
+void          nd_source_list_groups_async    (NdSource *self, GCancellable *cancellable,
+                                              GAsyncReadyCallback callback, gpointer user_data);
+void          nd_source_suggest_async        (NdSource *self, NdSuggestKind kind, const char *prefix,
+                                              guint limit, GCancellable *cancellable,
+                                              GAsyncReadyCallback callback, gpointer user_data);
+GStrv         nd_source_strv_finish          (NdSource *self, GAsyncResult *result, GError **error);
+
+void          nd_source_pull_facts_async     (NdSource *self, gpointer request,
+                                              GCancellable *cancellable,
+                                              GAsyncReadyCallback callback, gpointer user_data);
+gpointer      nd_source_pull_facts_finish    (NdSource *self, GAsyncResult *result, GError **error);
+
+/* For implementations: fail a call this source cannot make. */
+void          nd_source_report_unsupported   (NdSource *self, GAsyncReadyCallback callback,
+                                              gpointer user_data, gpointer source_tag);
+
+G_END_DECLS
