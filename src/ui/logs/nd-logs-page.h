@@ -1,0 +1,19 @@
+/* nd-logs-page.h
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "nd-session.h"
+
+G_BEGIN_DECLS
+
+#define ND_TYPE_LOGS_PAGE (nd_logs_page_get_type ())
+G_DECLARE_FINAL_TYPE (NdLogsPage, nd_logs_page, ND, LOGS_PAGE, AdwBin)
+
+/* Applies a filter in NdLogQuery string form (see nd-log-query.h); the
+ * dashboard calls this through the win.open-logs action. */
+void nd_logs_page_set_filter (NdLogsPage *self, const char *filter);
+
+G_END_DECLS
