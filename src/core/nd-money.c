@@ -204,10 +204,21 @@ format_amount (const NdMoney *money, double v, gboolean compact)
     return g_strdup_printf ("%s%s%.2fM", sign, sym, a / 1e6);
   if (compact && a >= 1e4)
     return g_strdup_printf ("%s%s%.2fk", sign, sym, a / 1e3);
-  /* NewAPI's console: 2 decimals from 1 up, 4 below so cents of a cent show. */
+  /* NewAPI's console: 2 decimals from 1 up, 4 below so cents of a cent
+   * show; trailing zeros past the second decimal only add noise. */
   if (a >= 1 || a == 0)
     return g_strdup_printf ("%s%s%.2f", sign, sym, a);
-  return g_strdup_printf ("%s%s%.4f", sign, sym, a);
+  {
+    char buf[32];
+    gsize len;
+
+    g_snprintf (buf, sizeof buf, "%.4f", a);
+    len = strlen (buf);
+    /* buf is "0.dddd": keep at least two decimals. */
+    while (len > 4 && buf[len - 1] == '0')
+      buf[--len] = '\0';
+    return g_strdup_printf ("%s%s%s", sign, sym, buf);
+  }
 }
 
 static char *

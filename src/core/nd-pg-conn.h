@@ -55,6 +55,9 @@ double      nd_pg_double            (const PGresult *res, int row, int col);
 gboolean    nd_pg_bool              (const PGresult *res, int row, int col);
 char       *nd_pg_strdup            (const PGresult *res, int row, int col);
 
+#ifndef ND_PGRESULT_AUTOPTR
+#define ND_PGRESULT_AUTOPTR
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+#endif
 
 G_END_DECLS

@@ -290,9 +290,16 @@ nd_pg_source_probe_async (NdSource *source, GCancellable *cancellable,
   g_autoptr(GTask) task = NULL;
   GTask *sub;
   ProbeData *pd;
+  GError *error = NULL;
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, nd_pg_source_probe_async);
+
+  /* A malformed DSN is the user's typo, not an unreachable server. */
+  if (!nd_pg_dsn_validate (self->dsn, &error) ||
+      (self->log_dsn != NULL && !nd_pg_dsn_validate (self->log_dsn, &error)))
+    return g_task_return_error (task, error);
+
   pd = g_new0 (ProbeData, 1);
   pd->info = nd_server_info_new (ND_SOURCE_KIND_PG);
   pd->has_log_db = self->logs != self->main;

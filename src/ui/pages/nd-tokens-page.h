@@ -1,0 +1,15 @@
+/* nd-tokens-page.h
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "nd-session.h"
+
+G_BEGIN_DECLS
+
+#define ND_TYPE_TOKENS_PAGE (nd_tokens_page_get_type ())
+G_DECLARE_FINAL_TYPE (NdTokensPage, nd_tokens_page, ND, TOKENS_PAGE, AdwBin)
+
+G_END_DECLS

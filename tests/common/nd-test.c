@@ -1,0 +1,279 @@
+/* nd-test.c
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "nd-test.h"
+
+struct _NdTestPg
+{
+  char *dir;
+  char *script;
+  char *fixture;
+  int port;
+};
+
+static NdTestPg *the_pg;
+static gboolean pg_failed;
+
+gboolean
+nd_test_require (gboolean ok, const char *what)
+{
+  const char *strict = g_getenv ("ND_REQUIRE_ALL");
+
+  if (ok)
+    return TRUE;
+  if (strict != NULL && g_str_equal (strict, "1"))
+    {
+      g_test_message ("required in CI but missing: %s", what);
+      g_test_fail ();
+    }
+  else
+    g_test_skip (what);
+  return FALSE;
+}
+
+void
+nd_test_store_result (GObject *source, GAsyncResult *result, gpointer slot)
+{
+  *(GAsyncResult **) slot = g_object_ref (result);
+}
+
+GAsyncResult *
+nd_test_wait (GAsyncResult **slot)
+{
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  while (*slot == NULL)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      if (g_get_monotonic_time () > deadline)
+        g_error ("async operation did not finish within 120 s");
+    }
+  return *slot;
+}
+
+static gboolean
+run_cmd (char **argv, char **out, GError **error)
+{
+  int status = 0;
+  g_autofree char *err = NULL;
+
+  if (!g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, &err, &status, error))
+    return FALSE;
+  if (!g_spawn_check_wait_status (status, error))
+    {
+      g_prefix_error (error, "%s: %s", argv[0], err ? err : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+pg_destroy_at_exit (void)
+{
+  if (the_pg == NULL)
+    return;
+  {
+    char *argv[] = { the_pg->script, (char *) "destroy", the_pg->dir, NULL };
+
+    run_cmd (argv, NULL, NULL);
+  }
+  g_rmdir (g_path_get_dirname (the_pg->dir));
+}
+
+NdTestPg *
+nd_test_pg_get (void)
+{
+  const char *script = g_getenv ("ND_PG_SCRIPT");
+  const char *fixture = g_getenv ("ND_FIXTURE_EXE");
+  g_autofree char *base = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  NdTestPg *pg;
+
+  if (the_pg != NULL)
+    return the_pg;
+  if (pg_failed)
+    return nd_test_require (FALSE, "PostgreSQL could not be started"), NULL;
+  if (script == NULL || fixture == NULL ||
+      !g_file_test ("/usr/lib/postgresql/15/bin/pg_ctl", G_FILE_TEST_IS_EXECUTABLE))
+    {
+      pg_failed = TRUE;
+      nd_test_require (FALSE, "PostgreSQL 15 server binaries (package postgresql-15)");
+      return NULL;
+    }
+
+  base = g_dir_make_tmp ("nd-test-pg-XXXXXX", &error);
+  g_assert_no_error (error);
+  /* The server may run as user postgres: it must reach the cluster. */
+  g_chmod (base, 0755);
+
+  pg = g_new0 (NdTestPg, 1);
+  pg->dir = g_build_filename (base, "cluster", NULL);
+  pg->script = g_strdup (script);
+  pg->fixture = g_strdup (fixture);
+  {
+    char *argv[] = { pg->script, (char *) "start", pg->dir, NULL };
+
+    if (!run_cmd (argv, &out, &error))
+      {
+        pg_failed = TRUE;
+        g_test_message ("nd-pg start failed: %s", error->message);
+        nd_test_require (FALSE, "a throwaway PostgreSQL server");
+        return NULL;
+      }
+  }
+  {
+    const char *p = strstr (out, "PORT=");
+
+    g_assert_nonnull (p);
+    pg->port = atoi (p + 5);
+  }
+  the_pg = pg;
+  atexit (pg_destroy_at_exit);
+  return pg;
+}
+
+static char *
+escape_component (const char *s)
+{
+  return g_uri_escape_string (s, NULL, FALSE);
+}
+
+char *
+nd_test_pg_dsn (NdTestPg *pg, const char *db)
+{
+  g_autofree char *sock = g_build_filename (pg->dir, "sock", NULL);
+  g_autofree char *esock = escape_component (sock);
+  g_autofree char *edb = escape_component (db ? db : "postgres");
+
+  return g_strdup_printf ("postgresql://postgres@/%s?host=%s&port=%d", edb, esock, pg->port);
+}
+
+char *
+nd_test_pg_tcp_dsn (NdTestPg *pg, const char *db, const char *password)
+{
+  g_autofree char *edb = escape_component (db ? db : "postgres");
+
+  if (password == NULL)
+    return g_strdup_printf ("postgresql://postgres@127.0.0.1:%d/%s", pg->port, edb);
+  return g_strdup_printf ("postgresql://postgres:%s@127.0.0.1:%d/%s", password, pg->port, edb);
+}
+
+int
+nd_test_pg_port (NdTestPg *pg)
+{
+  return pg->port;
+}
+
+static PGconn *
+connect_db (NdTestPg *pg, const char *db)
+{
+  g_autofree char *dsn = nd_test_pg_dsn (pg, db);
+  PGconn *conn = PQconnectdb (dsn);
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    g_error ("test connection to %s failed: %s", dsn, PQerrorMessage (conn));
+  return conn;
+}
+
+PGresult *
+nd_test_pg_query (NdTestPg *pg, const char *db, const char *sql)
+{
+  PGconn *conn = connect_db (pg, db);
+  PGresult *res = PQexec (conn, sql);
+  ExecStatusType st = PQresultStatus (res);
+
+  if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK)
+    g_error ("test SQL failed: %s\n%s", PQerrorMessage (conn), sql);
+  PQfinish (conn);
+  return res;
+}
+
+void
+nd_test_pg_exec (NdTestPg *pg, const char *db, const char *sql)
+{
+  PQclear (nd_test_pg_query (pg, db, sql));
+}
+
+gint64
+nd_test_pg_scalar (NdTestPg *pg, const char *db, const char *sql)
+{
+  g_autoptr(PGresult) res = nd_test_pg_query (pg, db, sql);
+
+  g_assert_cmpint (PQntuples (res), ==, 1);
+  return PQgetisnull (res, 0, 0) ? 0 : g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
+}
+
+void
+nd_test_pg_createdb (NdTestPg *pg, const char *db)
+{
+  g_autofree char *drop = g_strdup_printf ("DROP DATABASE IF EXISTS \"%s\" WITH (FORCE)", db);
+  g_autofree char *create = g_strdup_printf ("CREATE DATABASE \"%s\"", db);
+
+  nd_test_pg_exec (pg, "postgres", drop);
+  nd_test_pg_exec (pg, "postgres", create);
+}
+
+static void
+run_fixture (NdTestPg *pg, const char *db, const char *variant, guint n_logs,
+             const char *log_db, gint64 now, gboolean append)
+{
+  g_autofree char *dsn = nd_test_pg_dsn (pg, db);
+  g_autofree char *log_dsn = log_db ? nd_test_pg_dsn (pg, log_db) : NULL;
+  g_autofree char *logs = g_strdup_printf ("%u", n_logs);
+  g_autofree char *snow = g_strdup_printf ("%" G_GINT64_FORMAT, now ? now : ND_TEST_NOW);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (argv, pg->fixture);
+  g_ptr_array_add (argv, (char *) "--dsn");
+  g_ptr_array_add (argv, dsn);
+  if (log_dsn != NULL)
+    {
+      g_ptr_array_add (argv, (char *) "--log-dsn");
+      g_ptr_array_add (argv, log_dsn);
+    }
+  if (append)
+    {
+      g_ptr_array_add (argv, (char *) "--append");
+      g_ptr_array_add (argv, logs);
+    }
+  else
+    {
+      g_ptr_array_add (argv, (char *) "--variant");
+      g_ptr_array_add (argv, (char *) variant);
+      g_ptr_array_add (argv, (char *) "--logs");
+      g_ptr_array_add (argv, logs);
+      g_ptr_array_add (argv, (char *) "--seed");
+      g_ptr_array_add (argv, (char *) "7");
+    }
+  g_ptr_array_add (argv, (char *) "--now");
+  g_ptr_array_add (argv, snow);
+  g_ptr_array_add (argv, NULL);
+
+  if (!run_cmd ((char **) argv->pdata, NULL, &error))
+    g_error ("nd-fixture failed: %s", error->message);
+}
+
+char *
+nd_test_pg_fixture (NdTestPg *pg, const char *db, const char *variant, guint n_logs,
+                    const char *log_db, gint64 now)
+{
+  nd_test_pg_createdb (pg, db);
+  if (log_db != NULL)
+    nd_test_pg_createdb (pg, log_db);
+  run_fixture (pg, db, variant, n_logs, log_db, now, FALSE);
+  return nd_test_pg_dsn (pg, db);
+}
+
+void
+nd_test_pg_append_logs (NdTestPg *pg, const char *db, const char *log_db, guint n_logs, gint64 now)
+{
+  run_fixture (pg, db, NULL, n_logs, log_db, now, TRUE);
+}
