@@ -62,8 +62,11 @@ run_cmd (char **argv, char **out, GError **error)
 {
   int status = 0;
   g_autofree char *err = NULL;
+  g_autofree char *ignored = NULL;
 
-  if (!g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, &err, &status, error))
+  /* Always capture: anything on our stdout would corrupt the TAP stream. */
+  if (!g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out ? out : &ignored, &err,
+                     &status, error))
     return FALSE;
   if (!g_spawn_check_wait_status (status, error))
     {
