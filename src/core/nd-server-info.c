@@ -67,3 +67,13 @@ nd_server_info_describe (const NdServerInfo *info)
     g_string_append_printf (s, " · %s", _("read-only"));
   return g_string_free (s, FALSE);
 }
+
+const char *
+nd_server_info_get_facts_caveat (const NdServerInfo *info)
+{
+  if (info == NULL || info->facts_lag_seconds <= 0)
+    return NULL;
+  return _("Figures come from NewAPI’s own hourly statistics: they can lag up to 5 minutes, "
+           "and models with names longer than 64 characters are missing from them on "
+           "PostgreSQL. Connect the database for exact figures.");
+}

@@ -61,6 +61,11 @@ typedef struct {
   gboolean has_user_auth_version;
   gint64 approx_log_rows;      /* planner estimate, -1 unknown */
   gint64 max_log_id;           /* -1 unknown */
+  /* Facts read from NewAPI's own quota_data (HTTP) lag by up to this many
+   * seconds (DataExportInterval, 5 min by default) and have no rows for
+   * model names longer than 64 characters on PostgreSQL. 0 for sources that
+   * aggregate the logs themselves. See nd_server_info_get_facts_caveat(). */
+  gint64 facts_lag_seconds;
 } NdServerInfo;
 
 GType         nd_server_info_get_type (void) G_GNUC_CONST;
@@ -69,6 +74,8 @@ NdServerInfo *nd_server_info_ref      (NdServerInfo *info);
 void          nd_server_info_unref    (NdServerInfo *info);
 gboolean      nd_server_info_has      (const NdServerInfo *info, NdCapabilities caps);
 char         *nd_server_info_describe (const NdServerInfo *info);
+/* A sentence for the dashboard when facts come from quota_data, else NULL. */
+const char   *nd_server_info_get_facts_caveat (const NdServerInfo *info);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdServerInfo, nd_server_info_unref)
 

@@ -1,0 +1,34 @@
+/* nd-http-source-private.h — NdHttpSource is split by concern across files
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "nd-http-parse.h"
+#include "nd-http-source.h"
+
+G_BEGIN_DECLS
+
+/* What the probe learned about the server's API dialect. */
+typedef struct {
+  gboolean legacy_pages;      /* channels/tokens: 0-based p, bare arrays (< v0.8.8.0) */
+  gboolean has_request_id;    /* request_id filter (≥ v1.0.0-rc.6) */
+  gboolean has_flow;          /* /api/data/flow answers */
+  gboolean data_export;       /* quota_data is being written (DataExportEnabled) */
+  int role;
+} NdHttpDialect;
+
+const NdHttpDialect *_nd_http_source_get_dialect (NdHttpSource *self);
+
+/* nd-http-source-logs.c: query/tail/estimate/totals/export logs */
+void _nd_http_source_class_init_logs    (NdSourceClass *klass);
+/* nd-http-source-catalog.c: channels, users, tokens, redemptions, models, groups, suggest */
+void _nd_http_source_class_init_catalog (NdSourceClass *klass);
+/* nd-http-source-facts.c: pull_facts */
+void _nd_http_source_class_init_facts   (NdSourceClass *klass);
+
+/* GET helper: the task's source object must be the NdHttpSource. */
+#define nd_http_source_get(self, path, query, cancellable, cb, data) \
+  nd_http_client_get_async (nd_http_source_get_client (self), (path), (query), \
+                            ND_HTTP_FLAG_NONE, (cancellable), (cb), (data))
+
+G_END_DECLS

@@ -1,0 +1,48 @@
+/* nd-http-source.h — NdSource over a running NewAPI's admin HTTP API
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Version-adaptive (reference §0, §3.1): the probe reads /api/status for
+ * the version and adapts to it:
+ *   - channels and tokens before v0.8.8.0: 0-based `p`, bare arrays (tokens
+ *     with `size` instead of `page_size`); since then 1-based `p` with
+ *     {items, total, page, page_size}. Users, logs and redemptions are
+ *     1-based with that shape on every version this app supports. Replies
+ *     are parsed by shape, not by version, so a surprising server still works.
+ *   - `request_id` filters/columns from v1.0.0-rc.6; /api/data/flow where the
+ *     server answers it (probed).
+ *
+ * What the API cannot do is left out of the capabilities (NdServerInfo):
+ * no IP filter for logs, no latency facts, no tokens of other users (tokens
+ * are self-scoped), per-user / per-channel / per-token facts only with
+ * /api/data/flow. Logs use NewAPI's p/page_size paging; see
+ * nd-http-source-logs.c for how keyset paging is emulated on top of it.
+ */
+#pragma once
+
+#include "nd-http-client.h"
+#include "nd-profile.h"
+#include "nd-source.h"
+
+G_BEGIN_DECLS
+
+#define ND_TYPE_HTTP_SOURCE (nd_http_source_get_type ())
+G_DECLARE_FINAL_TYPE (NdHttpSource, nd_http_source, ND, HTTP_SOURCE, NdSource)
+
+NdSource     *nd_http_source_new        (const char *url, gint64 user_id, const char *token,
+                                         gboolean read_only);
+NdHttpClient *nd_http_source_get_client (NdHttpSource *self);
+
+/* Factories: NdSourceFactory (nd-session.h) for profiles with a URL, and
+ * NdCliHttpFactory (cli/nd-cli-common.h) for --url; the CLI one is always
+ * read-only. core does not depend on cli, so main.c registers the latter:
+ *   nd_http_source_register ();
+ *   nd_cli_set_http_factory (nd_http_source_new_for_cli); */
+NdSource     *nd_http_source_new_for_profile (NdProfile *profile, const char *pg_password,
+                                              const char *log_password, const char *api_token,
+                                              GError **error);
+NdSource     *nd_http_source_new_for_cli     (const char *url, gint64 user_id, const char *token,
+                                              GError **error);
+/* Registers the HTTP source with NdSession (profiles with a URL). */
+void          nd_http_source_register   (void);
+
+G_END_DECLS

@@ -1,0 +1,76 @@
+/* nd-fake-newapi.h — a fake NewAPI admin API inside the test process
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A SoupServer on 127.0.0.1 (own port) answering the endpoints NewAPI Desk
+ * uses from a real PostgreSQL database filled by tests/fixtures/nd-fixture,
+ * so figures can be compared with NdPgSource on the same data. It runs on
+ * the thread-default main context: drive it with the client's async calls
+ * and nd_test_wait (never a sync request).
+ *
+ * Two dialects (reference §0, §3):
+ *   NEW (v1.0.0-rc.24): 1-based p with {items,total,page,page_size}
+ *     everywhere; auth failures are HTTP 401 {code: AUTH_*} and 403
+ *     AUTH_INSUFFICIENT_PRIVILEGE; New-Api-User is ignored; model_name is
+ *     exact unless it contains %; /api/data/flow exists; token keys masked.
+ *   OLD (v0.8-era, "v0.8.4"): New-Api-User mandatory (401 when missing or
+ *     not the token's owner); invalid token, banned user and too-low role are
+ *     HTTP 200 + success=false with the old Chinese messages; channels page
+ *     from p=0 with bare arrays, tokens from p=0 with `size` and bare arrays;
+ *     logs ordered by id only and model_name always LIKE; no request_id,
+ *     no /api/data/flow (404); token keys in full.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  ND_FAKE_NEWAPI_NEW,
+  ND_FAKE_NEWAPI_OLD,
+} NdFakeNewapiMode;
+
+typedef enum {
+  ND_FAKE_FAULT_NONE,
+  ND_FAKE_FAULT_MALFORMED,    /* 200, body is not JSON at all ("<html>…") */
+  ND_FAKE_FAULT_BAD_JSON,     /* 200, JSON with a syntax error */
+  ND_FAKE_FAULT_TRUNCATED,    /* 200, a valid reply cut in the middle */
+  ND_FAKE_FAULT_SERVER_ERROR, /* 500 {success:false, message} */
+  ND_FAKE_FAULT_REFUSE,       /* 200 {success:false, message:"数据库错误…"} */
+  ND_FAKE_FAULT_NOT_ENVELOPE, /* 200, JSON without success */
+} NdFakeFault;
+
+typedef struct _NdFakeNewapi NdFakeNewapi;
+
+/* @dsn: a database made by nd_test_pg_fixture (variant "new" or "old"). */
+NdFakeNewapi *nd_fake_newapi_new          (const char *dsn, NdFakeNewapiMode mode, GError **error);
+void          nd_fake_newapi_free         (NdFakeNewapi *self);
+/* "http://127.0.0.1:PORT" (no trailing slash). */
+const char   *nd_fake_newapi_get_url      (NdFakeNewapi *self);
+/* The access token (users.access_token) of a fixture user, NULL if none. */
+char         *nd_fake_newapi_dup_token    (NdFakeNewapi *self, gint64 user_id);
+/* The first enabled user with a token and this role (1, 10, 100), or 0. */
+gint64        nd_fake_newapi_find_user    (NdFakeNewapi *self, int role);
+/* The version /api/status reports. */
+void          nd_fake_newapi_set_version  (NdFakeNewapi *self, const char *version);
+
+/* Faults for one path (e.g. "/api/log/"); NONE clears. */
+void          nd_fake_newapi_set_fault    (NdFakeNewapi *self, const char *path, NdFakeFault fault);
+/* Answers @path only after @ms milliseconds (0 clears). */
+void          nd_fake_newapi_set_delay    (NdFakeNewapi *self, const char *path, guint ms);
+/* The next @count requests get 429 (Retry-After: @retry_after s, none if < 0). */
+void          nd_fake_newapi_force_429    (NdFakeNewapi *self, guint count, int retry_after);
+/* GLOBAL_API_RATE_LIMIT: at most @max requests per @seconds, else 429 with
+ * Retry-After (0 disables). */
+void          nd_fake_newapi_set_rate_limit (NdFakeNewapi *self, guint max, guint seconds);
+
+/* Requests seen, as "path?query", in order (for assertions). */
+GPtrArray    *nd_fake_newapi_get_requests (NdFakeNewapi *self);
+guint         nd_fake_newapi_count        (NdFakeNewapi *self, const char *path);
+/* Every Authorization / New-Api-User header value seen (assert no leaks). */
+gboolean      nd_fake_newapi_saw_header   (NdFakeNewapi *self, const char *name, const char *value);
+void          nd_fake_newapi_reset_log    (NdFakeNewapi *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdFakeNewapi, nd_fake_newapi_free)
+
+G_END_DECLS
