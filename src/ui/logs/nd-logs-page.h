@@ -13,7 +13,12 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (NdLogsPage, nd_logs_page, ND, LOGS_PAGE, AdwBin)
 
 /* Applies a filter in NdLogQuery string form (see nd-log-query.h); the
- * dashboard calls this through the win.open-logs action. */
-void nd_logs_page_set_filter (NdLogsPage *self, const char *filter);
+ * dashboard calls this through the win.open-logs action. An empty string
+ * shows every log. */
+void        nd_logs_page_set_filter (NdLogsPage *self, const char *filter);
+/* The filter the page shows now, in the same string form. */
+char       *nd_logs_page_get_filter (NdLogsPage *self);
+/* The list model behind the table (for tests). */
+GListModel *nd_logs_page_get_model  (NdLogsPage *self);
 
 G_END_DECLS
