@@ -5,11 +5,16 @@
 
 #include <adwaita.h>
 
+#include "facts/nd-facts.h"
 #include "nd-session.h"
 
 G_BEGIN_DECLS
 
 #define ND_TYPE_DASHBOARD_PAGE (nd_dashboard_page_get_type ())
 G_DECLARE_FINAL_TYPE (NdDashboardPage, nd_dashboard_page, ND, DASHBOARD_PAGE, AdwBin)
+
+/* For tests and screenshots: what is on screen. */
+NdFactsReport *nd_dashboard_page_get_report (NdDashboardPage *self);
+GtkWidget     *nd_dashboard_page_get_chart  (NdDashboardPage *self, guint index);
 
 G_END_DECLS

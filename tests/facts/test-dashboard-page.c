@@ -1,0 +1,181 @@
+/* test-dashboard-page.c — the dashboard page on a fixture database (Xvfb)
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Connects a real session to a generated NewAPI database, puts the page in
+ * a window and waits for it to sync and draw; then checks the figures on
+ * screen against SQL, that every chart has data and draws, and that
+ * clicking a model opens the Logs page filtered to it (win.open-logs).
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "nd-chart-view.h"
+#include "nd-dashboard-page.h"
+#include "nd-test.h"
+
+static char *opened_filter;
+
+static void
+open_logs_cb (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  g_free (opened_filter);
+  opened_filter = g_variant_dup_string (param, NULL);
+}
+
+static gboolean
+wait_for (gboolean (*cond) (gpointer), gpointer data, int seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+
+  while (!cond (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  return TRUE;
+}
+
+static gboolean
+has_report (gpointer page)
+{
+  NdFactsReport *rep = nd_dashboard_page_get_report (page);
+
+  return rep != NULL && rep->overview.requests > 0;
+}
+
+static gboolean
+is_connected (gpointer session)
+{
+  NdSessionState st = nd_session_get_state (session);
+
+  return st == ND_SESSION_CONNECTED || st == ND_SESSION_FAILED;
+}
+
+static void
+test_page (void)
+{
+  NdTestPg *pg = nd_test_pg_get ();
+  g_autofree char *dsn = NULL;
+  g_autoptr(NdProfile) profile = NULL;
+  g_autoptr(NdSecretStore) secrets = NULL;
+  g_autoptr(NdSession) session = NULL;
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) action = g_simple_action_new ("open-logs", G_VARIANT_TYPE_STRING);
+  g_autoptr(PGresult) res = NULL;
+  g_autofree char *sql = NULL;
+  GtkWidget *window, *page;
+  NdFactsReport *rep;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (pg == NULL)
+    return;
+  /* Logs up to now, so the 24 h range has data. */
+  dsn = nd_test_pg_fixture (pg, "dash_page", "new", 20000, NULL, now - now % 3600);
+  profile = nd_profile_new ("test-dashboard");
+  g_object_set (profile, "name", "Fixture", "pg-dsn", dsn, "read-only", TRUE, NULL);
+  secrets = nd_secret_store_new_memory ();
+  session = nd_session_new (profile, secrets);
+  nd_session_connect_async (session, NULL, NULL, NULL);
+  g_assert_true (wait_for (is_connected, session, 60));
+  g_assert_cmpint (nd_session_get_state (session), ==, ND_SESSION_CONNECTED);
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 900);
+  g_signal_connect (action, "activate", G_CALLBACK (open_logs_cb), NULL);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
+  gtk_widget_insert_action_group (window, "win", G_ACTION_GROUP (group));
+  page = g_object_new (ND_TYPE_DASHBOARD_PAGE, "session", session, NULL);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_assert_true (wait_for (has_report, page, 120));
+  rep = nd_dashboard_page_get_report (ND_DASHBOARD_PAGE (page));
+  sql = g_strdup_printf ("SELECT count(*) FROM logs WHERE type IN (2, 5) AND created_at >= %"
+                         G_GINT64_FORMAT " AND created_at < %" G_GINT64_FORMAT,
+                         rep->overview.from, rep->overview.to);
+  g_assert_cmpint (rep->overview.requests, ==, nd_test_pg_scalar (pg, "dash_page", sql));
+  g_assert_cmpuint (rep->trend->len, ==, 24);
+  g_assert_cmpuint (rep->models->len, >, 1);
+  gtk_test_widget_wait_for_draw (window);
+
+  /* Every chart has a size and draws into a file with the same renderer. */
+  for (guint i = 0; i < 6; i++)
+    {
+      GtkWidget *chart = nd_dashboard_page_get_chart (ND_DASHBOARD_PAGE (page), i);
+      g_autofree char *dir = g_dir_make_tmp ("nd-chart-XXXXXX", NULL);
+      g_autofree char *png = g_build_filename (dir, "c.png", NULL);
+      g_autofree char *svg = g_build_filename (dir, "c.svg", NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_assert_nonnull (chart);
+      g_assert_true (gtk_widget_get_mapped (chart) || i >= 3);
+      g_assert_true (nd_chart_view_write_file (ND_CHART_VIEW (chart), png, 400, 240, &error));
+      g_assert_no_error (error);
+      g_assert_true (nd_chart_view_write_file (ND_CHART_VIEW (chart), svg, 400, 240, &error));
+      g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+      g_assert_false (nd_chart_view_write_file (ND_CHART_VIEW (chart), "/nonexistent/x.bmp", 10, 10, &error));
+      g_unlink (png);
+      g_unlink (svg);
+      g_rmdir (dir);
+    }
+
+  /* Clicking the biggest model opens Logs filtered to it and the range. */
+  g_signal_emit_by_name (nd_dashboard_page_get_chart (ND_DASHBOARD_PAGE (page), 1), "activated", 0);
+  g_assert_nonnull (opened_filter);
+  {
+    NdFactsRank *top = g_ptr_array_index (rep->models, 0);
+    g_autoptr(NdLogQuery) q = nd_log_query_from_string (opened_filter, NULL);
+
+    g_assert_nonnull (q);
+    g_assert_cmpuint (q->models->len, ==, 1);
+    g_assert_cmpstr (g_ptr_array_index (q->models, 0), ==, top->key);
+    g_assert_cmpint (q->from, ==, rep->overview.from);
+  }
+  /* …and a channel bar to the channel. */
+  g_signal_emit_by_name (nd_dashboard_page_get_chart (ND_DASHBOARD_PAGE (page), 2), "activated", 0);
+  {
+    NdFactsRank *top = g_ptr_array_index (rep->channels, 0);
+    g_autoptr(NdLogQuery) q = nd_log_query_from_string (opened_filter, NULL);
+
+    g_assert_cmpuint (q->channels->len, ==, 1);
+    g_assert_cmpint (g_array_index (q->channels, gint64, 0), ==, top->id);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  nd_session_disconnect (session);
+}
+
+static void
+test_no_session (void)
+{
+  GtkWidget *page = g_object_new (ND_TYPE_DASHBOARD_PAGE, NULL);
+
+  g_object_ref_sink (page);
+  g_assert_null (nd_dashboard_page_get_report (ND_DASHBOARD_PAGE (page)));
+  g_assert_finalize_object (page);
+}
+
+static void
+test_no_display (void)
+{
+  nd_test_require (FALSE, "a display (run under xvfb-run)");
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  if (!gtk_init_check ())
+    {
+      g_test_add_func ("/dashboard/page", test_no_display);
+      return g_test_run ();
+    }
+  adw_init ();
+  g_test_add_func ("/dashboard/no-session", test_no_session);
+  g_test_add_func ("/dashboard/page", test_page);
+  return g_test_run ();
+}
