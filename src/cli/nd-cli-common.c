@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <glib/gi18n.h>
@@ -290,7 +291,7 @@ nd_cli_connect (NdCliOptions *opts, GError **error)
       if (token == NULL || *token == '\0')
         {
           g_set_error (error, ND_ERROR, ND_ERROR_AUTH,
-                       _("Set NEWAPI_DESK_TOKEN to an access token of user %" G_GINT64_FORMAT),
+                       _("Set NEWAPI_DESK_TOKEN to an access token of user %" PRId64),
                        opts->user_id);
           return NULL;
         }
