@@ -3,13 +3,11 @@
  */
 #pragma once
 
-#include <adwaita.h>
-
-#include "nd-session.h"
+#include "nd-page.h"
 
 G_BEGIN_DECLS
 
 #define ND_TYPE_MODELS_PAGE (nd_models_page_get_type ())
-G_DECLARE_FINAL_TYPE (NdModelsPage, nd_models_page, ND, MODELS_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (NdModelsPage, nd_models_page, ND, MODELS_PAGE, NdPage)
 
 G_END_DECLS

@@ -3,13 +3,11 @@
  */
 #pragma once
 
-#include <adwaita.h>
-
-#include "nd-session.h"
+#include "nd-page.h"
 
 G_BEGIN_DECLS
 
 #define ND_TYPE_TOKENS_PAGE (nd_tokens_page_get_type ())
-G_DECLARE_FINAL_TYPE (NdTokensPage, nd_tokens_page, ND, TOKENS_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (NdTokensPage, nd_tokens_page, ND, TOKENS_PAGE, NdPage)
 
 G_END_DECLS

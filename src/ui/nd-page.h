@@ -1,0 +1,28 @@
+/* nd-page.h — what every sidebar page shares: the session it shows
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "nd-session.h"
+
+G_BEGIN_DECLS
+
+#define ND_TYPE_PAGE (nd_page_get_type ())
+G_DECLARE_DERIVABLE_TYPE (NdPage, nd_page, ND, PAGE, AdwBin)
+
+struct _NdPageClass
+{
+  AdwBinClass parent_class;
+
+  /* Called after the session changed; @old may be NULL. */
+  void (*session_changed) (NdPage *self, NdSession *old);
+
+  gpointer padding[4];
+};
+
+NdSession *nd_page_get_session (NdPage *self);
+void       nd_page_set_session (NdPage *self, NdSession *session);
+
+G_END_DECLS
