@@ -8,50 +8,35 @@
 
 #include "nd-error.h"
 #include "nd-pg-conn.h"
+#include "nd-worker.h"
 
-/* State shared by the object and its worker. The worker holds its own
- * reference so that dropping the object never waits for a running query. */
+/* What the worker needs to open and guard the connection. Owned by the
+ * NdWorker, which may outlive the object while a query finishes. */
 typedef struct {
-  gatomicrefcount ref_count;
   char *conninfo;
   char *password;
   gboolean read_only;
-  GAsyncQueue *queue;
   GMutex lock;
-  PGcancel *cancel;     /* protected by lock */
-  gboolean shutting_down;
+  PGcancel *cancel;          /* protected by lock */
+  GCancellable *current;     /* worker thread only */
+  gulong handler;            /* worker thread only */
 } ConnState;
-
-typedef struct {
-  GTask *task;
-  NdPgJobFunc func;
-  gpointer data;
-  GDestroyNotify data_free;
-} Job;
 
 struct _NdPgConn
 {
   GObject parent_instance;
 
-  ConnState *state;
-  GThread *thread;
+  ConnState *state;          /* borrowed from the worker */
+  NdWorker *worker;
 };
 
 G_DEFINE_FINAL_TYPE (NdPgConn, nd_pg_conn, G_TYPE_OBJECT)
 
-static ConnState *
-conn_state_ref (ConnState *st)
-{
-  g_atomic_ref_count_inc (&st->ref_count);
-  return st;
-}
-
 static void
-conn_state_unref (ConnState *st)
+conn_state_free (gpointer data)
 {
-  if (!g_atomic_ref_count_dec (&st->ref_count))
-    return;
-  g_async_queue_unref (st->queue);
+  ConnState *st = data;
+
   g_clear_pointer (&st->cancel, PQfreeCancel);
   g_mutex_clear (&st->lock);
   g_free (st->conninfo);
@@ -59,15 +44,6 @@ conn_state_unref (ConnState *st)
     memset (st->password, 0, strlen (st->password));
   g_free (st->password);
   g_free (st);
-}
-
-static void
-job_free (Job *job)
-{
-  if (job->data_free != NULL && job->data != NULL)
-    job->data_free (job->data);
-  g_clear_object (&job->task);
-  g_free (job);
 }
 
 static const char *
@@ -242,9 +218,19 @@ merged_options (const char *conninfo, gboolean read_only)
   return g_string_free (s, FALSE);
 }
 
-static PGconn *
-conn_connect (ConnState *st, GError **error)
+static void
+refresh_cancel (ConnState *st, PGconn *pg)
 {
+  g_mutex_lock (&st->lock);
+  g_clear_pointer (&st->cancel, PQfreeCancel);
+  st->cancel = pg ? PQgetCancel (pg) : NULL;
+  g_mutex_unlock (&st->lock);
+}
+
+static gpointer
+conn_open (gpointer user_data, GError **error)
+{
+  ConnState *st = user_data;
   g_autofree char *options = merged_options (st->conninfo, st->read_only);
   const char *keys[8];
   const char *values[8];
@@ -273,12 +259,24 @@ conn_connect (ConnState *st, GError **error)
         PQfinish (pg);
       return NULL;
     }
-
-  g_mutex_lock (&st->lock);
-  g_clear_pointer (&st->cancel, PQfreeCancel);
-  st->cancel = PQgetCancel (pg);
-  g_mutex_unlock (&st->lock);
+  refresh_cancel (st, pg);
   return pg;
+}
+
+/* Reconnect quietly after a lost connection; a job fails only if the
+ * server is still unreachable now. */
+static gboolean
+conn_check (gpointer handle, gpointer user_data)
+{
+  PGconn *pg = handle;
+
+  if (PQstatus (pg) == CONNECTION_OK)
+    return TRUE;
+  PQreset (pg);
+  if (PQstatus (pg) != CONNECTION_OK)
+    return FALSE;
+  refresh_cancel (user_data, pg);
+  return TRUE;
 }
 
 static void
@@ -293,83 +291,56 @@ on_cancelled (GCancellable *cancellable, ConnState *st)
   g_mutex_unlock (&st->lock);
 }
 
-static gpointer
-worker_main (gpointer data)
+static void
+conn_before (gpointer handle, GCancellable *cancellable, gpointer user_data)
 {
-  ConnState *st = data;
-  PGconn *pg = NULL;
+  ConnState *st = user_data;
 
-  for (;;)
-    {
-      Job *job = g_async_queue_pop (st->queue);
-      GCancellable *cancellable;
-      gulong handler = 0;
-
-      if (job->func == NULL)
-        {
-          job_free (job);
-          break;
-        }
-
-      cancellable = g_task_get_cancellable (job->task);
-      if (g_cancellable_is_cancelled (cancellable) || st->shutting_down)
-        {
-          g_task_return_new_error (job->task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                   _("The operation was cancelled"));
-          job_free (job);
-          continue;
-        }
-
-      /* Reconnect quietly after a lost connection; a job fails only if the
-       * server is still unreachable now. */
-      if (pg != NULL && PQstatus (pg) != CONNECTION_OK)
-        {
-          PQreset (pg);
-          if (PQstatus (pg) != CONNECTION_OK)
-            g_clear_pointer (&pg, PQfinish);
-          else
-            {
-              g_mutex_lock (&st->lock);
-              g_clear_pointer (&st->cancel, PQfreeCancel);
-              st->cancel = PQgetCancel (pg);
-              g_mutex_unlock (&st->lock);
-            }
-        }
-      if (pg == NULL)
-        {
-          GError *error = NULL;
-
-          pg = conn_connect (st, &error);
-          if (pg == NULL)
-            {
-              g_task_return_error (job->task, error);
-              job_free (job);
-              continue;
-            }
-        }
-
-      if (cancellable != NULL)
-        handler = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), st, NULL);
-      job->func (job->task, pg, job->data, cancellable);
-      if (handler != 0)
-        g_cancellable_disconnect (cancellable, handler);
-
-      /* A job may leave a failed transaction behind after an error. */
-      if (PQstatus (pg) == CONNECTION_OK && PQtransactionStatus (pg) == PQTRANS_INERROR)
-        PQclear (PQexec (pg, "ROLLBACK"));
-      job_free (job);
-    }
-
-  if (pg != NULL)
-    PQfinish (pg);
-  conn_state_unref (st);
-  return NULL;
+  if (cancellable == NULL)
+    return;
+  st->current = g_object_ref (cancellable);
+  st->handler = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), st, NULL);
 }
+
+static void
+conn_after (gpointer handle, gpointer user_data)
+{
+  ConnState *st = user_data;
+  PGconn *pg = handle;
+
+  if (st->current != NULL)
+    {
+      g_cancellable_disconnect (st->current, st->handler);
+      g_clear_object (&st->current);
+      st->handler = 0;
+    }
+  /* A job may leave a failed transaction behind after an error. */
+  if (PQstatus (pg) == CONNECTION_OK && PQtransactionStatus (pg) == PQTRANS_INERROR)
+    PQclear (PQexec (pg, "ROLLBACK"));
+}
+
+static void
+conn_close (gpointer handle, gpointer user_data)
+{
+  refresh_cancel (user_data, NULL);
+  PQfinish (handle);
+}
+
+static const NdWorkerFuncs conn_funcs = {
+  .open = conn_open,
+  .check = conn_check,
+  .before = conn_before,
+  .after = conn_after,
+  .close = conn_close,
+};
 
 static void
 nd_pg_conn_dispose (GObject *object)
 {
-  nd_pg_conn_shutdown (ND_PG_CONN (object));
+  NdPgConn *self = ND_PG_CONN (object);
+
+  if (self->worker != NULL)
+    nd_pg_conn_shutdown (self);
   G_OBJECT_CLASS (nd_pg_conn_parent_class)->dispose (object);
 }
 
@@ -378,7 +349,7 @@ nd_pg_conn_finalize (GObject *object)
 {
   NdPgConn *self = ND_PG_CONN (object);
 
-  g_clear_pointer (&self->state, conn_state_unref);
+  g_clear_pointer (&self->worker, nd_worker_free);
   G_OBJECT_CLASS (nd_pg_conn_parent_class)->finalize (object);
 }
 
@@ -402,13 +373,12 @@ nd_pg_conn_new (const char *conninfo, const char *password, gboolean read_only)
   NdPgConn *self = g_object_new (ND_TYPE_PG_CONN, NULL);
   ConnState *st = g_new0 (ConnState, 1);
 
-  g_atomic_ref_count_init (&st->ref_count);
   st->conninfo = g_strdup (conninfo ? conninfo : "");
   st->password = g_strdup (password);
   st->read_only = read_only;
-  st->queue = g_async_queue_new ();
   g_mutex_init (&st->lock);
   self->state = st;
+  self->worker = nd_worker_new ("nd-pg", &conn_funcs, st, conn_state_free);
   return self;
 }
 
@@ -423,51 +393,22 @@ void
 nd_pg_conn_run (NdPgConn *self, GTask *task, NdPgJobFunc func,
                 gpointer job_data, GDestroyNotify job_data_free)
 {
-  Job *job;
-
   g_return_if_fail (ND_IS_PG_CONN (self));
-  g_return_if_fail (G_IS_TASK (task));
-  g_return_if_fail (func != NULL);
 
-  if (self->state->shutting_down)
-    {
-      g_task_return_new_error (task, ND_ERROR, ND_ERROR_CONNECTION,
-                               _("The connection was closed"));
-      if (job_data_free != NULL && job_data != NULL)
-        job_data_free (job_data);
-      return;
-    }
-
-  if (self->thread == NULL)
-    self->thread = g_thread_new ("nd-pg", worker_main, conn_state_ref (self->state));
-
-  job = g_new0 (Job, 1);
-  job->task = g_object_ref (task);
-  job->func = func;
-  job->data = job_data;
-  job->data_free = job_data_free;
-  g_async_queue_push (self->state->queue, job);
+  nd_worker_run (self->worker, task, (NdWorkerJobFunc) func, job_data, job_data_free);
 }
 
 void
 nd_pg_conn_shutdown (NdPgConn *self)
 {
-  Job *sentinel;
-
   g_return_if_fail (ND_IS_PG_CONN (self));
 
-  if (self->state == NULL || self->state->shutting_down)
+  if (nd_worker_is_shut_down (self->worker))
     return;
-  self->state->shutting_down = TRUE;
-  if (self->thread == NULL)
-    return;
-
   /* Stop a running query, let queued jobs fail as cancelled, and let the
    * worker close the connection on its own: never block the caller. */
   on_cancelled (NULL, self->state);
-  sentinel = g_new0 (Job, 1);
-  g_async_queue_push (self->state->queue, sentinel);
-  g_thread_unref (g_steal_pointer (&self->thread));
+  nd_worker_shutdown (self->worker, TRUE);
 }
 
 gboolean

@@ -27,6 +27,7 @@
 #include "nd-error.h"
 #include "nd-facts.h"
 #include "nd-pg-conn.h"
+#include "nd-worker.h"
 
 #define DEFAULT_WINDOW 250000
 #define SCHEMA_VERSION 1
@@ -283,27 +284,15 @@ nd_facts_key_for_dsn (const char *dsn, const char *log_dsn)
 
 typedef void (*FactsJobFunc) (GTask *task, sqlite3 *db, gpointer data, GCancellable *cancellable);
 
-typedef struct {
-  GTask *task;
-  FactsJobFunc func;
-  gpointer data;
-  GDestroyNotify data_free;
-} Job;
-
-typedef struct {
-  gatomicrefcount ref_count;
-  char *path;
-  GAsyncQueue *queue;
-} WorkerState;
-
 struct _NdFacts
 {
   GObject parent_instance;
 
-  WorkerState *state;
-  GThread *thread;
+  char *path;
+  NdWorker *worker;
 
   gint64 window;
+  gint64 since;                 /* 0 = 30 days back */
   gint64 last_sync;
   gint64 cursor;
   gboolean syncing;
@@ -311,31 +300,6 @@ struct _NdFacts
 
 G_DEFINE_FINAL_TYPE (NdFacts, nd_facts, G_TYPE_OBJECT)
 
-static WorkerState *
-worker_state_ref (WorkerState *st)
-{
-  g_atomic_ref_count_inc (&st->ref_count);
-  return st;
-}
-
-static void
-worker_state_unref (WorkerState *st)
-{
-  if (!g_atomic_ref_count_dec (&st->ref_count))
-    return;
-  g_async_queue_unref (st->queue);
-  g_free (st->path);
-  g_free (st);
-}
-
-static void
-job_free (Job *job)
-{
-  if (job->data_free != NULL && job->data != NULL)
-    job->data_free (job->data);
-  g_clear_object (&job->task);
-  g_free (job);
-}
 
 static void
 set_sqlite_error (sqlite3 *db, GError **error, const char *what)
@@ -446,58 +410,35 @@ open_db (const char *path, GError **error)
 }
 
 static gpointer
-worker_main (gpointer data)
+worker_open (gpointer user_data, GError **error)
 {
-  WorkerState *st = data;
-  sqlite3 *db = NULL;
-
-  for (;;)
-    {
-      Job *job = g_async_queue_pop (st->queue);
-      GCancellable *cancellable;
-
-      if (job->func == NULL)
-        {
-          job_free (job);
-          break;
-        }
-      cancellable = g_task_get_cancellable (job->task);
-      if (db == NULL)
-        {
-          GError *error = NULL;
-
-          db = open_db (st->path, &error);
-          if (db == NULL)
-            {
-              g_task_return_error (job->task, error);
-              job_free (job);
-              continue;
-            }
-        }
-      job->func (job->task, db, job->data, cancellable);
-      if (!sqlite3_get_autocommit (db))
-        sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-      job_free (job);
-    }
-
-  if (db != NULL)
-    sqlite3_close (db);
-  worker_state_unref (st);
-  return NULL;
+  return open_db (user_data, error);
 }
+
+static void
+worker_after (gpointer handle, gpointer user_data)
+{
+  /* A job that failed half way must not leave its transaction open. */
+  if (!sqlite3_get_autocommit (handle))
+    sqlite3_exec (handle, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static void
+worker_close (gpointer handle, gpointer user_data)
+{
+  sqlite3_close (handle);
+}
+
+static const NdWorkerFuncs worker_funcs = {
+  .open = worker_open,
+  .after = worker_after,
+  .close = worker_close,
+};
 
 static void
 facts_run (NdFacts *self, GTask *task, FactsJobFunc func, gpointer data, GDestroyNotify data_free)
 {
-  Job *job = g_new0 (Job, 1);
-
-  if (self->thread == NULL)
-    self->thread = g_thread_new ("nd-facts", worker_main, worker_state_ref (self->state));
-  job->task = g_object_ref (task);
-  job->func = func;
-  job->data = data;
-  job->data_free = data_free;
-  g_async_queue_push (self->state->queue, job);
+  nd_worker_run (self->worker, task, (NdWorkerJobFunc) func, data, data_free);
 }
 
 static void
@@ -505,13 +446,10 @@ nd_facts_dispose (GObject *object)
 {
   NdFacts *self = ND_FACTS (object);
 
-  if (self->thread != NULL)
-    {
-      /* Queued jobs finish (they hold their tasks); then the worker closes
-       * the database. Never blocks the caller. */
-      g_async_queue_push (self->state->queue, g_new0 (Job, 1));
-      g_thread_unref (g_steal_pointer (&self->thread));
-    }
+  /* Queued jobs finish (they hold their tasks); then the worker closes the
+   * database. Never blocks the caller. */
+  if (self->worker != NULL)
+    nd_worker_shutdown (self->worker, FALSE);
   G_OBJECT_CLASS (nd_facts_parent_class)->dispose (object);
 }
 
@@ -520,7 +458,8 @@ nd_facts_finalize (GObject *object)
 {
   NdFacts *self = ND_FACTS (object);
 
-  g_clear_pointer (&self->state, worker_state_unref);
+  g_clear_pointer (&self->worker, nd_worker_free);
+  g_free (self->path);
   G_OBJECT_CLASS (nd_facts_parent_class)->finalize (object);
 }
 
@@ -547,10 +486,8 @@ nd_facts_new (const char *path)
   g_return_val_if_fail (path != NULL, NULL);
 
   self = g_object_new (ND_TYPE_FACTS, NULL);
-  self->state = g_new0 (WorkerState, 1);
-  g_atomic_ref_count_init (&self->state->ref_count);
-  self->state->path = g_strdup (path);
-  self->state->queue = g_async_queue_new ();
+  self->path = g_strdup (path);
+  self->worker = nd_worker_new ("nd-facts", &worker_funcs, g_strdup (path), g_free);
   return self;
 }
 
@@ -558,7 +495,7 @@ const char *
 nd_facts_get_path (NdFacts *self)
 {
   g_return_val_if_fail (ND_IS_FACTS (self), NULL);
-  return self->state->path;
+  return self->path;
 }
 
 gint64
@@ -1070,7 +1007,8 @@ sync_meta_done (GObject *object, GAsyncResult *result, gpointer user_data)
   sd->req.target = 0;
   sd->req.want_names = TRUE;
   sd->req.window = sd->self->window;
-  sd->req.since = g_get_real_time () / G_USEC_PER_SEC - 30 * 86400;
+  sd->req.since = sd->self->since > 0 ? sd->self->since
+                                      : g_get_real_time () / G_USEC_PER_SEC - 30 * 86400;
   if (g_task_return_error_if_cancelled (task))
     {
       sd->self->syncing = FALSE;
@@ -1109,6 +1047,13 @@ nd_facts_sync_async (NdFacts *self, NdSource *source,
   sub = g_task_new (self, cancellable, sync_meta_done, g_object_ref (task));
   facts_run (self, sub, meta_job, NULL, NULL);
   g_object_unref (sub);
+}
+
+void
+nd_facts_set_since (NdFacts *self, gint64 since)
+{
+  g_return_if_fail (ND_IS_FACTS (self));
+  self->since = MAX (since, 0);
 }
 
 gint64
