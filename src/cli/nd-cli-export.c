@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  *   newapi-desk export-logs --dsn URL [--log-dsn URL] [filters]
+ *   newapi-desk export-logs --url URL --user-id N [filters]   (slower: 100 rows a request)
  *                           --format csv|jsonl --output FILE [--bom]
  *
  * Exit status: 0 written, 1 the export failed (nothing left at FILE),
@@ -107,6 +108,13 @@ nd_cli_export_logs (int argc, char **argv)
       status = nd_cli_fail (CMD, error, 1);
       goto out;
     }
+
+  /* NewAPI's log list gives at most 100 rows per request and is rate
+   * limited; say so before the wait, not after. */
+  if (!quiet && nd_source_get_info (source)->kind == ND_SOURCE_KIND_HTTP)
+    fprintf (stderr, "%s\n",
+             _("Note: exporting over NewAPI’s admin API is slower than from the database "
+               "(100 logs per request, within the server’s rate limit)."));
 
   writer = nd_export_writer_new (output, format, bom, &error);
   if (writer == NULL)

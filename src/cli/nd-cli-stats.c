@@ -78,12 +78,14 @@ add_latency (JsonBuilder *b, const NdFactsRank *r)
 
 typedef enum { RANK_MODEL, RANK_CHANNEL, RANK_USER, RANK_TOKEN } RankKind;
 
+/* An unavailable dimension keeps its key with an empty array: the facts
+ * have a single "(none)" row for it, which is no ranking at all. */
 static void
-add_ranking (JsonBuilder *b, const char *key, GPtrArray *rows, RankKind kind)
+add_ranking (JsonBuilder *b, const char *key, GPtrArray *rows, RankKind kind, gboolean available)
 {
   json_builder_set_member_name (b, key);
   json_builder_begin_array (b);
-  for (guint i = 0; i < rows->len; i++)
+  for (guint i = 0; available && i < rows->len; i++)
     {
       const NdFactsRank *r = g_ptr_array_index (rows, i);
 
@@ -128,8 +130,17 @@ report_to_json (const NdFactsReport *rep, const NdServerInfo *info)
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   const NdFactsOverview *ov = &rep->overview;
+  g_auto(GStrv) unavailable = nd_server_info_dup_unavailable_facts (info);
+  gboolean has_users = !g_strv_contains ((const char * const *) unavailable, "users");
 
   json_builder_begin_object (b);
+
+  /* What this source cannot give (NdServerInfo caps): never zeros. */
+  json_builder_set_member_name (b, "unavailable");
+  json_builder_begin_array (b);
+  for (guint i = 0; unavailable[i] != NULL; i++)
+    json_builder_add_string_value (b, unavailable[i]);
+  json_builder_end_array (b);
 
   json_builder_set_member_name (b, "range");
   json_builder_begin_object (b);
@@ -160,17 +171,23 @@ report_to_json (const NdFactsReport *rep, const NdServerInfo *info)
   add_int (b, "quota", ov->quota);
   add_int (b, "prompt_tokens", ov->prompt_tokens);
   add_int (b, "completion_tokens", ov->completion_tokens);
-  add_int (b, "active_users", ov->active_users);
+  json_builder_set_member_name (b, "active_users");
+  if (has_users)
+    json_builder_add_int_value (b, ov->active_users);
+  else
+    json_builder_add_null_value (b);
   add_int (b, "today_requests", ov->today_requests);
   add_int (b, "today_quota", ov->today_quota);
   add_double (b, "avg_rpm", ov->avg_rpm);
   add_double (b, "avg_tpm", ov->avg_tpm);
   json_builder_end_object (b);
 
-  add_ranking (b, "models", rep->models, RANK_MODEL);
-  add_ranking (b, "channels", rep->channels, RANK_CHANNEL);
-  add_ranking (b, "users", rep->users, RANK_USER);
-  add_ranking (b, "tokens", rep->tokens, RANK_TOKEN);
+  add_ranking (b, "models", rep->models, RANK_MODEL, TRUE);
+  add_ranking (b, "channels", rep->channels, RANK_CHANNEL,
+               !g_strv_contains ((const char * const *) unavailable, "channels"));
+  add_ranking (b, "users", rep->users, RANK_USER, has_users);
+  add_ranking (b, "tokens", rep->tokens, RANK_TOKEN,
+               !g_strv_contains ((const char * const *) unavailable, "tokens"));
 
   json_builder_set_member_name (b, "trend");
   json_builder_begin_array (b);
@@ -204,9 +221,15 @@ format_time (gint64 t)
 }
 
 static void
-print_ranking (GString *out, const char *title, GPtrArray *rows, const NdMoney *money, guint limit)
+print_ranking (GString *out, const char *title, GPtrArray *rows, const NdMoney *money, guint limit,
+               gboolean available)
 {
   g_string_append_printf (out, "\n%s\n", title);
+  if (!available)
+    {
+      g_string_append_printf (out, "  %s\n", _("(not available from this source: connect the database)"));
+      return;
+    }
   if (rows->len == 0)
     {
       g_string_append_printf (out, "  %s\n", _("(nothing in this range)"));
@@ -246,21 +269,33 @@ report_to_text (const NdFactsReport *rep, const NdServerInfo *info, guint limit)
   g_autofree char *synced = rep->last_sync ? format_time (rep->last_sync) : g_strdup (_("never"));
 
   g_string_append_printf (out, "%s %s – %s (%s %s)\n", _("Range:"), from, to, _("synced"), synced);
+  if (nd_server_info_get_facts_caveat (info) != NULL)
+    g_string_append_printf (out, "%s\n", nd_server_info_get_facts_caveat (info));
   g_string_append_printf (out, "\n%-22s %" G_GINT64_FORMAT "\n", _("Requests"), ov->requests);
   g_string_append_printf (out, "%-22s %" G_GINT64_FORMAT "\n", _("Errors"), ov->errors);
   g_string_append_printf (out, "%-22s %.2f %%\n", _("Success rate"), ov->success_rate * 100);
   g_string_append_printf (out, "%-22s %s\n", _("Quota used"), quota);
-  g_string_append_printf (out, "%-22s %" G_GINT64_FORMAT " / %" G_GINT64_FORMAT "\n",
-                          _("Prompt / completion"), ov->prompt_tokens, ov->completion_tokens);
-  g_string_append_printf (out, "%-22s %" G_GINT64_FORMAT "\n", _("Active users"), ov->active_users);
+  if (nd_server_info_has (info, ND_CAP_FACTS_TOKEN_SPLIT))
+    g_string_append_printf (out, "%-22s %" G_GINT64_FORMAT " / %" G_GINT64_FORMAT "\n",
+                            _("Prompt / completion"), ov->prompt_tokens, ov->completion_tokens);
+  else
+    g_string_append_printf (out, "%-22s %" G_GINT64_FORMAT "\n", _("Tokens (in + out)"),
+                            ov->prompt_tokens + ov->completion_tokens);
+  if (nd_server_info_has (info, ND_CAP_FACTS_USER))
+    g_string_append_printf (out, "%-22s %" G_GINT64_FORMAT "\n", _("Active users"), ov->active_users);
+  else
+    g_string_append_printf (out, "%-22s %s\n", _("Active users"), _("(not available)"));
   g_string_append_printf (out, "%-22s %" G_GINT64_FORMAT " / %s\n", _("Today"),
                           ov->today_requests, today_quota);
   g_string_append_printf (out, "%-22s %.2f / %.0f\n", _("Average RPM / TPM"), ov->avg_rpm, ov->avg_tpm);
 
-  print_ranking (out, _("Models"), rep->models, money, limit);
-  print_ranking (out, _("Channels"), rep->channels, money, limit);
-  print_ranking (out, _("Users"), rep->users, money, limit);
-  print_ranking (out, _("Tokens"), rep->tokens, money, limit);
+  print_ranking (out, _("Models"), rep->models, money, limit, TRUE);
+  print_ranking (out, _("Channels"), rep->channels, money, limit,
+                 nd_server_info_has (info, ND_CAP_FACTS_CHANNEL));
+  print_ranking (out, _("Users"), rep->users, money, limit,
+                 nd_server_info_has (info, ND_CAP_FACTS_USER));
+  print_ranking (out, _("Tokens"), rep->tokens, money, limit,
+                 nd_server_info_has (info, ND_CAP_FACTS_TOKEN));
 
   g_string_append_printf (out, "\n%s\n", _("Trend"));
   for (guint i = 0; i < rep->trend->len; i++)
@@ -340,6 +375,10 @@ stats_run (NdCliOptions *o, int argc, char **argv)
       facts_path = nd_facts_default_path (key);
     }
   facts = nd_facts_new (facts_path);
+  /* Over the API a first sync starts 30 days back unless the range asks
+   * for older hours (PostgreSQL syncs every log anyway). */
+  if (range.from < now - 30 * 86400)
+    nd_facts_set_since (facts, range.from);
 
   if (!no_sync)
     {

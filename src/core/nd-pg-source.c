@@ -254,7 +254,7 @@ probe_logs_done (GObject *object, GAsyncResult *result, gpointer user_data)
 
   pd->info->caps = ND_CAP_LOGS | ND_CAP_LOG_EXPORT | ND_CAP_LOG_TAIL | ND_CAP_LOG_IP_FILTER |
                    ND_CAP_FACTS | ND_CAP_FACTS_USER | ND_CAP_FACTS_TOKEN | ND_CAP_FACTS_CHANNEL |
-                   ND_CAP_FACTS_ERRORS | ND_CAP_FACTS_LATENCY |
+                   ND_CAP_FACTS_ERRORS | ND_CAP_FACTS_LATENCY | ND_CAP_FACTS_TOKEN_SPLIT |
                    ND_CAP_CHANNELS | ND_CAP_USERS | ND_CAP_TOKENS_ALL_USERS |
                    ND_CAP_REDEMPTIONS | ND_CAP_MODELS;
   if (pd->info->has_log_request_id)

@@ -77,3 +77,22 @@ nd_server_info_get_facts_caveat (const NdServerInfo *info)
            "and models with names longer than 64 characters are missing from them on "
            "PostgreSQL. Connect the database for exact figures.");
 }
+
+GStrv
+nd_server_info_dup_unavailable_facts (const NdServerInfo *info)
+{
+  static const struct { NdCapabilities cap; const char *name; } dims[] = {
+    { ND_CAP_FACTS_CHANNEL, "channels" },
+    { ND_CAP_FACTS_USER, "users" },
+    { ND_CAP_FACTS_TOKEN, "tokens" },
+    { ND_CAP_FACTS_ERRORS, "errors" },
+    { ND_CAP_FACTS_LATENCY, "latency" },
+    { ND_CAP_FACTS_TOKEN_SPLIT, "token_split" },
+  };
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (dims); i++)
+    if (!nd_server_info_has (info, dims[i].cap))
+      g_strv_builder_add (b, dims[i].name);
+  return g_strv_builder_end (b);
+}

@@ -35,6 +35,7 @@ typedef enum {
   ND_CAP_REDEMPTIONS       = 1 << 14,
   ND_CAP_MODELS            = 1 << 15,
   ND_CAP_WRITE             = 1 << 16,  /* not read-only */
+  ND_CAP_FACTS_TOKEN_SPLIT = 1 << 17,  /* prompt and completion tokens apart */
 } NdCapabilities;
 
 #define ND_TYPE_SERVER_INFO (nd_server_info_get_type ())
@@ -76,6 +77,11 @@ gboolean      nd_server_info_has      (const NdServerInfo *info, NdCapabilities 
 char         *nd_server_info_describe (const NdServerInfo *info);
 /* A sentence for the dashboard when facts come from quota_data, else NULL. */
 const char   *nd_server_info_get_facts_caveat (const NdServerInfo *info);
+/* The dashboard dimensions this source cannot give, as the stable names
+ * `stats --json` lists under `unavailable` (README, "stats JSON"), in this
+ * order: "channels", "users", "tokens", "errors", "latency", "token_split".
+ * Empty (never NULL) when everything is there, e.g. over PostgreSQL. */
+GStrv         nd_server_info_dup_unavailable_facts (const NdServerInfo *info);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdServerInfo, nd_server_info_unref)
 

@@ -36,8 +36,8 @@ typedef struct {
 
 typedef struct {
   gint64 quota;             /* sum over consume rows of the filter */
-  gint64 prompt_tokens;
-  gint64 completion_tokens;
+  gint64 prompt_tokens;     /* -1 when the source cannot tell (HTTP) */
+  gint64 completion_tokens; /* -1 likewise */
   gint64 requests;          /* consume + error rows */
 } NdLogTotals;
 

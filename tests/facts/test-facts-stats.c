@@ -74,6 +74,10 @@ test_json (void)
   g_assert_no_error (error);
   root = json_node_get_object (json_parser_get_root (parser));
 
+  /* The database gives every dimension: `unavailable` is there, empty. */
+  g_assert_true (json_object_has_member (root, "unavailable"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "unavailable")), ==, 0);
+
   range = json_object_get_object_member (root, "range");
   g_assert_cmpint (member_int (range, "from"), ==, ND_TEST_NOW - 7 * 86400);
   g_assert_cmpint (member_int (range, "to"), ==, ND_TEST_NOW);

@@ -273,6 +273,10 @@ gint64    nd_facts_get_cursor     (NdFacts *self);
 gboolean  nd_facts_is_syncing     (NdFacts *self);
 /* Window size in cursor units for the next syncs (tests, bench). */
 void      nd_facts_set_window     (NdFacts *self, gint64 window);
+/* How far back a first sync reaches (req->since; sources whose cursor is
+ * time, i.e. HTTP). 0 = 30 days before the sync. Only a first sync (cursor
+ * 0) uses it: an older range later needs nd_facts_reset_async first. */
+void      nd_facts_set_since      (NdFacts *self, gint64 since);
 
 /* Pulls from @source until caught up. Resumable: a cancelled or failed sync
  * keeps every committed window. Result: number of log rows covered. */

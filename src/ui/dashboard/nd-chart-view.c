@@ -509,3 +509,14 @@ nd_chart_view_save_as (NdChartView *self)
   g_signal_connect (dialog, "response", G_CALLBACK (save_response_cb), g_object_ref (self));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
+
+/* The labels on screen: donut slices / legend, bars, or the line's x
+ * labels (for tests: what the chart shows comes from the data). */
+const char * const *
+nd_chart_view_get_labels (NdChartView *self)
+{
+  static const char * const none[] = { NULL };
+
+  g_return_val_if_fail (ND_IS_CHART_VIEW (self), NULL);
+  return self->labels ? (const char * const *) self->labels : none;
+}

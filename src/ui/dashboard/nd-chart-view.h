@@ -37,6 +37,8 @@ void       nd_chart_view_set_donut    (NdChartView *self, const NdChartDonutData
 void       nd_chart_view_set_bars     (NdChartView *self, const NdChartBarsData *data,
                                        const char *description);
 int        nd_chart_view_get_hover    (NdChartView *self);
+/* Slice, bar or x-axis labels of the data shown (never NULL; for tests). */
+const char * const *nd_chart_view_get_labels (NdChartView *self);
 /* Draws the chart at w × h into @cr with the widget's current style. */
 void       nd_chart_view_render       (NdChartView *self, cairo_t *cr, double w, double h);
 /* Asks for a file (PNG, SVG or PDF by extension) and writes the chart. */

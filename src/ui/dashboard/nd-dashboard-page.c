@@ -51,6 +51,10 @@ struct _NdDashboardPage
   GtkLabel *card_detail[N_CARDS];
   NdChartView *charts[N_CHARTS];
   GtkStack *chart_stack[N_CHARTS];
+  GtkLabel *missing_reason[N_CHARTS];
+  GtkWidget *save_button[N_CHARTS];
+  GtkLabel *trend_caveat;
+  GtkLabel *models_caveat;
   GtkDropDown *metric_dropdown;
   GtkListBox *ticker;
   GtkLabel *ticker_empty;
@@ -421,14 +425,18 @@ fill_report (NdDashboardPage *self)
   set_card (self, CARD_REQUESTS, requests, errors);
   set_card (self, CARD_SUCCESS, ov->requests > 0 ? rate : "—", _("consume vs. error logs"));
   set_card (self, CARD_QUOTA, quota, quota_full);
-  set_card (self, CARD_USERS, users, _("with requests in range"));
+  if (has_cap (self, ND_CAP_FACTS_USER))
+    set_card (self, CARD_USERS, users, _("with requests in range"));
+  else
+    set_card (self, CARD_USERS, "—", _("connect the database"));
   {
     g_autofree char *d = g_strdup_printf (_("%s of quota"), today_quota);
 
     set_card (self, CARD_TODAY, today, d);
   }
   set_card (self, CARD_RPM, rpm, tpm);
-  set_card (self, CARD_TOKENS, tokens, split);
+  set_card (self, CARD_TOKENS, tokens,
+            has_cap (self, ND_CAP_FACTS_TOKEN_SPLIT) ? split : _("prompt + completion"));
 
   fill_trends (self, rep);
   fill_models (self, rep);
@@ -439,8 +447,28 @@ fill_report (NdDashboardPage *self)
 
 /* ─── capabilities ──────────────────────────────────────────────────────── */
 
-static void
-update_caps (NdDashboardPage *self)
+/* Why a chart is missing: the first capability it needs that the source
+ * lacks, in words. */
+static const char *
+missing_reason (NdCapabilities missing)
+{
+  if (missing & ND_CAP_FACTS)
+    return _("This server keeps no hourly statistics.");
+  if (missing & ND_CAP_FACTS_CHANNEL)
+    return _("This server’s API gives no per-channel figures.");
+  if (missing & ND_CAP_FACTS_USER)
+    return _("This server’s API gives no per-user figures.");
+  if (missing & ND_CAP_FACTS_TOKEN)
+    return _("NewAPI’s API gives per-token figures only to the root user, and only on newer servers.");
+  if (missing & ND_CAP_FACTS_ERRORS)
+    return _("This source reports no error logs.");
+  if (missing & ND_CAP_FACTS_LATENCY)
+    return _("NewAPI’s API reports no response times.");
+  return "";
+}
+
+static NdCapabilities
+chart_needs (NdDashboardPage *self, int chart)
 {
   static const NdCapabilities needs[N_CHARTS] = {
     [CHART_TREND] = ND_CAP_FACTS,
@@ -450,9 +478,43 @@ update_caps (NdDashboardPage *self)
     [CHART_TOKENS] = ND_CAP_FACTS_TOKEN,
     [CHART_USERS] = ND_CAP_FACTS_USER,
   };
+  NdCapabilities need = needs[chart];
+
+  if (chart == CHART_CHANNELS && self->metric_dropdown != NULL)
+    switch (gtk_drop_down_get_selected (self->metric_dropdown))
+      {
+      case METRIC_ERROR_RATE: need |= ND_CAP_FACTS_ERRORS; break;
+      case METRIC_LATENCY: need |= ND_CAP_FACTS_LATENCY; break;
+      default: break;
+      }
+  return need;
+}
+
+static void
+update_caps (NdDashboardPage *self)
+{
+  NdServerInfo *info = get_info (self);
+  NdCapabilities have = info ? info->caps : 0;
+  const char *caveat = nd_server_info_get_facts_caveat (info);
 
   for (int i = 0; i < N_CHARTS; i++)
-    gtk_stack_set_visible_child_name (self->chart_stack[i], has_cap (self, needs[i]) ? "chart" : "missing");
+    {
+      NdCapabilities missing = chart_needs (self, i) & ~have;
+
+      gtk_label_set_text (self->missing_reason[i], missing_reason (missing));
+      gtk_stack_set_visible_child_name (self->chart_stack[i], missing == 0 ? "chart" : "missing");
+      /* Nothing to save but zeros. */
+      gtk_widget_set_visible (self->save_button[i], missing == 0);
+    }
+  /* Without channels the metric has nothing to switch. */
+  gtk_widget_set_visible (GTK_WIDGET (self->metric_dropdown), (have & ND_CAP_FACTS_CHANNEL) != 0);
+
+  gtk_label_set_text (self->trend_caveat, caveat ? caveat : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->trend_caveat), caveat != NULL);
+  gtk_label_set_text (self->models_caveat,
+                      _("Models with names longer than 64 characters are missing from NewAPI’s "
+                        "statistics."));
+  gtk_widget_set_visible (GTK_WIDGET (self->models_caveat), caveat != NULL);
 }
 
 /* ─── query / sync / ticker ─────────────────────────────────────────────── */
@@ -864,6 +926,8 @@ custom_apply_cb (NdDashboardPage *self)
 static void
 metric_changed_cb (NdDashboardPage *self)
 {
+  if (self->session != NULL)
+    update_caps (self);
   if (self->report != NULL)
     fill_channels (self);
 }
@@ -931,8 +995,9 @@ chart_card (NdDashboardPage *self, int chart, NdChartViewKind kind, const char *
   GtkWidget *header = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label = gtk_label_new (title);
   GtkWidget *save = gtk_button_new_from_icon_name ("document-save-symbolic");
-  GtkWidget *missing = gtk_label_new (_("Connect the database for this chart: this source does not "
-                                        "report it."));
+  GtkWidget *missing = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *missing_title = gtk_label_new (_("Connect the database for this chart"));
+  GtkWidget *missing_reason = gtk_label_new (NULL);
   GtkWidget *view = nd_chart_view_new (kind, title);
   GtkWidget *stack = gtk_stack_new ();
 
@@ -940,6 +1005,9 @@ chart_card (NdDashboardPage *self, int chart, NdChartViewKind kind, const char *
   gtk_widget_set_margin_start (header, 12);
   gtk_widget_set_margin_end (header, 6);
   gtk_widget_set_margin_top (header, 6);
+  /* The same height with or without its buttons (hidden for a missing chart). */
+  gtk_widget_set_size_request (header, -1, 34);
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_widget_add_css_class (label, "heading");
@@ -957,16 +1025,31 @@ chart_card (NdDashboardPage *self, int chart, NdChartViewKind kind, const char *
   gtk_widget_set_margin_end (view, 8);
   gtk_widget_set_margin_bottom (view, 8);
   g_signal_connect (view, "activated", G_CALLBACK (chart_activated_cb), self);
-  gtk_label_set_wrap (GTK_LABEL (missing), TRUE);
-  gtk_widget_add_css_class (missing, "dim-label");
+  /* What a source cannot give is said, never drawn as zeros. */
+  gtk_widget_set_valign (missing, GTK_ALIGN_CENTER);
   gtk_widget_set_margin_top (missing, 40);
   gtk_widget_set_margin_bottom (missing, 40);
+  gtk_widget_set_margin_start (missing, 24);
+  gtk_widget_set_margin_end (missing, 24);
+  gtk_widget_add_css_class (missing, "nd-chart-missing");
+  gtk_label_set_wrap (GTK_LABEL (missing_title), TRUE);
+  gtk_label_set_justify (GTK_LABEL (missing_title), GTK_JUSTIFY_CENTER);
+  gtk_widget_add_css_class (missing_title, "heading");
+  gtk_widget_add_css_class (missing_title, "dim-label");
+  gtk_box_append (GTK_BOX (missing), missing_title);
+  gtk_label_set_wrap (GTK_LABEL (missing_reason), TRUE);
+  gtk_label_set_justify (GTK_LABEL (missing_reason), GTK_JUSTIFY_CENTER);
+  gtk_widget_add_css_class (missing_reason, "caption");
+  gtk_widget_add_css_class (missing_reason, "dim-label");
+  gtk_box_append (GTK_BOX (missing), missing_reason);
   gtk_stack_add_named (GTK_STACK (stack), view, "chart");
   gtk_stack_add_named (GTK_STACK (stack), missing, "missing");
   gtk_box_append (GTK_BOX (card), stack);
 
   self->charts[chart] = ND_CHART_VIEW (view);
   self->chart_stack[chart] = GTK_STACK (stack);
+  self->missing_reason[chart] = GTK_LABEL (missing_reason);
+  self->save_button[chart] = save;
   return card;
 }
 
@@ -1002,12 +1085,32 @@ ticker_card (NdDashboardPage *self)
   return card;
 }
 
+/* A small dim line at the bottom of a chart card, hidden until a source
+ * has a caveat (NdServerInfo.facts_lag_seconds: NewAPI's quota_data). */
+static GtkLabel *
+caveat_label (GtkWidget *card)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_add_css_class (label, "nd-facts-caveat");
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_end (label, 12);
+  gtk_widget_set_margin_bottom (label, 10);
+  gtk_widget_set_visible (label, FALSE);
+  gtk_box_append (GTK_BOX (card), label);
+  return GTK_LABEL (label);
+}
+
 static void
 build (NdDashboardPage *self)
 {
   GtkWidget *metric = gtk_drop_down_new_from_strings ((const char *[]) {
     _("Requests"), _("Quota"), _("Error rate"), _("Latency"), NULL });
-  GtkWidget *grid_box, *apply;
+  GtkWidget *grid_box, *apply, *card;
 
   add_card (self, CARD_REQUESTS, _("Requests"));
   add_card (self, CARD_SUCCESS, _("Success rate"));
@@ -1021,10 +1124,12 @@ build (NdDashboardPage *self)
   gtk_widget_set_tooltip_text (metric, _("What the bars compare"));
   g_signal_connect_swapped (metric, "notify::selected", G_CALLBACK (metric_changed_cb), self);
 
-  gtk_grid_attach (self->grid, chart_card (self, CHART_TREND, ND_CHART_VIEW_LINE,
-                                           _("Requests and quota"), NULL, NULL), 0, 0, 2, 1);
-  gtk_grid_attach (self->grid, chart_card (self, CHART_MODELS, ND_CHART_VIEW_DONUT, _("Models"), NULL, NULL),
-                   0, 1, 1, 1);
+  card = chart_card (self, CHART_TREND, ND_CHART_VIEW_LINE, _("Requests and quota"), NULL, NULL);
+  self->trend_caveat = caveat_label (card);
+  gtk_grid_attach (self->grid, card, 0, 0, 2, 1);
+  card = chart_card (self, CHART_MODELS, ND_CHART_VIEW_DONUT, _("Models"), NULL, NULL);
+  self->models_caveat = caveat_label (card);
+  gtk_grid_attach (self->grid, card, 0, 1, 1, 1);
   gtk_grid_attach (self->grid, chart_card (self, CHART_CHANNELS, ND_CHART_VIEW_BARS, _("Channels"),
                                            metric, NULL), 1, 1, 1, 1);
   gtk_grid_attach (self->grid, chart_card (self, CHART_ERRORS, ND_CHART_VIEW_LINE, _("Error rate"), NULL, NULL),

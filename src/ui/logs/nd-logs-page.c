@@ -99,6 +99,7 @@ struct _NdLogsPage
   GtkBox *detail_box;
   GtkRevealer *export_revealer;
   GtkLabel *export_label;
+  GtkLabel *export_note;
   GtkProgressBar *export_progress;
   GtkButton *export_cancel_button;
 
@@ -489,9 +490,14 @@ totals_done (GObject *object, GAsyncResult *result, gpointer user_data)
       g_autofree char *requests = format_short (t.requests);
       g_autofree char *text = NULL;
 
-      /* Translators: the totals strip above the log table */
-      text = g_strdup_printf (_("Quota %s · Prompt %s · Completion %s · Requests %s"),
-                              quota, prompt, completion, requests);
+      if (t.prompt_tokens >= 0 && t.completion_tokens >= 0)
+        /* Translators: the totals strip above the log table */
+        text = g_strdup_printf (_("Quota %s · Prompt %s · Completion %s · Requests %s"),
+                                quota, prompt, completion, requests);
+      else
+        /* Translators: the totals strip when the source has no token sums
+         * (NewAPI's /api/log/stat gives quota only) */
+        text = g_strdup_printf (_("Quota %s · Requests %s"), quota, requests);
       gtk_label_set_text (self->totals_label, text);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->totals_label),
                                    _("Quota and tokens of consume logs, requests of consume "
@@ -1420,6 +1426,10 @@ start_export (NdLogsPage *self, const char *path)
   job->progress_id = g_timeout_add (200, export_progress_cb, job);
   self->export = job;
   gtk_label_set_text (self->export_label, _("Exporting…"));
+  /* Over the admin API the export pages 100 rows a request: say so. */
+  gtk_widget_set_visible (GTK_WIDGET (self->export_note),
+                          nd_source_get_info (source) != NULL &&
+                          nd_source_get_info (source)->kind == ND_SOURCE_KIND_HTTP);
   gtk_progress_bar_set_fraction (self->export_progress, 0);
   gtk_revealer_set_reveal_child (self->export_revealer, TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), FALSE);
@@ -1488,6 +1498,11 @@ session_state_cb (NdLogsPage *self)
   gboolean has_request_id = info == NULL || nd_server_info_has (info, ND_CAP_LOG_REQUEST_ID);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->request_entry), has_request_id);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->ip_entry),
+                            info == NULL || nd_server_info_has (info, ND_CAP_LOG_IP_FILTER));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->ip_entry),
+                               info == NULL || nd_server_info_has (info, ND_CAP_LOG_IP_FILTER) ? NULL
+                               : _("NewAPI’s API cannot filter logs by IP; connect the database for it"));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->request_entry),
                                has_request_id ? NULL
                                : _("This server’s logs have no request id (NewAPI before v1.0.0-rc.6)"));
@@ -1657,6 +1672,7 @@ nd_logs_page_class_init (NdLogsPageClass *klass)
   BIND (detail_box);
   BIND (export_revealer);
   BIND (export_label);
+  BIND (export_note);
   BIND (export_progress);
   BIND (export_cancel_button);
 #undef BIND
@@ -1794,4 +1810,22 @@ nd_logs_page_get_model (NdLogsPage *self)
 {
   g_return_val_if_fail (ND_IS_LOGS_PAGE (self), NULL);
   return G_LIST_MODEL (self->model);
+}
+
+/* Exports the logs of the current filter to @path as the Export button
+ * does after its file chooser (CSV, or JSON Lines for *.jsonl). For tests. */
+void
+nd_logs_page_export_to (NdLogsPage *self, const char *path)
+{
+  g_return_if_fail (ND_IS_LOGS_PAGE (self));
+  g_return_if_fail (path != NULL);
+  start_export (self, path);
+}
+
+/* TRUE while an export runs. */
+gboolean
+nd_logs_page_is_exporting (NdLogsPage *self)
+{
+  g_return_val_if_fail (ND_IS_LOGS_PAGE (self), FALSE);
+  return self->export != NULL;
 }

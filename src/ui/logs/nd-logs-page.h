@@ -20,5 +20,8 @@ void        nd_logs_page_set_filter (NdLogsPage *self, const char *filter);
 char       *nd_logs_page_get_filter (NdLogsPage *self);
 /* The list model behind the table (for tests). */
 GListModel *nd_logs_page_get_model  (NdLogsPage *self);
+/* What the Export button does once a file is chosen (for tests). */
+void        nd_logs_page_export_to  (NdLogsPage *self, const char *path);
+gboolean    nd_logs_page_is_exporting (NdLogsPage *self);
 
 G_END_DECLS
