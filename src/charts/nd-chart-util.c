@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <glib/gi18n-lib.h>
 
 #include "nd-chart-private.h"
 
@@ -68,7 +69,7 @@ _nd_chart_text (cairo_t *cr, const NdChartStyle *style, const char *text, double
 void
 _nd_chart_empty (cairo_t *cr, double w, double h, const NdChartStyle *style, const char *text)
 {
-  _nd_chart_text (cr, style, text ? text : "No data in this range", w / 2, h / 2, 0.5, w - 16,
+  _nd_chart_text (cr, style, text ? text : _("No data in this range"), w / 2, h / 2, 0.5, w - 16,
                   style->dim, 1.2, FALSE);
 }
 

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "logs/nd-export.h"
@@ -133,7 +134,7 @@ nd_cli_export_logs (int argc, char **argv)
       goto out;
     }
   if (!quiet)
-    fprintf (stderr, _("newapi-desk %s: wrote %" G_GINT64_FORMAT " logs to %s\n"), CMD, rows,
+    fprintf (stderr, _("newapi-desk %s: wrote %" PRId64 " logs to %s\n"), CMD, rows,
              output);
 
 out:

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <glib/gi18n.h>
@@ -256,6 +257,26 @@ print_ranking (GString *out, const char *title, GPtrArray *rows, const NdMoney *
     g_string_append_printf (out, "  %s\n", _("…"));
 }
 
+
+/* Pads by display width, not bytes: a Chinese label is two columns a
+ * character, and printf's %-22s would push its value out of line. */
+static void G_GNUC_PRINTF (3, 4)
+append_row (GString *out, const char *label, const char *format, ...)
+{
+  va_list args;
+  int width = 0;
+
+  for (const char *p = label; *p; p = g_utf8_next_char (p))
+    width += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  g_string_append (out, label);
+  for (; width < 23; width++)
+    g_string_append_c (out, ' ');
+  va_start (args, format);
+  g_string_append_vprintf (out, format, args);
+  va_end (args);
+  g_string_append_c (out, '\n');
+}
+
 static char *
 report_to_text (const NdFactsReport *rep, const NdServerInfo *info, guint limit)
 {
@@ -271,23 +292,23 @@ report_to_text (const NdFactsReport *rep, const NdServerInfo *info, guint limit)
   g_string_append_printf (out, "%s %s – %s (%s %s)\n", _("Range:"), from, to, _("synced"), synced);
   if (nd_server_info_get_facts_caveat (info) != NULL)
     g_string_append_printf (out, "%s\n", nd_server_info_get_facts_caveat (info));
-  g_string_append_printf (out, "\n%-22s %" G_GINT64_FORMAT "\n", _("Requests"), ov->requests);
-  g_string_append_printf (out, "%-22s %" G_GINT64_FORMAT "\n", _("Errors"), ov->errors);
-  g_string_append_printf (out, "%-22s %.2f %%\n", _("Success rate"), ov->success_rate * 100);
-  g_string_append_printf (out, "%-22s %s\n", _("Quota used"), quota);
+  g_string_append_c (out, '\n');
+  append_row (out, _("Requests"), "%" G_GINT64_FORMAT, ov->requests);
+  append_row (out, _("Errors"), "%" G_GINT64_FORMAT, ov->errors);
+  append_row (out, _("Success rate"), "%.2f %%", ov->success_rate * 100);
+  append_row (out, _("Quota used"), "%s", quota);
   if (nd_server_info_has (info, ND_CAP_FACTS_TOKEN_SPLIT))
-    g_string_append_printf (out, "%-22s %" G_GINT64_FORMAT " / %" G_GINT64_FORMAT "\n",
-                            _("Prompt / completion"), ov->prompt_tokens, ov->completion_tokens);
+    append_row (out, _("Prompt / completion"), "%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT,
+                ov->prompt_tokens, ov->completion_tokens);
   else
-    g_string_append_printf (out, "%-22s %" G_GINT64_FORMAT "\n", _("Tokens (in + out)"),
-                            ov->prompt_tokens + ov->completion_tokens);
+    append_row (out, _("Tokens (in + out)"), "%" G_GINT64_FORMAT,
+                ov->prompt_tokens + ov->completion_tokens);
   if (nd_server_info_has (info, ND_CAP_FACTS_USER))
-    g_string_append_printf (out, "%-22s %" G_GINT64_FORMAT "\n", _("Active users"), ov->active_users);
+    append_row (out, _("Active users"), "%" G_GINT64_FORMAT, ov->active_users);
   else
-    g_string_append_printf (out, "%-22s %s\n", _("Active users"), _("(not available)"));
-  g_string_append_printf (out, "%-22s %" G_GINT64_FORMAT " / %s\n", _("Today"),
-                          ov->today_requests, today_quota);
-  g_string_append_printf (out, "%-22s %.2f / %.0f\n", _("Average RPM / TPM"), ov->avg_rpm, ov->avg_tpm);
+    append_row (out, _("Active users"), "%s", _("(not available)"));
+  append_row (out, _("Today"), "%" G_GINT64_FORMAT " / %s", ov->today_requests, today_quota);
+  append_row (out, _("Average RPM / TPM"), "%.2f / %.0f", ov->avg_rpm, ov->avg_tpm);
 
   print_ranking (out, _("Models"), rep->models, money, limit, TRUE);
   print_ranking (out, _("Channels"), rep->channels, money, limit,

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "facts/nd-facts.h"
@@ -251,8 +252,8 @@ fill_trends (NdDashboardPage *self, const NdFactsReport *rep)
   {
     g_autofree char *peak_label = bucket_label (peak_at, rep->overview.bucket);
 
-    desc = g_strdup_printf (_("%" G_GINT64_FORMAT " requests and %s of quota in %u periods; "
-                              "busiest %s with %" G_GINT64_FORMAT " requests."),
+    desc = g_strdup_printf (_("%" PRId64 " requests and %s of quota in %u periods; "
+                              "busiest %s with %" PRId64 " requests."),
                             rep->overview.requests, q, n, peak_label, peak);
   }
   nd_chart_view_set_line (self->charts[CHART_TREND], &line, desc);
@@ -266,7 +267,7 @@ fill_trends (NdDashboardPage *self, const NdFactsReport *rep)
   {
     g_autofree char *worst_label = bucket_label (worst_at, rep->overview.bucket);
 
-    desc2 = g_strdup_printf (_("%" G_GINT64_FORMAT " errors of %" G_GINT64_FORMAT
+    desc2 = g_strdup_printf (_("%" PRId64 " errors of %" PRId64
                                " requests; worst period %s at %.1f%%."),
                              rep->overview.errors, rep->overview.requests, worst_label, worst);
   }
@@ -379,7 +380,7 @@ fill_ranking (NdDashboardPage *self, int chart, GPtrArray *rows, int color)
     {
       const NdFactsRank *r = g_ptr_array_index (rows, i);
       char *money = nd_money_format (get_money (self), r->quota);
-      char *detail = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " request", "%" G_GINT64_FORMAT " requests",
+      char *detail = g_strdup_printf (ngettext ("%" PRId64 " request", "%" PRId64 " requests",
                                                 r->requests), r->requests);
 
       g_ptr_array_add (texts, money);
@@ -402,18 +403,18 @@ fill_report (NdDashboardPage *self)
   const NdFactsOverview *ov = &rep->overview;
   const NdMoney *money = get_money (self);
   g_autofree char *requests = format_count (ov->requests);
-  g_autofree char *errors = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " error", "%" G_GINT64_FORMAT " errors",
+  g_autofree char *errors = g_strdup_printf (ngettext ("%" PRId64 " error", "%" PRId64 " errors",
                                                        ov->errors), ov->errors);
   g_autofree char *rate = g_strdup_printf ("%.2f%%", ov->success_rate * 100);
   g_autofree char *quota = nd_money_format (money, ov->quota);
-  g_autofree char *quota_full = g_strdup_printf (_("%'" G_GINT64_FORMAT " quota units"), ov->quota);
+  g_autofree char *quota_full = g_strdup_printf (_("%'" PRId64 " quota units"), ov->quota);
   g_autofree char *users = format_count (ov->active_users);
   g_autofree char *today = format_count (ov->today_requests);
   g_autofree char *today_quota = nd_money_format (money, ov->today_quota);
   g_autofree char *rpm = g_strdup_printf ("%.1f", ov->avg_rpm);
   g_autofree char *tpm = g_strdup_printf (_("%.0f tokens/min"), ov->avg_tpm);
   g_autofree char *tokens = format_count (ov->prompt_tokens + ov->completion_tokens);
-  g_autofree char *split = g_strdup_printf (_("%'" G_GINT64_FORMAT " in · %'" G_GINT64_FORMAT " out"),
+  g_autofree char *split = g_strdup_printf (_("%'" PRId64 " in · %'" PRId64 " out"),
                                             ov->prompt_tokens, ov->completion_tokens);
   g_autoptr(GDateTime) from = g_date_time_new_from_unix_local (ov->from);
   g_autoptr(GDateTime) to = g_date_time_new_from_unix_local (ov->to);
@@ -1118,7 +1119,7 @@ build (NdDashboardPage *self)
   add_card (self, CARD_USERS, _("Active users"));
   add_card (self, CARD_TODAY, _("Today"));
   add_card (self, CARD_RPM, _("Average RPM"));
-  add_card (self, CARD_TOKENS, _("Tokens"));
+  add_card (self, CARD_TOKENS, C_("token usage", "Tokens"));
 
   self->metric_dropdown = GTK_DROP_DOWN (metric);
   gtk_widget_set_tooltip_text (metric, _("What the bars compare"));
