@@ -19,9 +19,9 @@ nd_page_dispose (GObject *object)
 {
   NdPagePrivate *priv = nd_page_get_instance_private (ND_PAGE (object));
 
+  /* Templates are disposed by the concrete page that binds children;
+   * a second gtk_widget_dispose_template() would abort. */
   g_clear_object (&priv->session);
-  /* Every page is a composite template of its concrete type. */
-  gtk_widget_dispose_template (GTK_WIDGET (object), G_OBJECT_TYPE (object));
   G_OBJECT_CLASS (nd_page_parent_class)->dispose (object);
 }
 

@@ -30,7 +30,7 @@ enum { METRIC_REQUESTS, METRIC_QUOTA, METRIC_ERROR_RATE, METRIC_LATENCY };
 
 struct _NdDashboardPage
 {
-  AdwBin parent_instance;
+  NdPage parent_instance;
 
   /* template */
   GtkStack *stack;
@@ -64,7 +64,6 @@ struct _NdDashboardPage
   GtkEntry *custom_to;
 
   /* owned */
-  NdSession *session;
   NdFacts *facts;
   NdFactsReport *report;
   GSettings *settings;
@@ -82,10 +81,7 @@ struct _NdDashboardPage
   gint64 custom_to_t;
 };
 
-G_DEFINE_FINAL_TYPE (NdDashboardPage, nd_dashboard_page, ADW_TYPE_BIN)
-
-enum { PROP_0, PROP_SESSION, N_PROPS };
-static GParamSpec *properties[N_PROPS];
+G_DEFINE_FINAL_TYPE (NdDashboardPage, nd_dashboard_page, ND_TYPE_PAGE)
 
 static const char * const presets[] = { "24h", "7d", "30d", "custom" };
 
@@ -97,7 +93,7 @@ static void run_query (NdDashboardPage *self);
 static NdServerInfo *
 get_info (NdDashboardPage *self)
 {
-  return self->session ? nd_session_get_info (self->session) : NULL;
+  return nd_page_get_session (ND_PAGE (self)) ? nd_session_get_info (nd_page_get_session (ND_PAGE (self))) : NULL;
 }
 
 static const NdMoney *
@@ -599,9 +595,9 @@ refresh (NdDashboardPage *self)
 {
   NdSource *source;
 
-  if (self->facts == NULL || self->session == NULL || nd_facts_is_syncing (self->facts))
+  if (self->facts == NULL || nd_page_get_session (ND_PAGE (self)) == NULL || nd_facts_is_syncing (self->facts))
     return;
-  source = nd_session_get_source (self->session);
+  source = nd_session_get_source (nd_page_get_session (ND_PAGE (self)));
   if (source == NULL)
     return;
   self->sync_cancellable = g_cancellable_new ();
@@ -671,7 +667,7 @@ ticker_done (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr(NdLogPage) page = nd_facts_tail_logs_finish (result, &error);
 
   self->ticker_busy = FALSE;
-  if (page == NULL || self->session == NULL)
+  if (page == NULL || nd_page_get_session (ND_PAGE (self)) == NULL)
     return;
   for (guint i = 0; i < page->rows->len; i++)
     {
@@ -693,7 +689,7 @@ static gboolean
 ticker_tick (gpointer user_data)
 {
   NdDashboardPage *self = user_data;
-  NdSource *source = self->session ? nd_session_get_source (self->session) : NULL;
+  NdSource *source = nd_page_get_session (ND_PAGE (self)) ? nd_session_get_source (nd_page_get_session (ND_PAGE (self))) : NULL;
 
   if (source == NULL || self->ticker_busy || !has_cap (self, ND_CAP_LOGS))
     return G_SOURCE_CONTINUE;
@@ -736,7 +732,7 @@ refresh_interval (NdDashboardPage *self)
 static void
 start (NdDashboardPage *self)
 {
-  NdProfile *profile = nd_session_get_profile (self->session);
+  NdProfile *profile = nd_session_get_profile (nd_page_get_session (ND_PAGE (self)));
   g_autofree char *key = NULL;
   g_autofree char *path = NULL;
 
@@ -770,7 +766,7 @@ start (NdDashboardPage *self)
 static void
 session_state_cb (NdDashboardPage *self)
 {
-  NdSessionState state = self->session ? nd_session_get_state (self->session) : ND_SESSION_DISCONNECTED;
+  NdSessionState state = nd_page_get_session (ND_PAGE (self)) ? nd_session_get_state (nd_page_get_session (ND_PAGE (self))) : ND_SESSION_DISCONNECTED;
 
   if (state == ND_SESSION_CONNECTED && get_info (self) != NULL)
     {
@@ -785,14 +781,14 @@ session_state_cb (NdDashboardPage *self)
 }
 
 static void
-set_session (NdDashboardPage *self, NdSession *session)
+nd_dashboard_page_session_changed (NdPage *page, NdSession *old)
 {
-  if (self->session == session)
-    return;
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
+  NdDashboardPage *self = ND_DASHBOARD_PAGE (page);
+  NdSession *session = nd_page_get_session (page);
+
+  if (old != NULL)
+    g_signal_handlers_disconnect_by_data (old, self);
   stop (self);
-  g_set_object (&self->session, session);
   if (session != NULL)
     {
       g_signal_connect_object (session, "notify::state", G_CALLBACK (session_state_cb), self,
@@ -801,7 +797,6 @@ set_session (NdDashboardPage *self, NdSession *session)
                                G_CONNECT_SWAPPED);
     }
   session_state_cb (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
 /* ─── user actions ──────────────────────────────────────────────────────── */
@@ -927,7 +922,7 @@ custom_apply_cb (NdDashboardPage *self)
 static void
 metric_changed_cb (NdDashboardPage *self)
 {
-  if (self->session != NULL)
+  if (nd_page_get_session (ND_PAGE (self)) != NULL)
     update_caps (self);
   if (self->report != NULL)
     fill_channels (self);
@@ -1168,12 +1163,11 @@ nd_dashboard_page_dispose (GObject *object)
 {
   NdDashboardPage *self = ND_DASHBOARD_PAGE (object);
 
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
+  if (nd_page_get_session (ND_PAGE (self)) != NULL)
+    g_signal_handlers_disconnect_by_data (nd_page_get_session (ND_PAGE (self)), self);
   if (self->ticker != NULL)
     stop (self);
   g_clear_handle_id (&self->clock_id, g_source_remove);
-  g_clear_object (&self->session);
   g_clear_object (&self->settings);
   if (self->custom_popover != NULL)
     {
@@ -1196,30 +1190,6 @@ nd_dashboard_page_finalize (GObject *object)
 }
 
 static void
-nd_dashboard_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  NdDashboardPage *self = ND_DASHBOARD_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION: g_value_set_object (value, self->session); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-nd_dashboard_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  NdDashboardPage *self = ND_DASHBOARD_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION: set_session (self, g_value_get_object (value)); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 nd_dashboard_page_class_init (NdDashboardPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -1227,13 +1197,7 @@ nd_dashboard_page_class_init (NdDashboardPageClass *klass)
 
   object_class->dispose = nd_dashboard_page_dispose;
   object_class->finalize = nd_dashboard_page_finalize;
-  object_class->get_property = nd_dashboard_page_get_property;
-  object_class->set_property = nd_dashboard_page_set_property;
-
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL, ND_TYPE_SESSION,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  ND_PAGE_CLASS (klass)->session_changed = nd_dashboard_page_session_changed;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/nd-dashboard-page.ui");
   gtk_widget_class_bind_template_child (widget_class, NdDashboardPage, stack);

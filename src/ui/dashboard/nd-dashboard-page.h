@@ -6,12 +6,12 @@
 #include <adwaita.h>
 
 #include "facts/nd-facts.h"
-#include "nd-session.h"
+#include "nd-page.h"
 
 G_BEGIN_DECLS
 
 #define ND_TYPE_DASHBOARD_PAGE (nd_dashboard_page_get_type ())
-G_DECLARE_FINAL_TYPE (NdDashboardPage, nd_dashboard_page, ND, DASHBOARD_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (NdDashboardPage, nd_dashboard_page, ND, DASHBOARD_PAGE, NdPage)
 
 /* For tests and screenshots: what is on screen. */
 NdFactsReport *nd_dashboard_page_get_report (NdDashboardPage *self);

@@ -63,7 +63,7 @@ typedef struct {
 
 struct _NdLogsPage
 {
-  AdwBin parent_instance;
+  NdPage parent_instance;
 
   /* template */
   AdwToastOverlay *toasts;        /* the bin's child, unowned */
@@ -104,7 +104,6 @@ struct _NdLogsPage
   GtkButton *export_cancel_button;
 
   /* owned */
-  NdSession *session;
   NdLogModel *model;
   GtkSingleSelection *selection;
   NdLogQuery *query;
@@ -128,10 +127,8 @@ struct _NdLogsPage
   gboolean connected;
 };
 
-G_DEFINE_FINAL_TYPE (NdLogsPage, nd_logs_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (NdLogsPage, nd_logs_page, ND_TYPE_PAGE)
 
-enum { PROP_0, PROP_SESSION, N_PROPS };
-static GParamSpec *properties[N_PROPS];
 
 static void apply_query (NdLogsPage *self);
 static void show_detail (NdLogsPage *self, NdLogItem *item);
@@ -180,7 +177,7 @@ static const NdMoney *
 page_money (NdLogsPage *self)
 {
   static NdMoney *fallback;
-  NdServerInfo *info = self->session ? nd_session_get_info (self->session) : NULL;
+  NdServerInfo *info = nd_page_get_session (ND_PAGE (self)) ? nd_session_get_info (nd_page_get_session (ND_PAGE (self))) : NULL;
 
   if (info != NULL && info->money != NULL)
     return info->money;
@@ -509,9 +506,9 @@ totals_done (GObject *object, GAsyncResult *result, gpointer user_data)
 static NdSource *
 page_source (NdLogsPage *self)
 {
-  if (self->session == NULL || nd_session_get_state (self->session) != ND_SESSION_CONNECTED)
+  if (nd_page_get_session (ND_PAGE (self)) == NULL || nd_session_get_state (nd_page_get_session (ND_PAGE (self))) != ND_SESSION_CONNECTED)
     return NULL;
-  return nd_session_get_source (self->session);
+  return nd_session_get_source (nd_page_get_session (ND_PAGE (self)));
 }
 
 static void
@@ -1493,7 +1490,7 @@ static void
 session_state_cb (NdLogsPage *self)
 {
   NdSource *source = page_source (self);
-  NdServerInfo *info = self->session ? nd_session_get_info (self->session) : NULL;
+  NdServerInfo *info = nd_page_get_session (ND_PAGE (self)) ? nd_session_get_info (nd_page_get_session (ND_PAGE (self))) : NULL;
   gboolean connected = source != NULL;
   gboolean has_request_id = info == NULL || nd_server_info_has (info, ND_CAP_LOG_REQUEST_ID);
 
@@ -1530,13 +1527,13 @@ session_state_cb (NdLogsPage *self)
 }
 
 static void
-set_session (NdLogsPage *self, NdSession *session)
+nd_logs_page_session_changed (NdPage *page, NdSession *old)
 {
-  if (self->session == session)
-    return;
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_set_object (&self->session, session);
+  NdLogsPage *self = ND_LOGS_PAGE (page);
+  NdSession *session = nd_page_get_session (page);
+
+  if (old != NULL)
+    g_signal_handlers_disconnect_by_data (old, self);
   if (session != NULL)
     {
       g_signal_connect_object (session, "notify::state", G_CALLBACK (session_state_cb), self,
@@ -1545,7 +1542,6 @@ set_session (NdLogsPage *self, NdSession *session)
                                G_CONNECT_SWAPPED);
     }
   session_state_cb (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
 /* ---- object ------------------------------------------------------------ */
@@ -1572,9 +1568,8 @@ nd_logs_page_dispose (GObject *object)
     }
   g_cancellable_cancel (self->cancellable);
   show_detail (self, NULL);
-  if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_clear_object (&self->session);
+  if (nd_page_get_session (ND_PAGE (self)) != NULL)
+    g_signal_handlers_disconnect_by_data (nd_page_get_session (ND_PAGE (self)), self);
   if (self->column_view != NULL)
     gtk_column_view_set_model (self->column_view, NULL);
   g_clear_object (&self->selection);
@@ -1599,30 +1594,6 @@ nd_logs_page_finalize (GObject *object)
 }
 
 static void
-nd_logs_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
-{
-  NdLogsPage *self = ND_LOGS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION: g_value_set_object (value, self->session); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-nd_logs_page_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
-{
-  NdLogsPage *self = ND_LOGS_PAGE (object);
-
-  switch (prop_id)
-    {
-    case PROP_SESSION: set_session (self, g_value_get_object (value)); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
 nd_logs_page_class_init (NdLogsPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -1630,13 +1601,7 @@ nd_logs_page_class_init (NdLogsPageClass *klass)
 
   object_class->dispose = nd_logs_page_dispose;
   object_class->finalize = nd_logs_page_finalize;
-  object_class->get_property = nd_logs_page_get_property;
-  object_class->set_property = nd_logs_page_set_property;
-
-  properties[PROP_SESSION] =
-    g_param_spec_object ("session", NULL, NULL, ND_TYPE_SESSION,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-  g_object_class_install_properties (object_class, N_PROPS, properties);
+  ND_PAGE_CLASS (klass)->session_changed = nd_logs_page_session_changed;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/nd-logs-page.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, NdLogsPage, name)

@@ -5,12 +5,12 @@
 
 #include <adwaita.h>
 
-#include "nd-session.h"
+#include "nd-page.h"
 
 G_BEGIN_DECLS
 
 #define ND_TYPE_LOGS_PAGE (nd_logs_page_get_type ())
-G_DECLARE_FINAL_TYPE (NdLogsPage, nd_logs_page, ND, LOGS_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (NdLogsPage, nd_logs_page, ND, LOGS_PAGE, NdPage)
 
 /* Applies a filter in NdLogQuery string form (see nd-log-query.h); the
  * dashboard calls this through the win.open-logs action. An empty string
