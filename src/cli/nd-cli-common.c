@@ -12,6 +12,7 @@
 #include "nd-cli-common.h"
 #include "nd-pg-source.h"
 #include "nd-profile.h"
+#include "nd-time.h"
 
 static NdCliHttpFactory http_factory;
 
@@ -105,43 +106,8 @@ nd_cli_options_clear (NdCliOptions *opts)
 gboolean
 nd_cli_parse_time (const char *text, gint64 *out, GError **error)
 {
-  g_autoptr(GDateTime) dt = NULL;
-  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
-  char *end = NULL;
-  gint64 v;
-
-  if (text == NULL || *text == '\0')
-    goto bad;
-
-  errno = 0;
-  v = g_ascii_strtoll (text, &end, 10);
-  if (*end == '\0' && errno == 0)
-    {
-      *out = v;
-      return TRUE;
-    }
-
-  dt = g_date_time_new_from_iso8601 (text, local);
-  if (dt == NULL && strlen (text) == 10)
-    {
-      /* A bare date means its midnight, local time. */
-      g_autofree char *midnight = g_strconcat (text, "T00:00:00", NULL);
-
-      dt = g_date_time_new_from_iso8601 (midnight, local);
-    }
-  if (dt == NULL && strlen (text) == 16)
-    {
-      g_autofree char *with_seconds = g_strconcat (text, ":00", NULL);
-
-      dt = g_date_time_new_from_iso8601 (with_seconds, local);
-    }
-  if (dt != NULL)
-    {
-      *out = g_date_time_to_unix (dt);
-      return TRUE;
-    }
-
-bad:
+  if (nd_time_parse (text, out))
+    return TRUE;
   g_set_error (error, ND_ERROR, ND_ERROR_INVALID_INPUT,
                _("“%s” is not a time: use unix seconds or ISO 8601 like 2026-01-31T08:00:00+08:00"),
                text ? text : "");

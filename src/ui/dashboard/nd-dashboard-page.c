@@ -16,6 +16,7 @@
 #include "facts/nd-facts.h"
 #include "nd-chart-view.h"
 #include "nd-dashboard-page.h"
+#include "nd-time.h"
 
 #define TICKER_ROWS 40
 #define TICKER_INTERVAL 5
@@ -871,31 +872,12 @@ range_changed_cb (NdDashboardPage *self)
 static gboolean
 parse_entry (GtkEntry *entry, gint64 *out)
 {
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (entry))));
-  g_autoptr(GTimeZone) tz = g_time_zone_new_local ();
-  g_autoptr(GDateTime) dt = NULL;
-
-  g_strdelimit (text, " ", 'T');
-  dt = g_date_time_new_from_iso8601 (text, tz);
-  if (dt == NULL && strlen (text) == 10)
-    {
-      g_autofree char *full = g_strconcat (text, "T00:00:00", NULL);
-
-      dt = g_date_time_new_from_iso8601 (full, tz);
-    }
-  if (dt == NULL && strlen (text) == 16)
-    {
-      g_autofree char *full = g_strconcat (text, ":00", NULL);
-
-      dt = g_date_time_new_from_iso8601 (full, tz);
-    }
-  if (dt == NULL)
+  if (!nd_time_parse (gtk_editable_get_text (GTK_EDITABLE (entry)), out))
     {
       gtk_widget_add_css_class (GTK_WIDGET (entry), "error");
       return FALSE;
     }
   gtk_widget_remove_css_class (GTK_WIDGET (entry), "error");
-  *out = g_date_time_to_unix (dt);
   return TRUE;
 }
 

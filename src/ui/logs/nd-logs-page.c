@@ -11,6 +11,7 @@
 #include "logs/nd-export.h"
 #include "nd-log-model.h"
 #include "nd-logs-page.h"
+#include "nd-time.h"
 
 #define TAIL_SECONDS 2
 #define APPLY_DELAY_MS 600
@@ -529,41 +530,6 @@ refresh_counts (NdLogsPage *self)
 
 /* ---- filters <-> widgets ------------------------------------------------ */
 
-static gboolean
-parse_time_text (const char *text, gint64 *out)
-{
-  g_autoptr(GTimeZone) local = g_time_zone_new_local ();
-  g_autoptr(GDateTime) dt = NULL;
-  g_autofree char *t = g_strstrip (g_strdup (text));
-  char *end = NULL;
-  gint64 v;
-
-  if (*t == '\0')
-    return FALSE;
-  v = g_ascii_strtoll (t, &end, 10);
-  if (*end == '\0')
-    {
-      *out = v;
-      return TRUE;
-    }
-  g_strdelimit (t, " ", 'T');
-  dt = g_date_time_new_from_iso8601 (t, local);
-  if (dt == NULL && strlen (t) == 10)
-    {
-      g_autofree char *x = g_strconcat (t, "T00:00:00", NULL);
-      dt = g_date_time_new_from_iso8601 (x, local);
-    }
-  if (dt == NULL && strlen (t) == 16)
-    {
-      g_autofree char *x = g_strconcat (t, ":00", NULL);
-      dt = g_date_time_new_from_iso8601 (x, local);
-    }
-  if (dt == NULL)
-    return FALSE;
-  *out = g_date_time_to_unix (dt);
-  return TRUE;
-}
-
 static char *
 time_entry_text (gint64 t)
 {
@@ -627,8 +593,8 @@ read_widgets (NdLogsPage *self)
     {
       gint64 t;
 
-      q->from = parse_time_text (gtk_editable_get_text (GTK_EDITABLE (self->from_entry)), &t) ? t : 0;
-      q->to = parse_time_text (gtk_editable_get_text (GTK_EDITABLE (self->to_entry)), &t) ? t : 0;
+      q->from = nd_time_parse (gtk_editable_get_text (GTK_EDITABLE (self->from_entry)), &t) ? t : 0;
+      q->to = nd_time_parse (gtk_editable_get_text (GTK_EDITABLE (self->to_entry)), &t) ? t : 0;
     }
   q->type = type < G_N_ELEMENTS (type_values) ? type_values[type] : 0;
   g_free (q->username), q->username = g_strdup (entry_value (self->username_entry));
@@ -772,7 +738,7 @@ jump_activated_cb (NdLogsPage *self)
   gint64 t;
   NdLogCursor start;
 
-  if (!parse_time_text (gtk_editable_get_text (GTK_EDITABLE (self->jump_entry)), &t))
+  if (!nd_time_parse (gtk_editable_get_text (GTK_EDITABLE (self->jump_entry)), &t))
     {
       adw_toast_overlay_add_toast (self->toasts,
                                    adw_toast_new (_("Enter a time like 2026-01-31 08:00")));
