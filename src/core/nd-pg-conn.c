@@ -13,9 +13,11 @@
 /* What the worker needs to open and guard the connection. Owned by the
  * NdWorker, which may outlive the object while a query finishes. */
 typedef struct {
+  gatomicrefcount ref_count;
   char *conninfo;
   char *password;
   gboolean read_only;
+  gint running;              /* atomic: a job is on the server */
   GMutex lock;
   PGcancel *cancel;          /* protected by lock */
   GCancellable *current;     /* worker thread only */
@@ -26,17 +28,26 @@ struct _NdPgConn
 {
   GObject parent_instance;
 
-  ConnState *state;          /* borrowed from the worker */
+  ConnState *state;
   NdWorker *worker;
 };
 
 G_DEFINE_FINAL_TYPE (NdPgConn, nd_pg_conn, G_TYPE_OBJECT)
 
+static ConnState *
+conn_state_ref (ConnState *st)
+{
+  g_atomic_ref_count_inc (&st->ref_count);
+  return st;
+}
+
 static void
-conn_state_free (gpointer data)
+conn_state_unref (gpointer data)
 {
   ConnState *st = data;
 
+  if (!g_atomic_ref_count_dec (&st->ref_count))
+    return;
   g_clear_pointer (&st->cancel, PQfreeCancel);
   g_mutex_clear (&st->lock);
   g_free (st->conninfo);
@@ -280,15 +291,31 @@ conn_check (gpointer handle, gpointer user_data)
 }
 
 static void
-on_cancelled (GCancellable *cancellable, ConnState *st)
+send_cancel (gpointer data, gpointer unused)
 {
+  ConnState *st = data;
   char errbuf[256];
 
-  /* Runs in whichever thread cancels; PQcancel is safe there. */
   g_mutex_lock (&st->lock);
   if (st->cancel != NULL)
     PQcancel (st->cancel, errbuf, sizeof errbuf);
   g_mutex_unlock (&st->lock);
+  conn_state_unref (st);
+}
+
+/* Runs in whichever thread cancels, usually the main loop. PQcancel opens a
+ * new connection to the server and has no timeout of its own, so it goes
+ * to a small pool: a dead link must not freeze the window. */
+static void
+on_cancelled (GCancellable *cancellable, ConnState *st)
+{
+  static GThreadPool *pool;
+
+  if (!g_atomic_int_get (&st->running))
+    return;
+  if (g_once_init_enter (&pool))
+    g_once_init_leave (&pool, g_thread_pool_new (send_cancel, NULL, 2, FALSE, NULL));
+  g_thread_pool_push (pool, conn_state_ref (st), NULL);
 }
 
 static void
@@ -296,6 +323,7 @@ conn_before (gpointer handle, GCancellable *cancellable, gpointer user_data)
 {
   ConnState *st = user_data;
 
+  g_atomic_int_set (&st->running, TRUE);
   if (cancellable == NULL)
     return;
   st->current = g_object_ref (cancellable);
@@ -314,6 +342,7 @@ conn_after (gpointer handle, gpointer user_data)
       g_clear_object (&st->current);
       st->handler = 0;
     }
+  g_atomic_int_set (&st->running, FALSE);
   /* A job may leave a failed transaction behind after an error. */
   if (PQstatus (pg) == CONNECTION_OK && PQtransactionStatus (pg) == PQTRANS_INERROR)
     PQclear (PQexec (pg, "ROLLBACK"));
@@ -350,6 +379,7 @@ nd_pg_conn_finalize (GObject *object)
   NdPgConn *self = ND_PG_CONN (object);
 
   g_clear_pointer (&self->worker, nd_worker_free);
+  g_clear_pointer (&self->state, conn_state_unref);
   G_OBJECT_CLASS (nd_pg_conn_parent_class)->finalize (object);
 }
 
@@ -373,12 +403,13 @@ nd_pg_conn_new (const char *conninfo, const char *password, gboolean read_only)
   NdPgConn *self = g_object_new (ND_TYPE_PG_CONN, NULL);
   ConnState *st = g_new0 (ConnState, 1);
 
+  g_atomic_ref_count_init (&st->ref_count);
   st->conninfo = g_strdup (conninfo ? conninfo : "");
   st->password = g_strdup (password);
   st->read_only = read_only;
   g_mutex_init (&st->lock);
   self->state = st;
-  self->worker = nd_worker_new ("nd-pg", &conn_funcs, st, conn_state_free);
+  self->worker = nd_worker_new ("nd-pg", &conn_funcs, conn_state_ref (st), conn_state_unref);
   return self;
 }
 
@@ -405,8 +436,8 @@ nd_pg_conn_shutdown (NdPgConn *self)
 
   if (nd_worker_is_shut_down (self->worker))
     return;
-  /* Stop a running query, let queued jobs fail as cancelled, and let the
-   * worker close the connection on its own: never block the caller. */
+  /* Stop a running query (off this thread), let queued jobs fail as
+   * cancelled, and let the worker close the connection on its own. */
   on_cancelled (NULL, self->state);
   nd_worker_shutdown (self->worker, TRUE);
 }

@@ -7,6 +7,9 @@
 
 G_BEGIN_DECLS
 
+/* Object data holding the facts sync's own connection (nd-pg-source-facts.c). */
+#define ND_PG_FACTS_CONN_KEY "nd-facts-conn"
+
 /* nd-pg-source-logs.c: query/tail/estimate/totals/export logs */
 void _nd_pg_source_class_init_logs    (NdSourceClass *klass);
 /* nd-pg-source-catalog.c: channels, users, tokens, redemptions, models, groups, suggest */

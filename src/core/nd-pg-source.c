@@ -21,6 +21,7 @@ struct _NdPgSource
 
   NdPgConn *main;
   NdPgConn *logs;     /* == main when there is no log database */
+  gboolean closed;
 };
 
 G_DEFINE_FINAL_TYPE (NdPgSource, nd_pg_source, ND_TYPE_SOURCE)
@@ -38,12 +39,12 @@ nd_pg_source_dispose (GObject *object)
 {
   NdPgSource *self = ND_PG_SOURCE (object);
 
-  if (self->main != NULL)
-    nd_pg_conn_shutdown (self->main);
-  if (self->logs != NULL)
-    nd_pg_conn_shutdown (self->logs);
-  g_clear_object (&self->logs);
-  g_clear_object (&self->main);
+  /* Closed, not gone: the connections stay so that a late call fails with
+   * "connection closed" instead of finding NULL and never completing. */
+  self->closed = TRUE;
+  nd_pg_conn_shutdown (self->main);
+  nd_pg_conn_shutdown (self->logs);
+  g_object_set_data (object, ND_PG_FACTS_CONN_KEY, NULL);
   G_OBJECT_CLASS (nd_pg_source_parent_class)->dispose (object);
 }
 
@@ -52,6 +53,8 @@ nd_pg_source_finalize (GObject *object)
 {
   NdPgSource *self = ND_PG_SOURCE (object);
 
+  g_clear_object (&self->logs);
+  g_clear_object (&self->main);
   g_free (self->dsn);
   g_free (self->log_dsn);
   wipe_free (self->password);
@@ -411,10 +414,17 @@ nd_pg_source_has_log_db (NdPgSource *self)
 NdPgConn *
 nd_pg_source_open_logs_conn (NdPgSource *self)
 {
+  NdPgConn *conn;
+
   g_return_val_if_fail (ND_IS_PG_SOURCE (self), NULL);
 
   if (self->log_dsn != NULL)
-    return nd_pg_conn_new (self->log_dsn, self->log_password ? self->log_password : self->password,
+    conn = nd_pg_conn_new (self->log_dsn, self->log_password ? self->log_password : self->password,
                            self->read_only);
-  return nd_pg_conn_new (self->dsn, self->password, self->read_only);
+  else
+    conn = nd_pg_conn_new (self->dsn, self->password, self->read_only);
+  /* A closed source never connects again; jobs on this one fail at once. */
+  if (self->closed)
+    nd_pg_conn_shutdown (conn);
+  return conn;
 }

@@ -273,6 +273,13 @@ nd_profile_validate_url (const char *url, GError **error)
                    _("The NewAPI address has no host name"));
       return FALSE;
     }
+  if (g_uri_get_userinfo (uri) != NULL)
+    {
+      /* It would be stored in GSettings and shown in messages. */
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID_INPUT,
+                   _("Put the access token in the token field, not in the address"));
+      return FALSE;
+    }
   if (g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
     {
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID_INPUT,

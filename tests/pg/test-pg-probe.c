@@ -246,6 +246,33 @@ test_cancel (void)
   g_assert_no_error (error);
 }
 
+static void
+test_closed_source_fails_fast (void)
+{
+  NdTestPg *pg = nd_test_pg_get ();
+  g_autofree char *dsn = NULL;
+  g_autoptr(NdSource) source = NULL;
+  g_autoptr(NdServerInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (pg == NULL)
+    return;
+  dsn = nd_test_pg_dsn (pg, "postgres");
+  source = nd_pg_source_new (dsn, NULL, NULL, NULL, TRUE);
+  g_assert_cmpint (exec (source, "SELECT 1", NULL, &error), ==, 1);
+  g_assert_no_error (error);
+
+  /* A page may still ask after the window closed the source: the call
+   * must complete with an error, not hang or reconnect. */
+  nd_source_close (source);
+  g_assert_cmpint (exec (source, "SELECT 1", NULL, &error), ==, -1);
+  g_assert_error (error, ND_ERROR, ND_ERROR_CONNECTION);
+  g_clear_error (&error);
+  info = probe (source, &error);
+  g_assert_null (info);
+  g_assert_nonnull (error);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -259,5 +286,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/pg/probe/missing-database-and-tables", test_missing_database_and_tables);
   g_test_add_func ("/pg/probe/read-only", test_read_only_refuses_writes);
   g_test_add_func ("/pg/probe/cancel", test_cancel);
+  g_test_add_func ("/pg/probe/closed-source", test_closed_source_fails_fast);
   return g_test_run ();
 }

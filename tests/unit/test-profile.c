@@ -44,6 +44,7 @@ test_validators (void)
   assert_invalid (nd_profile_validate_url ("gateway.example.com", &error)); g_clear_error (&error);
   assert_invalid (nd_profile_validate_url ("https://", &error)); g_clear_error (&error);
   assert_invalid (nd_profile_validate_url ("https://a.example/?p=1", &error)); g_clear_error (&error);
+  assert_invalid (nd_profile_validate_url ("https://root:s3cret@a.example", &error)); g_clear_error (&error);
 
   g_assert_true (nd_profile_validate_user_id (" 42 ", &id, NULL));
   g_assert_cmpint (id, ==, 42);
