@@ -5,10 +5,13 @@
  * (created_at DESC, id DESC), with `end_timestamp` inclusive. A page "after
  * (created_at C, id I)" is asked as end_timestamp = C from p = 1: the rows of
  * second C with id >= I come first and are skipped, then rows are taken
- * until limit + 1 are collected (the extra row says whether there is more).
- * So page 10 000 costs what page 1 costs (the skipped prefix is only the
- * rows of one second), and rows arriving meanwhile never shift the pages,
- * which plain OFFSET paging would do. Rows are re-sorted client-side, so a
+ * until limit are collected. Whether there is more comes from the reply
+ * itself (rows left over in the last reply, else `total` or a full last
+ * page), never from fetching an extra row: with the rate limit shared with
+ * the admin's web UI, a 200-row first page costs 2 requests, a later one 2
+ * or 3 (the skipped prefix). So page 10 000 costs what page 1 costs (the
+ * skipped prefix is only the rows of one second), and rows arriving
+ * meanwhile never shift the pages, which plain OFFSET paging would do. Rows are re-sorted client-side, so a
  * server that orders by id only (older NewAPI) still gives the right set as
  * long as ids grow with time, which they do (rows are inserted when made).
  *
@@ -31,7 +34,16 @@
  * requests are the `total` of type 2 and type 5 page queries.
  * Export reads pages of 100 rows (the API maximum) one after the other: it is
  * much slower than over the database, and uses one request per 100 rows of
- * the rate budget (360 requests / 180 s per IP by default).
+ * the rate budget (360 requests / 180 s per IP by default). It pages by
+ * OFFSET, not by keyset (which would cost a second request per batch for
+ * the skipped prefix): each stream's end_timestamp is pinned to the newest
+ * second of its first reply, so new rows can only land in that second, and
+ * rows seen twice because of them are dropped by id.
+ *
+ * The live tail pages newest first down to after_id, at most
+ * TAIL_MAX_PAGES pages. When that is not enough to reach after_id, it hands
+ * back the newest `limit` rows with next.id = -1: rows between after_id and
+ * those were not read (a gap), and the caller must reload.
  */
 #include "config.h"
 
@@ -203,11 +215,12 @@ typedef struct {
   gboolean has_after;
   NdLogCursor after;           /* FETCH_PAGE */
   gint64 after_id;             /* FETCH_TAIL */
-  guint want;                  /* rows to collect */
+  guint want;                  /* rows to collect (page) */
   guint page;                  /* 1-based p */
   guint page_size;
   GPtrArray *rows;             /* (element-type NdLog) */
-  gboolean more;               /* the server has rows past the collected ones (tail) */
+  gboolean more;               /* the server has rows past the collected ones (page) */
+  gboolean gap;                /* page cap hit before after_id (tail) */
 } Fetch;
 
 static void
@@ -230,6 +243,7 @@ fetch_page_done (GObject *object, GAsyncResult *result, gpointer user_data)
   guint n;
   GError *error = NULL;
   gboolean reached_end, boundary = FALSE;
+  guint left_over = 0;         /* matching rows of this reply past `want` */
 
   data = nd_http_client_get_finish (ND_HTTP_CLIENT (object), result, &error);
   if (data == NULL || !nd_http_page_items (data, &items, &total, &error))
@@ -261,7 +275,10 @@ fetch_page_done (GObject *object, GAsyncResult *result, gpointer user_data)
           if (f->rows->len < f->want)
             g_ptr_array_add (f->rows, log);
           else
-            nd_log_free (log);
+            {
+              left_over++;
+              nd_log_free (log);
+            }
         }
       else
         {
@@ -280,7 +297,12 @@ fetch_page_done (GObject *object, GAsyncResult *result, gpointer user_data)
   if (f->mode == FETCH_PAGE)
     {
       if (f->rows->len >= f->want || reached_end)
-        return g_task_return_boolean (task, TRUE);
+        {
+          /* More past the last kept row: rows left in this reply, else the
+           * server's next page (known from `total`, or from a full page). */
+          f->more = left_over > 0 || !reached_end;
+          return g_task_return_boolean (task, TRUE);
+        }
       if (f->page >= MAX_SKIP_PAGES + (f->want / f->page_size) + 1)
         return g_task_return_new_error (task, ND_ERROR, ND_ERROR_SERVER,
                                         _("NewAPI keeps returning rows the page already had; "
@@ -292,9 +314,9 @@ fetch_page_done (GObject *object, GAsyncResult *result, gpointer user_data)
         return g_task_return_boolean (task, TRUE);
       if (f->page >= TAIL_MAX_PAGES)
         {
-          /* More new rows than we page through in one poll: hand back what
-           * we have (the newest); the caller sees has_more. */
-          f->more = TRUE;
+          /* More new rows than we page through in one poll: the rows
+           * between after_id and the oldest one read are missing. */
+          f->gap = TRUE;
           return g_task_return_boolean (task, TRUE);
         }
     }
@@ -341,6 +363,7 @@ typedef struct {
   guint pending;
   GPtrArray *rows;
   gboolean more;
+  gboolean gap;
   GError *error;
 } Job;
 
@@ -367,6 +390,20 @@ job_complete (GTask *task)
     g_ptr_array_sort (job->rows, cmp_desc);
   else
     g_ptr_array_sort (job->rows, cmp_asc_id);
+  if (job->gap)
+    {
+      /* Not every row after after_id could be read: the newest `limit`
+       * (ascending), and next.id = -1 tells the caller to reload. */
+      guint first = job->rows->len > job->limit ? job->rows->len - job->limit : 0;
+
+      for (guint i = first; i < job->rows->len; i++)
+        g_ptr_array_add (page->rows, g_steal_pointer (&g_ptr_array_index (job->rows, i)));
+      page->has_more = FALSE;
+      if (page->rows->len > 0)
+        page->next.created_at = ((NdLog *) g_ptr_array_index (page->rows, page->rows->len - 1))->created_at;
+      page->next.id = -1;
+      return g_task_return_pointer (task, page, (GDestroyNotify) nd_log_page_free);
+    }
   page->has_more = job->more || job->rows->len > job->limit;
   for (guint i = 0; i < MIN (job->limit, job->rows->len); i++)
     g_ptr_array_add (page->rows, g_steal_pointer (&g_ptr_array_index (job->rows, i)));
@@ -402,6 +439,7 @@ stream_done (GObject *object, GAsyncResult *result, gpointer user_data)
       Fetch *f = g_task_get_task_data (sub);
 
       job->more |= f->more;
+      job->gap |= f->gap;
       for (guint i = 0; i < f->rows->len; i++)
         g_ptr_array_add (job->rows, g_steal_pointer (&g_ptr_array_index (f->rows, i)));
     }
@@ -427,8 +465,11 @@ job_run (NdHttpSource *self, GTask *task)
       f->has_after = job->has_after;
       f->after = job->after;
       f->after_id = job->after_id;
-      f->want = job->limit + 1;
-      f->page_size = job->mode == FETCH_TAIL ? MAX_PAGE_SIZE : CLAMP (f->want, 1, MAX_PAGE_SIZE);
+      f->want = job->limit;
+      /* After a cursor the reply also carries the skipped prefix (rows of
+       * the cursor's second already shown): full pages leave room for it. */
+      f->page_size = job->mode == FETCH_TAIL || job->has_after
+                       ? MAX_PAGE_SIZE : CLAMP (f->want, 1, MAX_PAGE_SIZE);
       fetch_start (self, f, g_task_get_cancellable (task), stream_done, g_object_ref (task));
     }
 }
@@ -674,57 +715,209 @@ http_log_totals_async (NdSource *source, const NdLogQuery *query, GCancellable *
 /* ---- export ------------------------------------------------------------- */
 
 typedef struct {
-  NdLogQuery *query;
+  const Stream *stream;
+  guint page;                  /* next 1-based p */
+  gint64 end;                  /* pinned end_timestamp, 0 before the first reply */
+  GPtrArray *buf;              /* (element-type NdLog) next rows, newest first */
+  guint pos;                   /* first row of buf not taken yet */
+  gboolean done;               /* nothing left on the server */
+  GHashTable *prev_ids;        /* ids of the previous reply */
+  GHashTable *end_ids;         /* ids taken from second `end` */
+} ExportStream;
+
+typedef struct {
+  Plan *plan;
+  ExportStream *streams;
+  guint n_streams;
+  guint pending;
+  GPtrArray *batch;            /* (element-type NdLog) */
   NdLogBatchFunc func;
   gpointer func_data;
-  NdLogCursor after;
-  gboolean has_after;
   gint64 written;
+  GError *error;
 } ExportJob;
 
 static void
 export_job_free (ExportJob *ej)
 {
-  nd_log_query_free (ej->query);
+  for (guint i = 0; i < ej->n_streams; i++)
+    {
+      g_clear_pointer (&ej->streams[i].buf, g_ptr_array_unref);
+      g_clear_pointer (&ej->streams[i].prev_ids, g_hash_table_unref);
+      g_clear_pointer (&ej->streams[i].end_ids, g_hash_table_unref);
+    }
+  g_free (ej->streams);
+  g_clear_pointer (&ej->batch, g_ptr_array_unref);
+  g_clear_error (&ej->error);
+  plan_free (ej->plan);
   g_free (ej);
 }
 
-static void export_next (GTask *task);
+typedef struct {
+  GTask *task;
+  ExportStream *es;
+} ExportCall;
+
+static void export_pump (GTask *task);
 
 static void
-export_page_done (GObject *object, GAsyncResult *result, gpointer user_data)
+export_stream_done (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
+  ExportCall *call = user_data;
+  GTask *task = call->task;
   ExportJob *ej = g_task_get_task_data (task);
-  g_autoptr(NdLogPage) page = NULL;
+  ExportStream *es = call->es;
+  g_autoptr(JsonNode) data = NULL;
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  JsonArray *items = NULL;
+  gint64 total = -1;
   GError *error = NULL;
+  guint n;
 
-  page = nd_source_query_logs_finish (ND_SOURCE (object), result, &error);
-  if (page == NULL)
-    return g_task_return_error (task, error);
-  if (page->rows->len > 0)
+  g_free (call);
+  data = nd_http_client_get_finish (ND_HTTP_CLIENT (object), result, &error);
+  if (data == NULL || !nd_http_page_items (data, &items, &total, &error))
     {
-      if (!ej->func (page->rows, ej->func_data, &error))
-        return g_task_return_error (task, error);
-      ej->written += page->rows->len;
-      ej->after = page->next;
-      ej->has_after = TRUE;
+      if (ej->error == NULL)
+        ej->error = error;
+      else
+        g_error_free (error);
+      goto out;
     }
-  if (!page->has_more || page->rows->len == 0)
-    return g_task_return_int (task, ej->written);
-  if (g_task_return_error_if_cancelled (task))
-    return;
-  export_next (g_steal_pointer (&task));
+  n = items ? json_array_get_length (items) : 0;
+  g_ptr_array_set_size (es->buf, 0);
+  es->pos = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+      NdLog *log;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        continue;
+      log = nd_http_parse_log (json_node_get_object (node));
+      if (es->page == 1)
+        es->end = MAX (es->end, log->created_at);
+      g_hash_table_add (ids, g_memdup2 (&log->id, sizeof log->id));
+      /* Rows that came in after the first reply push the offsets down:
+       * their victims show up again at the top of the next page. */
+      if (g_hash_table_contains (es->prev_ids, &log->id) ||
+          g_hash_table_contains (es->end_ids, &log->id) ||
+          !row_matches (es->stream, log))
+        {
+          nd_log_free (log);
+          continue;
+        }
+      g_ptr_array_add (es->buf, log);
+    }
+  for (guint i = 0; i < es->buf->len; i++)
+    {
+      NdLog *log = g_ptr_array_index (es->buf, i);
+
+      if (log->created_at >= es->end)
+        g_hash_table_add (es->end_ids, g_memdup2 (&log->id, sizeof log->id));
+    }
+  g_ptr_array_sort (es->buf, cmp_desc);
+  g_hash_table_unref (es->prev_ids);
+  es->prev_ids = g_steal_pointer (&ids);
+  es->done = n == 0 || n < MAX_PAGE_SIZE ||
+             (total >= 0 && (gint64) es->page * MAX_PAGE_SIZE >= total);
+  es->page++;
+
+out:
+  if (--ej->pending == 0)
+    {
+      if (ej->error != NULL)
+        g_task_return_error (task, g_steal_pointer (&ej->error));
+      else if (!g_task_return_error_if_cancelled (task))
+        {
+          export_pump (task);
+          return;
+        }
+    }
+  g_object_unref (task);
 }
 
-static void
-export_next (GTask *task)
+static gboolean
+export_flush (ExportJob *ej, GError **error)
 {
-  ExportJob *ej = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) batch = g_steal_pointer (&ej->batch);
 
-  nd_source_query_logs_async (g_task_get_source_object (task), ej->query,
-                              ej->has_after ? &ej->after : NULL, MAX_PAGE_SIZE,
-                              g_task_get_cancellable (task), export_page_done, task);
+  ej->batch = g_ptr_array_new_with_free_func ((GDestroyNotify) nd_log_free);
+  if (batch->len == 0)
+    return TRUE;
+  if (!ej->func (batch, ej->func_data, error))
+    return FALSE;
+  ej->written += batch->len;
+  return TRUE;
+}
+
+/* Merges the streams' buffers into batches of MAX_PAGE_SIZE; fetches the
+ * next page of every stream whose buffer ran dry. Consumes @task's ref. */
+static void
+export_pump (GTask *task)
+{
+  NdHttpSource *self = g_task_get_source_object (task);
+  ExportJob *ej = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  for (;;)
+    {
+      ExportStream *best = NULL;
+
+      for (guint i = 0; i < ej->n_streams; i++)
+        {
+          ExportStream *es = &ej->streams[i];
+          g_autoptr(GString) query = NULL;
+          ExportCall *call;
+
+          if (es->pos < es->buf->len || es->done)
+            continue;
+          query = stream_query (ej->plan, es->stream, ej->plan->query->type, es->end);
+          nd_http_query_add_int (query, "p", es->page);
+          nd_http_query_add_int (query, "page_size", MAX_PAGE_SIZE);
+          call = g_new0 (ExportCall, 1);
+          call->task = g_object_ref (task);
+          call->es = es;
+          ej->pending++;
+          nd_http_source_get (self, "/api/log/", query->str, g_task_get_cancellable (task),
+                              export_stream_done, call);
+        }
+      if (ej->pending > 0)
+        break;
+
+      for (guint i = 0; i < ej->n_streams; i++)
+        {
+          ExportStream *es = &ej->streams[i];
+
+          if (es->pos < es->buf->len &&
+              (best == NULL ||
+               cmp_desc (&g_ptr_array_index (es->buf, es->pos),
+                         &g_ptr_array_index (best->buf, best->pos)) < 0))
+            best = es;
+        }
+      if (best == NULL)
+        {
+          if (!export_flush (ej, &error))
+            g_task_return_error (task, error);
+          else
+            g_task_return_int (task, ej->written);
+          break;
+        }
+      g_ptr_array_add (ej->batch, g_steal_pointer (&g_ptr_array_index (best->buf, best->pos)));
+      best->pos++;
+      if (ej->batch->len >= MAX_PAGE_SIZE)
+        {
+          if (!export_flush (ej, &error))
+            {
+              g_task_return_error (task, error);
+              break;
+            }
+          if (g_task_return_error_if_cancelled (task))
+            break;
+        }
+    }
+  g_object_unref (task);
 }
 
 static void
@@ -733,17 +926,41 @@ http_export_logs_async (NdSource *source, const NdLogQuery *query,
                         GCancellable *cancellable,
                         GAsyncReadyCallback callback, gpointer user_data)
 {
+  NdHttpSource *self = ND_HTTP_SOURCE (source);
   GTask *task = g_task_new (source, cancellable, callback, user_data);
-  ExportJob *ej = g_new0 (ExportJob, 1);
+  GError *error = NULL;
+  ExportJob *ej;
+  Plan *plan;
 
-  /* Batches of 100 rows (the API's page_size maximum), called on the main
-   * thread; keyset paging keeps the export stable while logs keep coming. */
+  /* Batches of 100 rows (the API's page_size maximum), newest first,
+   * called on the main thread. */
   g_task_set_source_tag (task, http_export_logs_async);
-  ej->query = query ? nd_log_query_copy (query) : nd_log_query_new ();
+  plan = plan_new (self, query, &error);
+  if (plan == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  ej = g_new0 (ExportJob, 1);
+  ej->plan = plan;
   ej->func = func;
   ej->func_data = func_data;
+  ej->batch = g_ptr_array_new_with_free_func ((GDestroyNotify) nd_log_free);
+  ej->n_streams = plan->streams->len;
+  ej->streams = g_new0 (ExportStream, ej->n_streams);
+  for (guint i = 0; i < ej->n_streams; i++)
+    {
+      ExportStream *es = &ej->streams[i];
+
+      es->stream = &g_array_index (plan->streams, Stream, i);
+      es->page = 1;
+      es->buf = g_ptr_array_new_with_free_func ((GDestroyNotify) nd_log_free);
+      es->prev_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+      es->end_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+    }
   g_task_set_task_data (task, ej, (GDestroyNotify) export_job_free);
-  export_next (task);
+  export_pump (task);
 }
 
 void
