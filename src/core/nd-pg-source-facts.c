@@ -20,6 +20,8 @@
 
 #define FACTS_CONN_KEY "nd-facts-conn"
 #define DEFAULT_WINDOW 250000
+/* Rows younger than this are left to the next sync (see window_job). */
+#define SETTLE_SECONDS 60
 
 /* Both schema variants have every column used here (request_id is not). */
 static const char window_sql[] =
@@ -111,10 +113,20 @@ window_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellabl
 
   if (target <= 0)
     {
-      /* One sync ends at the newest row now; rows arriving meanwhile belong
-       * to the next sync. Both bounds come from the primary key. */
-      res = nd_pg_exec (pg, "SELECT COALESCE(min(id), 0), COALESCE(max(id), 0) FROM logs",
-                        0, NULL, cancellable, &error);
+      /* One sync ends at the newest row that is at least SETTLE_SECONDS old;
+       * rows arriving meanwhile belong to the next sync. Several NewAPI
+       * nodes share the sequence: an id allocated earlier can commit after
+       * a larger one, and once the cursor passed it that row would be
+       * skipped for good. Keeping clear of the freshest rows leaves those
+       * transactions time to land. Both are primary-key scans: min(id), and
+       * a backward scan of the rows past the cursor. */
+      g_snprintf (lo_s, sizeof lo_s, "%" G_GINT64_FORMAT, cursor);
+      res = nd_pg_exec (pg,
+                        "SELECT COALESCE((SELECT min(id) FROM logs), 0),"
+                        " COALESCE((SELECT max(id) FROM logs WHERE id > $1::bigint"
+                        " AND COALESCE(created_at, 0) < extract(epoch FROM now())::bigint - "
+                        G_STRINGIFY (SETTLE_SECONDS) "), $1::bigint)",
+                        1, params, cancellable, &error);
       if (res == NULL)
         return g_task_return_error (task, error);
       target = nd_pg_int64 (res, 0, 1);

@@ -47,6 +47,20 @@ has_report (gpointer page)
   return rep != NULL && rep->overview.requests > 0;
 }
 
+typedef struct {
+  gpointer page;
+  gint64 requests;
+} HasRequests;
+
+static gboolean
+has_requests (gpointer data)
+{
+  HasRequests *h = data;
+  NdFactsReport *rep = nd_dashboard_page_get_report (h->page);
+
+  return rep != NULL && rep->overview.requests == h->requests;
+}
+
 static gboolean
 is_connected (gpointer session)
 {
@@ -67,14 +81,19 @@ test_page (void)
   g_autoptr(GSimpleAction) action = g_simple_action_new ("open-logs", G_VARIANT_TYPE_STRING);
   g_autoptr(PGresult) res = NULL;
   g_autofree char *sql = NULL;
+  g_autoptr(GSettings) settings = NULL;
   GtkWidget *window, *page;
   NdFactsReport *rep;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   if (pg == NULL)
     return;
-  /* Logs up to now, so the 24 h range has data. */
-  dsn = nd_test_pg_fixture (pg, "dash_page", "new", 20000, NULL, now - now % 3600);
+  /* Logs up to the last hour, so the 24 h range has data (and every row is
+   * old enough for a sync to take it: the newest minute is left alone). */
+  dsn = nd_test_pg_fixture (pg, "dash_page", "new", 20000, NULL, now - now % 3600 - 3600);
+  /* Only an immediate refresh (page shown again) can sync within the test. */
+  settings = g_settings_new (APPLICATION_ID);
+  g_settings_set_uint (settings, "refresh-interval", 3600);
   profile = nd_profile_new ("test-dashboard");
   g_object_set (profile, "name", "Fixture", "pg-dsn", dsn, "read-only", TRUE, NULL);
   secrets = nd_secret_store_new_memory ();
@@ -144,6 +163,51 @@ test_page (void)
     g_assert_cmpuint (q->channels->len, ==, 1);
     g_assert_cmpint (g_array_index (q->channels, gint64, 0), ==, top->id);
   }
+
+  /* Another page on screen: no polling. Back: refreshed at once. */
+  g_assert_true (nd_dashboard_page_is_polling (ND_DASHBOARD_PAGE (page)));
+  gtk_widget_set_visible (page, FALSE);
+  g_assert_false (gtk_widget_get_mapped (page));
+  g_assert_false (nd_dashboard_page_is_polling (ND_DASHBOARD_PAGE (page)));
+  {
+    g_autofree char *ins = g_strdup_printf (
+      "INSERT INTO logs (user_id, created_at, type, username, token_name, model_name, quota,"
+      " prompt_tokens, completion_tokens, use_time, channel_id, token_id, \"group\")"
+      " SELECT user_id, %" G_GINT64_FORMAT ", 2, username, token_name, model_name, 5, 1, 2, 3,"
+      " channel_id, token_id, \"group\" FROM logs WHERE type = 2 ORDER BY id DESC LIMIT 7",
+      rep->overview.from + 60);
+    gint64 want = rep->overview.requests + 7;
+
+    nd_test_pg_exec (pg, "dash_page", ins);
+    /* Hidden for a while: nothing syncs (the interval is an hour anyway). */
+    for (int i = 0; i < 50; i++)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (2000);
+      }
+    g_assert_cmpint (nd_dashboard_page_get_report (ND_DASHBOARD_PAGE (page))->overview.requests, ==,
+                     want - 7);
+    gtk_widget_set_visible (page, TRUE);
+    g_assert_true (gtk_widget_get_mapped (page));
+    g_assert_true (nd_dashboard_page_is_polling (ND_DASHBOARD_PAGE (page)));
+    g_assert_true (wait_for (has_requests, &(HasRequests) { page, want }, 60));
+  }
+
+  /* The session goes away and comes back while a sync may be running: the
+   * old sync's progress and result never reach the page. */
+  gtk_widget_set_visible (page, FALSE);
+  gtk_widget_set_visible (page, TRUE);       /* starts a sync */
+  nd_page_set_session (ND_PAGE (page), NULL);
+  g_assert_false (nd_dashboard_page_is_polling (ND_DASHBOARD_PAGE (page)));
+  g_assert_null (nd_dashboard_page_get_report (ND_DASHBOARD_PAGE (page)));
+  for (int i = 0; i < 200; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  g_assert_null (nd_dashboard_page_get_report (ND_DASHBOARD_PAGE (page)));
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (
+    gtk_widget_get_template_child (page, ND_TYPE_DASHBOARD_PAGE, "progress_revealer"))));
 
   gtk_window_destroy (GTK_WINDOW (window));
   nd_session_disconnect (session);

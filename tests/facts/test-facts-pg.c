@@ -573,6 +573,144 @@ test_cancel_resume (void)
   store_clear (&store);
 }
 
+/* Two NdFacts on one file (the window and the CLI, or a page restarted
+ * while its old sync still commits) sync at the same time: every window is
+ * counted once. A writer that finds the stored cursor moved stops quietly,
+ * without an error; the next sync catches up. */
+static void
+test_two_writers (void)
+{
+  NdTestPg *pg = nd_test_pg_get ();
+  g_autofree char *dsn = NULL;
+  g_autoptr(NdSource) source_a = NULL;
+  g_autoptr(NdSource) source_b = NULL;
+  g_autoptr(NdFacts) a = NULL;
+  g_autoptr(NdFacts) b = NULL;
+  g_autoptr(GError) error = NULL;
+  Store store;
+  gint64 max_id;
+
+  if (pg == NULL)
+    return;
+  dsn = nd_test_pg_fixture (pg, "facts_two", "new", 20000, NULL, ND_TEST_NOW);
+  max_id = nd_test_pg_scalar (pg, "facts_two", "SELECT max(id) FROM logs");
+  store_init (&store);
+  source_a = connect_source (dsn, NULL);
+  source_b = connect_source (dsn, NULL);
+
+  for (int round = 0; round < 3; round++)
+    {
+      g_autoptr(GAsyncResult) res_a = NULL;
+      g_autoptr(GAsyncResult) res_b = NULL;
+      gint64 rows_a, rows_b;
+
+      a = nd_facts_new (store.path);
+      b = nd_facts_new (store.path);
+      nd_facts_set_window (a, 1000 + 300 * round);
+      nd_facts_set_window (b, 1000 + 300 * round);
+      nd_facts_sync_async (a, source_a, NULL, NULL, NULL, nd_test_store_result, &res_a);
+      nd_facts_sync_async (b, source_b, NULL, NULL, NULL, nd_test_store_result, &res_b);
+      nd_test_wait (&res_a);
+      nd_test_wait (&res_b);
+      rows_a = nd_facts_sync_finish (a, res_a, &error);
+      g_assert_no_error (error);
+      rows_b = nd_facts_sync_finish (b, res_b, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (rows_a, >=, 0);
+      g_assert_cmpint (rows_b, >=, 0);
+
+      /* Both may have stopped early; one more sync catches up. */
+      g_assert_cmpint (sync_facts (a, source_a, NULL, NULL, &error), >=, 0);
+      g_assert_no_error (error);
+      g_assert_cmpint (nd_facts_get_cursor (a), ==, max_id);
+      compare_all (pg, "facts_two", "facts_two", a);
+      compare_base_table (pg, "facts_two", store.path);
+
+      /* Start over for the next round, with other window sizes. */
+      {
+        g_autoptr(GAsyncResult) res = NULL;
+
+        nd_facts_reset_async (a, NULL, nd_test_store_result, &res);
+        nd_test_wait (&res);
+        g_assert_true (nd_facts_reset_finish (a, res, &error));
+        g_assert_no_error (error);
+      }
+      g_clear_object (&a);
+      g_clear_object (&b);
+    }
+
+  /* A reset through one NdFacts while another knows an older cursor: the
+   * next sync rebuilds everything, once. */
+  a = nd_facts_new (store.path);
+  b = nd_facts_new (store.path);
+  nd_facts_set_window (a, 5000);
+  nd_facts_set_window (b, 5000);
+  g_assert_cmpint (sync_facts (a, source_a, NULL, NULL, &error), ==, 20000);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GAsyncResult) res = NULL;
+
+    nd_facts_reset_async (b, NULL, nd_test_store_result, &res);
+    nd_test_wait (&res);
+    g_assert_true (nd_facts_reset_finish (b, res, &error));
+  }
+  g_assert_cmpint (sync_facts (b, source_b, NULL, NULL, &error), ==, 20000);
+  g_assert_no_error (error);
+  compare_all (pg, "facts_two", "facts_two", b);
+  compare_base_table (pg, "facts_two", store.path);
+
+  g_clear_object (&a);
+  g_clear_object (&b);
+  g_clear_object (&source_a);
+  g_clear_object (&source_b);
+  store_clear (&store);
+}
+
+/* Rows younger than a minute are left to the next sync: a concurrent
+ * NewAPI node may still commit a smaller id below them. */
+static void
+test_settle (void)
+{
+  NdTestPg *pg = nd_test_pg_get ();
+  g_autofree char *dsn = NULL;
+  g_autoptr(NdSource) source = NULL;
+  g_autoptr(NdFacts) facts = NULL;
+  g_autoptr(GError) error = NULL;
+  Store store;
+  gint64 max_id, now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (pg == NULL)
+    return;
+  dsn = nd_test_pg_fixture (pg, "facts_settle", "new", 3000, NULL, ND_TEST_NOW);
+  max_id = nd_test_pg_scalar (pg, "facts_settle", "SELECT max(id) FROM logs");
+  /* Two fresh rows: the sync must stop before them. */
+  nd_test_pg_exec (pg, "facts_settle", g_strdup_printf (
+    "INSERT INTO logs (user_id, created_at, type, username, token_name, model_name, quota,"
+    " prompt_tokens, completion_tokens, use_time, channel_id, token_id, \"group\")"
+    " SELECT user_id, %" G_GINT64_FORMAT ", 2, username, token_name, model_name, 5, 1, 2, 3,"
+    " channel_id, token_id, \"group\" FROM logs WHERE type = 2 ORDER BY id DESC LIMIT 2", now));
+  store_init (&store);
+  source = connect_source (dsn, NULL);
+  facts = nd_facts_new (store.path);
+  g_assert_cmpint (sync_facts (facts, source, NULL, NULL, &error), ==,
+                   nd_test_pg_scalar (pg, "facts_settle", "SELECT count(*) FROM logs") - 2);
+  g_assert_no_error (error);
+  g_assert_cmpint (nd_facts_get_cursor (facts), ==, max_id);
+
+  /* Once they are old enough they are counted. */
+  nd_test_pg_exec (pg, "facts_settle", g_strdup_printf (
+    "UPDATE logs SET created_at = %" G_GINT64_FORMAT " WHERE id > %" G_GINT64_FORMAT, now - 120, max_id));
+  g_assert_cmpint (sync_facts (facts, source, NULL, NULL, &error), ==, 2);
+  g_assert_no_error (error);
+  g_assert_cmpint (nd_facts_get_cursor (facts), ==,
+                   nd_test_pg_scalar (pg, "facts_settle", "SELECT max(id) FROM logs"));
+  compare_base_table (pg, "facts_settle", store.path);
+
+  g_clear_object (&facts);
+  g_clear_object (&source);
+  store_clear (&store);
+}
+
 static void
 test_unreachable (void)
 {
@@ -616,5 +754,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/facts/pg/separate-log-db", test_separate_log_db);
   g_test_add_func ("/facts/pg/cancel-resume", test_cancel_resume);
   g_test_add_func ("/facts/pg/unreachable", test_unreachable);
+  g_test_add_func ("/facts/pg/two-writers", test_two_writers);
+  g_test_add_func ("/facts/pg/settle", test_settle);
   return g_test_run ();
 }

@@ -696,6 +696,7 @@ rebuild_days (sqlite3 *db, gint64 from, gint64 to, GError **error)
 
 typedef struct {
   NdFactsBatch *batch;
+  gint64 from_cursor;           /* the request's cursor: where the batch starts */
   gint64 now;
 } CommitData;
 
@@ -707,7 +708,7 @@ commit_data_free (CommitData *cd)
 }
 
 static gboolean
-commit_batch (sqlite3 *db, NdFactsBatch *batch, gint64 now, GError **error)
+commit_batch (sqlite3 *db, NdFactsBatch *batch, gint64 from_cursor, gint64 now, GError **error)
 {
   GHashTable *aggs[N_ROLLUPS][2] = { { NULL } };
   sqlite3_stmt *st = NULL;
@@ -715,6 +716,18 @@ commit_batch (sqlite3 *db, NdFactsBatch *batch, gint64 now, GError **error)
 
   if (!exec_sql (db, "BEGIN IMMEDIATE", error))
     return FALSE;
+
+  /* An additive batch covers (from_cursor, next_cursor]: it only applies on
+   * top of exactly from_cursor. Anything else means another writer (the CLI,
+   * an older NdFacts on the same file, a reset) or a failed earlier commit
+   * moved the store on; adding would count a window twice or skip one. */
+  if (batch->merge == ND_FACTS_MERGE_ADD && meta_get (db, "cursor", 0) != from_cursor)
+    {
+      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+      g_set_error_literal (error, ND_ERROR, ND_ERROR_CONFLICT,
+                           _("Another sync moved the facts on"));
+      return FALSE;
+    }
 
   if (batch->merge == ND_FACTS_MERGE_REPLACE && batch->replace_to > batch->replace_from &&
       !delete_hours (db, batch->replace_from, batch->replace_to, error))
@@ -825,7 +838,7 @@ commit_job (GTask *task, sqlite3 *db, gpointer data, GCancellable *cancellable)
   GError *error = NULL;
 
   /* Never skipped on cancel: the window was pulled, keep it. */
-  if (!commit_batch (db, cd->batch, cd->now, &error))
+  if (!commit_batch (db, cd->batch, cd->from_cursor, cd->now, &error))
     return g_task_return_error (task, error);
   g_task_return_boolean (task, TRUE);
 }
@@ -859,6 +872,7 @@ typedef struct {
   guint pending_commits;
   gboolean pulling;
   gboolean pull_finished;   /* the source said done, or an error stopped pulling */
+  gboolean stopped;         /* a commit failed or conflicted: drop later windows */
   GError *error;
 } SyncData;
 
@@ -906,7 +920,18 @@ commit_done (GObject *object, GAsyncResult *result, gpointer user_data)
 
   sd->pending_commits--;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
-    sync_fail (sd, error);
+    {
+      sd->stopped = TRUE;
+      if (g_error_matches (error, ND_ERROR, ND_ERROR_CONFLICT))
+        {
+          /* Someone else moved the stored cursor on: stop quietly; the next
+           * sync resumes from wherever the store is now. */
+          g_error_free (error);
+          sd->pull_finished = TRUE;
+        }
+      else
+        sync_fail (sd, error);
+    }
   else
     {
       sd->self->cursor = MAX (sd->self->cursor, cursor);
@@ -938,6 +963,15 @@ pull_done (GObject *object, GAsyncResult *result, gpointer user_data)
       return sync_maybe_finish (task);
     }
 
+  if (sd->stopped)
+    {
+      /* An earlier commit failed or conflicted: this window no longer
+       * follows what is stored. */
+      nd_facts_batch_free (batch);
+      sd->pull_finished = TRUE;
+      return sync_maybe_finish (task);
+    }
+
   if (first)
     {
       sd->target = batch->target;
@@ -959,6 +993,7 @@ pull_done (GObject *object, GAsyncResult *result, gpointer user_data)
 
       g_task_set_task_data (sub, GSIZE_TO_POINTER ((gsize) batch->next_cursor), NULL);
       cd->batch = batch;
+      cd->from_cursor = prev;
       cd->now = g_get_real_time () / G_USEC_PER_SEC;
       sd->pending_commits++;
       facts_run (sd->self, sub, commit_job, cd, (GDestroyNotify) commit_data_free);

@@ -279,7 +279,12 @@ void      nd_facts_set_window     (NdFacts *self, gint64 window);
 void      nd_facts_set_since      (NdFacts *self, gint64 since);
 
 /* Pulls from @source until caught up. Resumable: a cancelled or failed sync
- * keeps every committed window. Result: number of log rows covered. */
+ * keeps every committed window. Result: number of log rows covered.
+ * Several writers may share one file (the window, the CLI, an NdFacts that
+ * replaced an older one): an additive window is only committed on top of
+ * the cursor it was pulled from. When another writer moved the stored cursor
+ * on, the sync stops quietly and succeeds with what it committed so far; the
+ * next sync resumes from the stored cursor. */
 void      nd_facts_sync_async     (NdFacts *self, NdSource *source,
                                    NdFactsProgressFunc progress, gpointer progress_data,
                                    GCancellable *cancellable,

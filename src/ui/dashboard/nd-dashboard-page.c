@@ -5,7 +5,9 @@
  * On connect the page opens the profile's NdFacts, syncs it (a first sync
  * shows progress and can be cancelled; it resumes next time) and queries
  * the range. A timer repeats sync + query every `refresh-interval` seconds;
- * a cheaper 5 s poll feeds the ticker. Nothing here blocks the main loop:
+ * a cheaper 5 s poll feeds the ticker. Both run only while the page is
+ * mapped (another sidebar page on screen costs the gateway nothing); showing
+ * the page again refreshes at once. Nothing here blocks the main loop:
  * the sync runs on the source's connection thread and the facts worker.
  */
 #include "config.h"
@@ -77,6 +79,7 @@ struct _NdDashboardPage
   gboolean ticker_busy;
   gboolean querying;
   gboolean first_sync;
+  gboolean disposed;                /* widgets are gone: async results are dropped */
   char *preset;                     /* "24h", "7d", "30d", "custom" */
   gint64 custom_from_t;
   gint64 custom_to_t;
@@ -524,6 +527,12 @@ query_done (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
   NdFactsReport *rep = nd_facts_query_finish (ND_FACTS (object), result, &error);
 
+  /* A query of a stopped session (or of a disposed page) shows nothing. */
+  if (self->disposed || ND_FACTS (object) != self->facts)
+    {
+      g_clear_pointer (&rep, nd_facts_report_unref);
+      return;
+    }
   self->querying = FALSE;
   if (rep == NULL)
     {
@@ -532,8 +541,7 @@ query_done (GObject *object, GAsyncResult *result, gpointer user_data)
     }
   g_clear_pointer (&self->report, nd_facts_report_unref);
   self->report = rep;
-  if (self->facts != NULL && ND_FACTS (object) == self->facts)
-    fill_report (self);
+  fill_report (self);
   clock_tick (self);
 }
 
@@ -549,13 +557,34 @@ run_query (NdDashboardPage *self)
   nd_facts_query_async (self->facts, &range, self->cancellable, query_done, g_object_ref (self));
 }
 
+/* One sync of one NdFacts: progress and the result of a sync that is no
+ * longer the page's (stopped, restarted on another session, page disposed)
+ * must not reach the widgets. */
+typedef struct {
+  NdDashboardPage *self;            /* owned */
+  NdFacts *facts;                   /* not owned: the sync's task holds it */
+} SyncCtx;
+
+static gboolean
+sync_is_current (SyncCtx *ctx)
+{
+  NdDashboardPage *self = ctx->self;
+
+  return !self->disposed && self->facts != NULL && ctx->facts == self->facts &&
+         self->sync_cancellable != NULL && !g_cancellable_is_cancelled (self->sync_cancellable);
+}
+
 static void
 sync_progress (gint64 done, gint64 total, gint64 rows, gpointer user_data)
 {
-  NdDashboardPage *self = user_data;
+  SyncCtx *ctx = user_data;
+  NdDashboardPage *self = ctx->self;
   g_autofree char *text = NULL;
-  g_autofree char *nrows = format_count (rows);
+  g_autofree char *nrows = NULL;
 
+  if (!sync_is_current (ctx))
+    return;
+  nrows = format_count (rows);
   /* Only a big sync (the first one, or after a long pause) shows a bar. */
   if (!self->first_sync && total < 200000)
     return;
@@ -569,11 +598,14 @@ sync_progress (gint64 done, gint64 total, gint64 rows, gpointer user_data)
 static void
 sync_done (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(NdDashboardPage) self = user_data;
+  g_autofree SyncCtx *ctx = user_data;
+  g_autoptr(NdDashboardPage) self = ctx->self;
   g_autoptr(GError) error = NULL;
 
+  /* Another writer moving the store on is no error (nd_facts_sync_async
+   * succeeds then); the query below shows what the store has. */
   nd_facts_sync_finish (ND_FACTS (object), result, &error);
-  if (ND_FACTS (object) != self->facts)
+  if (self->disposed || ND_FACTS (object) != self->facts)
     return;
   g_clear_object (&self->sync_cancellable);
   gtk_widget_set_sensitive (GTK_WIDGET (self->refresh_button), TRUE);
@@ -595,17 +627,22 @@ static void
 refresh (NdDashboardPage *self)
 {
   NdSource *source;
+  SyncCtx *ctx;
 
-  if (self->facts == NULL || nd_page_get_session (ND_PAGE (self)) == NULL || nd_facts_is_syncing (self->facts))
+  if (self->disposed || self->facts == NULL || nd_page_get_session (ND_PAGE (self)) == NULL || nd_facts_is_syncing (self->facts))
     return;
   source = nd_session_get_source (nd_page_get_session (ND_PAGE (self)));
   if (source == NULL)
     return;
-  self->sync_cancellable = g_cancellable_new ();
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->refresh_button), FALSE);
-  nd_facts_sync_async (self->facts, source, sync_progress, self, self->sync_cancellable,
-                       sync_done, g_object_ref (self));
+  g_clear_object (&self->sync_cancellable);
+  self->sync_cancellable = g_cancellable_new ();
+  ctx = g_new0 (SyncCtx, 1);
+  ctx->self = g_object_ref (self);
+  ctx->facts = self->facts;
+  nd_facts_sync_async (self->facts, source, sync_progress, ctx, self->sync_cancellable,
+                       sync_done, ctx);
   clock_tick (self);
 }
 
@@ -668,7 +705,7 @@ ticker_done (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr(NdLogPage) page = nd_facts_tail_logs_finish (result, &error);
 
   self->ticker_busy = FALSE;
-  if (page == NULL || nd_page_get_session (ND_PAGE (self)) == NULL)
+  if (self->disposed || page == NULL || nd_page_get_session (ND_PAGE (self)) == NULL)
     return;
   for (guint i = 0; i < page->rows->len; i++)
     {
@@ -700,6 +737,56 @@ ticker_tick (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* ─── polling (only while the page is on screen) ───────────────────────── */
+
+static guint refresh_interval (NdDashboardPage *self);
+
+static void
+clear_ticker (NdDashboardPage *self)
+{
+  self->ticker_last_id = 0;
+  for (GtkListBoxRow *row; (row = gtk_list_box_get_row_at_index (self->ticker, 0)) != NULL;)
+    gtk_list_box_remove (self->ticker, GTK_WIDGET (row));
+}
+
+/* The sync timer and the ticker cost the gateway requests (over HTTP they
+ * eat NewAPI's per-IP rate limit): they run only while the page is mapped.
+ * Coming back refreshes at once, and the ticker starts over from the newest
+ * rows rather than crawling through what it missed. */
+static void
+start_polling (NdDashboardPage *self)
+{
+  if (self->disposed || self->facts == NULL || self->refresh_id != 0)
+    return;
+  if (!self->ticker_busy)
+    clear_ticker (self);
+  refresh (self);
+  ticker_tick (self);
+  self->refresh_id = g_timeout_add_seconds (refresh_interval (self), refresh_tick, self);
+  self->ticker_id = g_timeout_add_seconds (MIN (TICKER_INTERVAL, refresh_interval (self)), ticker_tick, self);
+}
+
+static void
+stop_polling (NdDashboardPage *self)
+{
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_clear_handle_id (&self->ticker_id, g_source_remove);
+}
+
+static void
+nd_dashboard_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (nd_dashboard_page_parent_class)->map (widget);
+  start_polling (ND_DASHBOARD_PAGE (widget));
+}
+
+static void
+nd_dashboard_page_unmap (GtkWidget *widget)
+{
+  stop_polling (ND_DASHBOARD_PAGE (widget));
+  GTK_WIDGET_CLASS (nd_dashboard_page_parent_class)->unmap (widget);
+}
+
 /* ─── session ───────────────────────────────────────────────────────────── */
 
 static void
@@ -711,15 +798,12 @@ stop (NdDashboardPage *self)
     g_cancellable_cancel (self->sync_cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->sync_cancellable);
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
-  g_clear_handle_id (&self->ticker_id, g_source_remove);
+  stop_polling (self);
   g_clear_object (&self->facts);
   g_clear_pointer (&self->report, nd_facts_report_unref);
   self->querying = FALSE;
   self->ticker_busy = FALSE;
-  self->ticker_last_id = 0;
-  for (GtkListBoxRow *row; (row = gtk_list_box_get_row_at_index (self->ticker, 0)) != NULL;)
-    gtk_list_box_remove (self->ticker, GTK_WIDGET (row));
+  clear_ticker (self);
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
 }
@@ -758,10 +842,9 @@ start (NdDashboardPage *self)
   self->first_sync = TRUE;   /* until one sync finished in this session */
 
   run_query (self);          /* what the store already knows, at once */
-  refresh (self);
-  ticker_tick (self);
-  self->refresh_id = g_timeout_add_seconds (refresh_interval (self), refresh_tick, self);
-  self->ticker_id = g_timeout_add_seconds (MIN (TICKER_INTERVAL, refresh_interval (self)), ticker_tick, self);
+  /* Syncing and the ticker start once the page is on screen. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    start_polling (self);
 }
 
 static void
@@ -1149,6 +1232,7 @@ nd_dashboard_page_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (nd_page_get_session (ND_PAGE (self)), self);
   if (self->ticker != NULL)
     stop (self);
+  self->disposed = TRUE;
   g_clear_handle_id (&self->clock_id, g_source_remove);
   g_clear_object (&self->settings);
   if (self->custom_popover != NULL)
@@ -1179,6 +1263,8 @@ nd_dashboard_page_class_init (NdDashboardPageClass *klass)
 
   object_class->dispose = nd_dashboard_page_dispose;
   object_class->finalize = nd_dashboard_page_finalize;
+  widget_class->map = nd_dashboard_page_map;
+  widget_class->unmap = nd_dashboard_page_unmap;
   ND_PAGE_CLASS (klass)->session_changed = nd_dashboard_page_session_changed;
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/nd-dashboard-page.ui");
@@ -1227,6 +1313,14 @@ nd_dashboard_page_init (NdDashboardPage *self)
   g_signal_connect_swapped (self->cancel_button, "clicked", G_CALLBACK (cancel_clicked_cb), self);
   self->clock_id = g_timeout_add_seconds (1, clock_tick, self);
   gtk_stack_set_visible_child_name (self->stack, "disconnected");
+}
+
+/* For tests: whether the sync timer and the ticker run. */
+gboolean
+nd_dashboard_page_is_polling (NdDashboardPage *self)
+{
+  g_return_val_if_fail (ND_IS_DASHBOARD_PAGE (self), FALSE);
+  return self->refresh_id != 0 && self->ticker_id != 0;
 }
 
 /* For tests: the report on screen. */
