@@ -83,7 +83,7 @@ struct _NdSourceClass
   void (*query_logs_async)     (NdSource *self, const NdLogQuery *query, const NdLogCursor *after,
                                 guint limit, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
-  /* → NdLogPage*: rows with id > @after_id matching @query, ascending id */
+  /* → NdLogPage*: rows with id > @after_id matching @query, ascending id; next.id = -1 means rows were skipped (gap): reload */
   void (*tail_logs_async)      (NdSource *self, const NdLogQuery *query, gint64 after_id,
                                 guint limit, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);

@@ -98,6 +98,63 @@ test_json_and_scrub (void)
   g_assert_cmpstr (b, ==, "sk-abcd***UVWX");
 }
 
+/* Upstream key formats with '-' / '_' inside, and NewAPI keys without
+ * "sk-", are masked; ordinary identifiers are left alone. */
+static void
+test_scrub_formats (void)
+{
+  static const struct { const char *in, *out; } masked[] = {
+    { "bad key sk-proj-AbCdEfGhIjKlMnOpQrStUvWx_yz-0123456789 rejected",
+      "bad key sk-proj***6789 rejected" },
+    { "x-api-key: sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz_0123456789-abcdefghijkl-AAAA",
+      "x-api-key: sk-ant-***AAAA" },
+    { "{\"error\":\"invalid key sk-or-v1-0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\"}",
+      "{\"error\":\"invalid key sk-or-v***cdef\"}" },
+    { "Incorrect API key provided: sk-svcacct-AbCd_EfGh-IjKl_MnOp-QrSt. See",
+      "Incorrect API key provided: sk-svca***QrSt. See" },
+    { "token=sk-ABCDEFGHIJKLMNOPQRSTUVWXYZ", "token=sk-ABCD***WXYZ" },
+    { "my_sk-ABCDEFGHIJKLMNOPQRSTUVWXYZ", "my_sk-ABCD***WXYZ" },
+    /* bare 48-character NewAPI key */
+    { "无效的令牌 AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefghij12 (disabled)",
+      "无效的令牌 AbCd***ij12 (disabled)" },
+    { "Bearer AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefghij12",
+      "Bearer AbCd***ij12" },
+    { "key=\"AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefghij12\",sk-ABCDEFGHIJKLMNOPQRSTUVWXYZ",
+      "key=\"AbCd***ij12\",sk-ABCD***WXYZ" },
+  };
+  static const char * const untouched[] = {
+    "model gpt-4o-mini-2024-07-18 not found",
+    "claude-3-5-sonnet-20241022 / gemini-2.0-flash-thinking-exp-01-21",
+    "request id 20240718123456789012345678901234 failed",
+    "req 2024071812345678AbCdEfGh upstream chatcmpl-AbCdEfGhIjKlMnOpQrStUvWxYz012",
+    "uuid 123e4567-e89b-12d3-a456-426614174000 ok",
+    "task-queue-processing-worker-0123456789 busy",
+    "desk-configuration-management-service restarted",
+    /* 48 characters, but part of a longer identifier */
+    "id_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefghij12",
+    "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefghij12-x",
+    /* 47 and 49 characters */
+    "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefghij1",
+    "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefghij123",
+    "sha256 e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    "already masked sk-abcd***wxyz and AbCd***ij12",
+    "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (masked); i++)
+    {
+      g_autofree char *got = nd_export_scrub_secrets (masked[i].in);
+
+      g_assert_cmpstr (got, ==, masked[i].out);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (untouched); i++)
+    {
+      g_autofree char *got = nd_export_scrub_secrets (untouched[i]);
+
+      g_assert_cmpstr (got, ==, NULL);
+    }
+}
+
 static void
 test_writer_rename (void)
 {
@@ -144,6 +201,7 @@ main (int argc, char **argv)
   g_test_add_func ("/logs/sql/page", test_page_sql);
   g_test_add_func ("/logs/export/csv-cells", test_csv_cells);
   g_test_add_func ("/logs/export/json-and-scrub", test_json_and_scrub);
+  g_test_add_func ("/logs/export/scrub-formats", test_scrub_formats);
   g_test_add_func ("/logs/export/writer-rename", test_writer_rename);
   return g_test_run ();
 }

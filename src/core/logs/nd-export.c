@@ -99,49 +99,90 @@ nd_export_writer_new (const char *path, NdExportFormat format, gboolean bom, GEr
 
 /* ---- cells ------------------------------------------------------------- */
 
-static gboolean
+/* Characters of a key: NewAPI's own keys are [A-Za-z0-9], upstream keys
+ * echoed in error logs (sk-proj-…, sk-ant-api03-…, sk-or-v1-…,
+ * sk-svcacct-…) also use '-' and '_'. */
+static inline gboolean
 is_key_char (char c)
 {
-  return g_ascii_isalnum (c);
+  return g_ascii_isalnum (c) || c == '-' || c == '_';
+}
+
+/* NewAPI token keys are 48 [A-Za-z0-9] characters and are stored (and
+ * echoed) without the "sk-" prefix. */
+#define BARE_KEY_LEN 48
+/* A run this long after "sk-" is anything key-like. */
+#define SK_KEY_MIN 20
+
+static void
+append_masked (GString *out, const char *prefix_end, const char *key, const char *end)
+{
+  /* @key..@end is the key body; keep what precedes it up to @prefix_end,
+   * its first 4 and last 4 characters (as nd_mask_secret does). */
+  g_string_append_len (out, prefix_end, key - prefix_end);
+  g_string_append_len (out, key, 4);
+  g_string_append (out, "***");
+  g_string_append_len (out, end - 4, 4);
 }
 
 char *
 nd_export_scrub_secrets (const char *text)
 {
-  /* NewAPI keys are 48 characters; a run of 20+ after "sk-" is anything
-   * key-like. Masked forms ("sk-****abcd") stop at the '*'. */
-  const char *p;
-  GString *out;
-  gboolean replaced = FALSE;
+  /* Masks "sk-" followed by 20+ key characters ("sk-" not glued to a word
+   * before it, so "task-queue-…" stays), and bare runs of exactly 48
+   * [A-Za-z0-9] that stand alone (no key character on either side, so
+   * parts of longer identifiers stay). Masked forms ("sk-****abcd",
+   * "sk-abcd***wxyz") are too short to match again. */
+  const char *p, *run;
+  GString *out = NULL;
 
-  if (text == NULL || (p = strstr (text, "sk-")) == NULL)
+  if (text == NULL)
     return NULL;
-  out = g_string_new (NULL);
-  p = text;
-  for (;;)
+  run = text;
+  for (p = text; *p; p++)
     {
-      const char *hit = strstr (p, "sk-");
+      char prev = p > text ? p[-1] : '\0';
       const char *end;
 
-      if (hit == NULL)
-        break;
-      end = hit + 3;
-      while (is_key_char (*end))
-        end++;
-      g_string_append_len (out, p, hit - p);
-      if (end - (hit + 3) >= 20)
+      if (g_ascii_isalnum (prev))
+        continue;
+      if (p[0] == 's' && p[1] == 'k' && p[2] == '-')
         {
-          g_string_append_len (out, hit, 7);
-          g_string_append (out, "***");
-          g_string_append_len (out, end - 4, 4);
-          replaced = TRUE;
+          for (end = p + 3; is_key_char (*end); end++)
+            ;
+          if (end - (p + 3) >= SK_KEY_MIN)
+            {
+              if (out == NULL)
+                out = g_string_new (NULL);
+              g_string_append_len (out, run, p - run);
+              append_masked (out, p, p + 3, end);
+              run = end;
+              p = end - 1;
+              continue;
+            }
         }
-      else
-        g_string_append_len (out, hit, end - hit);
-      p = end;
+      if (!is_key_char (prev) && g_ascii_isalnum (*p))
+        {
+          for (end = p; g_ascii_isalnum (*end); end++)
+            ;
+          if (end - p == BARE_KEY_LEN && !is_key_char (*end))
+            {
+              if (out == NULL)
+                out = g_string_new (NULL);
+              g_string_append_len (out, run, p - run);
+              append_masked (out, p, p, end);
+              run = end;
+              p = end - 1;
+              continue;
+            }
+          /* Skip the rest of this word: nothing inside it starts a key. */
+          p = end - 1;
+        }
     }
-  g_string_append (out, p);
-  return g_string_free (out, !replaced);
+  if (out == NULL)
+    return NULL;
+  g_string_append (out, run);
+  return g_string_free (out, FALSE);
 }
 
 void

@@ -18,8 +18,10 @@
  * JSON Lines: one object per log with NewAPI's field names (channel_id is
  * "channel", as NewAPI's JSON has it; request ids omitted when empty).
  *
- * No secret is ever written: rows never carry keys, and "sk-…" key-like
- * strings inside content/other are masked (first 4 + *** + last 4).
+ * No secret is ever written: rows never carry keys, and key-like strings
+ * inside content/other are masked (first 4 + *** + last 4): "sk-" followed
+ * by 20+ of [A-Za-z0-9_-] (sk-proj-…, sk-ant-api03-…, sk-or-v1-…), and
+ * stand-alone runs of exactly 48 [A-Za-z0-9] (NewAPI keys without "sk-").
  */
 #pragma once
 
@@ -53,7 +55,7 @@ void            nd_export_writer_free     (NdExportWriter *self);
 /* Building blocks, exposed for tests. */
 void            nd_export_append_csv_text (GString *out, const char *text);
 void            nd_export_append_json_str (GString *out, const char *text);
-/* Masks key-like "sk-…" runs; returns NULL when @text has none. */
+/* Masks key-like runs (see above); returns NULL when @text has none. */
 char           *nd_export_scrub_secrets   (const char *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdExportWriter, nd_export_writer_free)

@@ -738,6 +738,14 @@ tail_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
       goto out;
     }
   n = lp->rows->len;
+  if (lp->next.id == -1)
+    {
+      /* The source skipped rows between the cursor and these (the HTTP
+       * source caps a tail call): prepending would leave a silent gap, so
+       * start again from the top. See tail_logs_async in nd-source.h. */
+      reset (self);
+      goto out;
+    }
   if (n == 0)
     goto out;
   if (self->head->len + n > MAX_HEAD)

@@ -13,7 +13,11 @@
 #include "nd-logs-page.h"
 #include "nd-time.h"
 
+/* Live tail poll interval. NewAPI rate-limits its API to 360 requests per
+ * 180 s per IP, shared with everything else the app asks, so over HTTP
+ * poll far less often than over PostgreSQL. */
 #define TAIL_SECONDS 2
+#define TAIL_SECONDS_HTTP 10
 #define APPLY_DELAY_MS 600
 #define SUGGEST_DELAY_MS 200
 
@@ -59,8 +63,16 @@ typedef struct {
   NdExportWriter *writer;
   GCancellable *cancellable;
   char *path;
+  gint64 rows;
   guint progress_id;
 } ExportJob;
+
+/* A channels or models list request: replies for an older session, an
+ * older source or a disposed page are dropped. */
+typedef struct {
+  NdLogsPage *page;            /* owned */
+  GCancellable *cancellable;   /* owned; the page's session_cancellable then */
+} ListsRequest;
 
 struct _NdLogsPage
 {
@@ -110,6 +122,8 @@ struct _NdLogsPage
   NdLogQuery *query;
   GSettings *settings;
   GCancellable *cancellable;      /* estimate, totals, lists; renewed per filter */
+  GCancellable *session_cancellable; /* channels/models lists; renewed per source */
+  NdSource *source;               /* the source the model and lists come from */
   GHashTable *channel_names;      /* gint64* → utf8 */
   GtkColumnViewColumn *columns[N_COLUMNS];
   GtkCheckButton *column_checks[N_COLUMNS];
@@ -123,9 +137,10 @@ struct _NdLogsPage
   guint apply_id;
   guint suggest_id;
   guint tail_id;
+  guint tail_seconds;             /* interval of tail_id, 0 when off */
   guint save_widths_id;
   gboolean updating;              /* widgets being set from a query */
-  gboolean connected;
+  gboolean disposed;              /* template children are gone */
 };
 
 G_DEFINE_FINAL_TYPE (NdLogsPage, nd_logs_page, ND_TYPE_PAGE)
@@ -438,9 +453,12 @@ estimate_done (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autofree char *n = NULL;
   g_autofree char *text = NULL;
 
-  if (!nd_source_estimate_logs_finish (ND_SOURCE (object), result, &est, &error))
+  if (!nd_source_estimate_logs_finish (ND_SOURCE (object), result, &est, &error) ||
+      self->disposed)
     {
-      if (!nd_error_is_cancelled (error))
+      /* A source may fail at once (unsupported) without looking at the
+       * cancellable: after dispose there is no label to set. */
+      if (error != NULL && !nd_error_is_cancelled (error) && !self->disposed)
         gtk_label_set_text (self->count_label, _("Count unavailable"));
       g_object_unref (self);
       return;
@@ -471,8 +489,11 @@ totals_done (GObject *object, GAsyncResult *result, gpointer user_data)
   NdLogsPage *self = user_data;
   g_autoptr(GError) error = NULL;
   NdLogTotals t;
+  gboolean ok = nd_source_log_totals_finish (ND_SOURCE (object), result, &t, &error);
 
-  if (!nd_source_log_totals_finish (ND_SOURCE (object), result, &t, &error))
+  if (self->disposed)
+    ;   /* no label left to set (see estimate_done) */
+  else if (!ok)
     {
       if (!nd_error_is_cancelled (error))
         {
@@ -809,14 +830,43 @@ models_filter_func (GtkListBoxRow *row, gpointer user_data)
   return strstr (a, b) != NULL;
 }
 
+static ListsRequest *
+lists_request_new (NdLogsPage *self)
+{
+  ListsRequest *req = g_new0 (ListsRequest, 1);
+
+  req->page = g_object_ref (self);
+  req->cancellable = g_object_ref (self->session_cancellable);
+  return req;
+}
+
+static void
+lists_request_free (ListsRequest *req)
+{
+  g_object_unref (req->page);
+  g_object_unref (req->cancellable);
+  g_free (req);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ListsRequest, lists_request_free)
+
+/* Whether a list reply from @source may still be shown. */
+static gboolean
+lists_reply_current (ListsRequest *req, GObject *source)
+{
+  return !g_cancellable_is_cancelled (req->cancellable) &&
+         ND_SOURCE (source) == req->page->source &&
+         ND_SOURCE (source) == page_source (req->page);
+}
+
 static void
 models_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  NdLogsPage *self = user_data;
+  g_autoptr(ListsRequest) req = user_data;
+  NdLogsPage *self = req->page;
   g_auto(GStrv) names = nd_source_strv_finish (ND_SOURCE (object), result, NULL);
   GtkWidget *child;
 
-  if (names != NULL)
+  if (names != NULL && lists_reply_current (req, object))
     {
       while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->models_list))))
         gtk_list_box_remove (self->models_list, child);
@@ -831,7 +881,6 @@ models_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
       sync_check_lists (self);
       self->updating = FALSE;
     }
-  g_object_unref (self);
 }
 
 static void
@@ -854,11 +903,12 @@ channel_toggled_cb (GtkCheckButton *check, NdLogsPage *self)
 static void
 channels_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
 {
-  NdLogsPage *self = user_data;
+  g_autoptr(ListsRequest) req = user_data;
+  NdLogsPage *self = req->page;
   g_autoptr(GPtrArray) channels = nd_source_list_channels_finish (ND_SOURCE (object), result, NULL);
   GtkWidget *child;
 
-  if (channels != NULL)
+  if (channels != NULL && lists_reply_current (req, object))
     {
       g_clear_pointer (&self->channel_names, g_hash_table_unref);
       self->channel_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
@@ -883,7 +933,6 @@ channels_loaded (GObject *object, GAsyncResult *result, gpointer user_data)
       self->updating = FALSE;
       update_multi_labels (self);
     }
-  g_object_unref (self);
 }
 
 /* ---- username suggestions ---------------------------------------------- */
@@ -1238,9 +1287,14 @@ show_detail (NdLogsPage *self, NdLogItem *item)
       g_clear_signal_handler (&self->detail_handler, self->detail_item);
       g_clear_object (&self->detail_item);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->detail_scroller), item != NULL);
   if (item == NULL)
-    return;
+    {
+      /* NULL after dispose (which may run more than once). */
+      if (self->detail_scroller != NULL)
+        gtk_widget_set_visible (GTK_WIDGET (self->detail_scroller), FALSE);
+      return;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->detail_scroller), TRUE);
   self->detail_item = g_object_ref (item);
   self->detail_handler = g_signal_connect (item, "notify::loaded", G_CALLBACK (detail_loaded_cb),
                                            self);
@@ -1282,16 +1336,27 @@ tail_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+static guint
+tail_interval (NdLogsPage *self)
+{
+  NdSource *source = page_source (self);
+  NdServerInfo *info = source ? nd_source_get_info (source) : NULL;
+
+  return info != NULL && info->kind == ND_SOURCE_KIND_HTTP ? TAIL_SECONDS_HTTP : TAIL_SECONDS;
+}
+
 static void
 live_toggled_cb (NdLogsPage *self)
 {
   gboolean on = gtk_toggle_button_get_active (self->live_button);
 
   g_clear_handle_id (&self->tail_id, g_source_remove);
+  self->tail_seconds = 0;
   if (on)
     {
       nd_log_model_poll_tail (self->model);
-      self->tail_id = g_timeout_add_seconds (TAIL_SECONDS, tail_cb, self);
+      self->tail_seconds = tail_interval (self);
+      self->tail_id = g_timeout_add_seconds (self->tail_seconds, tail_cb, self);
     }
 }
 
@@ -1328,17 +1393,13 @@ export_progress_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The end of an export: the toast, and the job goes. */
 static void
-export_done (GObject *object, GAsyncResult *result, gpointer user_data)
+export_report (ExportJob *job, GError *error)
 {
-  ExportJob *job = user_data;
   NdLogsPage *self = job->page;
-  g_autoptr(GError) error = NULL;
-  gint64 rows;
+  gint64 rows = job->rows;
 
-  rows = nd_source_export_logs_finish (ND_SOURCE (object), result, &error);
-  if (error == NULL)
-    nd_export_writer_finish (job->writer, &error);
   if (self != NULL)
     {
       g_autofree char *msg = NULL;
@@ -1360,6 +1421,57 @@ export_done (GObject *object, GAsyncResult *result, gpointer user_data)
       self->export = NULL;
     }
   export_job_free (job);
+}
+
+static void
+export_finish_thread (GTask *task, gpointer source_object, gpointer task_data,
+                      GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  /* fflush + fsync + fclose + rename: seconds on a slow disk. */
+  if (nd_export_writer_finish (task_data, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+export_finished (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  ExportJob *job = user_data;
+  g_autoptr(GError) error = NULL;
+
+  g_task_propagate_boolean (G_TASK (result), &error);
+  export_report (job, error);
+}
+
+static void
+export_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  ExportJob *job = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  job->rows = nd_source_export_logs_finish (ND_SOURCE (object), result, &error);
+  if (error != NULL)
+    {
+      export_report (job, error);
+      return;
+    }
+  /* Every row is written: the rest is the disk's, off the main thread.
+   * No source object and no cancellable: the page may go meanwhile (it
+   * clears job->page), and a complete file is not cancelled any more. */
+  g_clear_handle_id (&job->progress_id, g_source_remove);
+  if (job->page != NULL)
+    {
+      gtk_label_set_text (job->page->export_label, _("Saving…"));
+      gtk_widget_set_sensitive (GTK_WIDGET (job->page->export_cancel_button), FALSE);
+    }
+  task = g_task_new (NULL, NULL, export_finished, job);
+  g_task_set_source_tag (task, export_done);
+  g_task_set_task_data (task, job->writer, NULL);
+  g_task_run_in_thread (task, export_finish_thread);
 }
 
 static void
@@ -1394,6 +1506,7 @@ start_export (NdLogsPage *self, const char *path)
                           nd_source_get_info (source) != NULL &&
                           nd_source_get_info (source)->kind == ND_SOURCE_KIND_HTTP);
   gtk_progress_bar_set_fraction (self->export_progress, 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->export_cancel_button), TRUE);
   gtk_revealer_set_reveal_child (self->export_revealer, TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), FALSE);
   nd_source_export_logs_async (source, self->query, nd_export_writer_write, writer,
@@ -1474,19 +1587,26 @@ session_state_cb (NdLogsPage *self)
                             (info == NULL || nd_server_info_has (info, ND_CAP_LOG_EXPORT)));
   gtk_widget_set_sensitive (GTK_WIDGET (self->live_button),
                             connected && (info == NULL || nd_server_info_has (info, ND_CAP_LOG_TAIL)));
-  if (connected == self->connected)
+  if (source == self->source)
     return;
-  self->connected = connected;
+  g_set_object (&self->source, source);
+  /* Lists still on their way from the previous source are not wanted. */
+  g_cancellable_cancel (self->session_cancellable);
+  g_clear_object (&self->session_cancellable);
+  self->session_cancellable = g_cancellable_new ();
   nd_log_model_set_source (self->model, source);
+  if (self->tail_id != 0)
+    live_toggled_cb (self);   /* the interval depends on the source kind */
   if (!connected)
     {
       gtk_label_set_text (self->count_label, _("Not connected"));
       gtk_label_set_text (self->totals_label, "");
       return;
     }
-  nd_source_suggest_async (source, ND_SUGGEST_MODEL, "", 1000, NULL, models_loaded,
-                           g_object_ref (self));
-  nd_source_list_channels_async (source, NULL, channels_loaded, g_object_ref (self));
+  nd_source_suggest_async (source, ND_SUGGEST_MODEL, "", 1000, self->session_cancellable,
+                           models_loaded, lists_request_new (self));
+  nd_source_list_channels_async (source, self->session_cancellable, channels_loaded,
+                                 lists_request_new (self));
   if (gtk_drop_down_get_selected (self->range_dropdown) < 4)
     read_widgets (self);      /* relative ranges end now */
   apply_now (self, NULL);
@@ -1500,6 +1620,7 @@ nd_logs_page_session_changed (NdPage *page, NdSession *old)
 
   if (old != NULL)
     g_signal_handlers_disconnect_by_data (old, self);
+  g_cancellable_cancel (self->session_cancellable);
   if (session != NULL)
     {
       g_signal_connect_object (session, "notify::state", G_CALLBACK (session_state_cb), self,
@@ -1517,6 +1638,7 @@ nd_logs_page_dispose (GObject *object)
 {
   NdLogsPage *self = ND_LOGS_PAGE (object);
 
+  self->disposed = TRUE;
   g_clear_handle_id (&self->apply_id, g_source_remove);
   g_clear_handle_id (&self->suggest_id, g_source_remove);
   g_clear_handle_id (&self->tail_id, g_source_remove);
@@ -1533,6 +1655,9 @@ nd_logs_page_dispose (GObject *object)
       self->export = NULL;
     }
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->session_cancellable);
+  g_clear_object (&self->source);
+  self->tail_seconds = 0;
   show_detail (self, NULL);
   if (nd_page_get_session (ND_PAGE (self)) != NULL)
     g_signal_handlers_disconnect_by_data (nd_page_get_session (ND_PAGE (self)), self);
@@ -1554,6 +1679,7 @@ nd_logs_page_finalize (GObject *object)
   NdLogsPage *self = ND_LOGS_PAGE (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->session_cancellable);
   g_clear_pointer (&self->query, nd_log_query_free);
   g_clear_pointer (&self->channel_names, g_hash_table_unref);
   G_OBJECT_CLASS (nd_logs_page_parent_class)->finalize (object);
@@ -1650,6 +1776,7 @@ nd_logs_page_init (NdLogsPage *self)
 
   self->query = nd_log_query_new ();
   self->cancellable = g_cancellable_new ();
+  self->session_cancellable = g_cancellable_new ();
   self->settings = maybe_settings ();
   self->model = nd_log_model_new ();
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->model)));
@@ -1759,4 +1886,12 @@ nd_logs_page_is_exporting (NdLogsPage *self)
 {
   g_return_val_if_fail (ND_IS_LOGS_PAGE (self), FALSE);
   return self->export != NULL;
+}
+
+/* Seconds between live tail polls, 0 while live tail is off (for tests). */
+guint
+nd_logs_page_get_tail_interval (NdLogsPage *self)
+{
+  g_return_val_if_fail (ND_IS_LOGS_PAGE (self), 0);
+  return self->tail_id != 0 ? self->tail_seconds : 0;
 }

@@ -23,5 +23,7 @@ GListModel *nd_logs_page_get_model  (NdLogsPage *self);
 /* What the Export button does once a file is chosen (for tests). */
 void        nd_logs_page_export_to  (NdLogsPage *self, const char *path);
 gboolean    nd_logs_page_is_exporting (NdLogsPage *self);
+/* Seconds between live tail polls, 0 while off (for tests). */
+guint       nd_logs_page_get_tail_interval (NdLogsPage *self);
 
 G_END_DECLS
