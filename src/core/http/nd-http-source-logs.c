@@ -474,32 +474,46 @@ job_run (NdHttpSource *self, GTask *task)
     }
 }
 
+/* Plans the request streams for @query and attaches a job of @mode to
+ * @task; NULL after failing @task when the query cannot go over the API. */
+static Job *
+job_attach (NdSource *source, GTask *task, const NdLogQuery *query, FetchMode mode, guint limit)
+{
+  GError *error = NULL;
+  Plan *plan = plan_new (ND_HTTP_SOURCE (source), query, &error);
+  Job *job;
+
+  if (plan == NULL)
+    {
+      g_task_return_error (task, error);
+      return NULL;
+    }
+  job = g_new0 (Job, 1);
+  job->plan = plan;
+  job->mode = mode;
+  job->limit = limit;
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  return job;
+}
+
 static void
 http_query_logs_async (NdSource *source, const NdLogQuery *query, const NdLogCursor *after,
                        guint limit, GCancellable *cancellable,
                        GAsyncReadyCallback callback, gpointer user_data)
 {
-  NdHttpSource *self = ND_HTTP_SOURCE (source);
   g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
-  GError *error = NULL;
   Job *job;
-  Plan *plan;
 
   g_task_set_source_tag (task, http_query_logs_async);
-  plan = plan_new (self, query, &error);
-  if (plan == NULL)
-    return g_task_return_error (task, error);
-  job = g_new0 (Job, 1);
-  job->plan = plan;
-  job->mode = FETCH_PAGE;
-  job->limit = limit ? limit : 200;
+  job = job_attach (source, task, query, FETCH_PAGE, limit ? limit : 200);
+  if (job == NULL)
+    return;
   if (after != NULL)
     {
       job->has_after = TRUE;
       job->after = *after;
     }
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  job_run (self, task);
+  job_run (ND_HTTP_SOURCE (source), task);
 }
 
 static void
@@ -507,23 +521,15 @@ http_tail_logs_async (NdSource *source, const NdLogQuery *query, gint64 after_id
                       guint limit, GCancellable *cancellable,
                       GAsyncReadyCallback callback, gpointer user_data)
 {
-  NdHttpSource *self = ND_HTTP_SOURCE (source);
   g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
-  GError *error = NULL;
   Job *job;
-  Plan *plan;
 
   g_task_set_source_tag (task, http_tail_logs_async);
-  plan = plan_new (self, query, &error);
-  if (plan == NULL)
-    return g_task_return_error (task, error);
-  job = g_new0 (Job, 1);
-  job->plan = plan;
-  job->mode = FETCH_TAIL;
-  job->limit = limit ? limit : 500;
+  job = job_attach (source, task, query, FETCH_TAIL, limit ? limit : 500);
+  if (job == NULL)
+    return;
   job->after_id = after_id;
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  job_run (self, task);
+  job_run (ND_HTTP_SOURCE (source), task);
 }
 
 /* ---- counts: estimate and totals ---------------------------------------- */
