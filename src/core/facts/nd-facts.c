@@ -377,6 +377,31 @@ create_schema (sqlite3 *db, GError **error)
   return exec_sql (db, sql->str, error);
 }
 
+/* The window and `stats` may open a new store at the same moment. Switching
+ * to WAL and upgrading a read lock can then fail with SQLITE_BUSY without
+ * SQLite calling the busy handler; the setup is idempotent, so retry it. */
+static gboolean
+setup_db (sqlite3 *db, GError **error)
+{
+  for (int attempt = 0;; attempt++)
+    {
+      g_autoptr(GError) local = NULL;
+      int code;
+
+      if (exec_sql (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+                        "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;", &local) &&
+          create_schema (db, &local))
+        return TRUE;
+      code = sqlite3_errcode (db);
+      if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) || attempt >= 300)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      g_usleep (100 * 1000);
+    }
+}
+
 static sqlite3 *
 open_db (const char *path, GError **error)
 {
@@ -398,10 +423,8 @@ open_db (const char *path, GError **error)
       sqlite3_close (db);
       return NULL;
     }
-  sqlite3_busy_timeout (db, 10000);
-  if (!exec_sql (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-                     "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;", error) ||
-      !create_schema (db, error))
+  sqlite3_busy_timeout (db, 30000);
+  if (!setup_db (db, error))
     {
       sqlite3_close (db);
       return NULL;
@@ -715,7 +738,17 @@ commit_batch (sqlite3 *db, NdFactsBatch *batch, gint64 from_cursor, gint64 now, 
   gboolean ok = TRUE;
 
   if (!exec_sql (db, "BEGIN IMMEDIATE", error))
-    return FALSE;
+    {
+      /* Another writer held the store for the whole busy timeout: like a
+       * moved cursor, this sync stops and the next one resumes. */
+      if (sqlite3_errcode (db) == SQLITE_BUSY)
+        {
+          g_clear_error (error);
+          g_set_error_literal (error, ND_ERROR, ND_ERROR_CONFLICT,
+                               _("Another sync moved the facts on"));
+        }
+      return FALSE;
+    }
 
   /* An additive batch covers (from_cursor, next_cursor]: it only applies on
    * top of exactly from_cursor. Anything else means another writer (the CLI,
