@@ -428,12 +428,7 @@ parse_token (JsonObject *o)
   t->used_quota = j_int (o, "used_quota");
   t->unlimited_quota = j_bool (o, "unlimited_quota");
   t->model_limits_enabled = j_bool (o, "model_limits_enabled");
-  /* With Redis, NewAPI never writes expired/exhausted back (reference §1.3). */
-  t->effective_status = t->status;
-  if (t->status == 1 && t->expired_time != -1 && t->expired_time < now)
-    t->effective_status = 3;
-  else if (t->status == 1 && !t->unlimited_quota && t->remain_quota <= 0)
-    t->effective_status = 4;
+  nd_token_derive_status (t, now);
   return t;
 }
 
@@ -476,7 +471,7 @@ parse_redemption (JsonObject *o)
   r->created_time = j_int (o, "created_time");
   r->redeemed_time = j_int (o, "redeemed_time");
   r->expired_time = j_int (o, "expired_time");
-  r->expired = r->status == 1 && r->expired_time != 0 && r->expired_time < now;
+  nd_redemption_derive_expired (r, now);
   return r;
 }
 

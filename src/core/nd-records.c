@@ -167,6 +167,20 @@ nd_token_free (NdToken *token)
   g_free (token);
 }
 
+/* With Redis, NewAPI never writes expired/exhausted back to the database
+ * (reference §1.3, §1.7), so both sources compute them here. */
+void
+nd_token_derive_status (NdToken *token, gint64 now)
+{
+  token->effective_status = token->status;
+  if (token->status != 1)
+    return;
+  if (token->expired_time != -1 && token->expired_time < now)
+    token->effective_status = 3;
+  else if (!token->unlimited_quota && token->remain_quota <= 0)
+    token->effective_status = 4;
+}
+
 NdRedemption *
 nd_redemption_new (void)
 {
@@ -181,6 +195,13 @@ nd_redemption_free (NdRedemption *redemption)
   g_free (redemption->name);
   g_free (redemption->masked_key);
   g_free (redemption);
+}
+
+void
+nd_redemption_derive_expired (NdRedemption *redemption, gint64 now)
+{
+  redemption->expired = redemption->status == 1 && redemption->expired_time != 0 &&
+                        redemption->expired_time < now;
 }
 
 NdModel *

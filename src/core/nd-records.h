@@ -122,6 +122,8 @@ typedef struct {
 
 NdToken *nd_token_new  (void);
 void     nd_token_free (NdToken *token);
+/* Sets effective_status from expiry and remaining quota at @now. */
+void     nd_token_derive_status (NdToken *token, gint64 now);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdToken, nd_token_free)
 
 typedef struct {
@@ -140,6 +142,8 @@ typedef struct {
 
 NdRedemption *nd_redemption_new  (void);
 void          nd_redemption_free (NdRedemption *redemption);
+/* Sets expired: status 1, an expiry time, and that time passed at @now. */
+void          nd_redemption_derive_expired (NdRedemption *redemption, gint64 now);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdRedemption, nd_redemption_free)
 
 typedef struct {

@@ -46,6 +46,43 @@ test_log_copy (void)
   g_assert_cmpstr (nd_log_type_to_nick (42), ==, "unknown");
 }
 
+static void
+test_derived_status (void)
+{
+  g_autoptr(NdToken) t = nd_token_new ();
+  g_autoptr(NdRedemption) r = nd_redemption_new ();
+
+  t->status = 1;
+  t->expired_time = -1;
+  t->remain_quota = 10;
+  nd_token_derive_status (t, 1000);
+  g_assert_cmpint (t->effective_status, ==, 1);
+  t->expired_time = 999;                    /* NewAPI with Redis keeps status 1 */
+  nd_token_derive_status (t, 1000);
+  g_assert_cmpint (t->effective_status, ==, 3);
+  t->expired_time = -1;
+  t->remain_quota = 0;
+  nd_token_derive_status (t, 1000);
+  g_assert_cmpint (t->effective_status, ==, 4);
+  t->unlimited_quota = TRUE;
+  nd_token_derive_status (t, 1000);
+  g_assert_cmpint (t->effective_status, ==, 1);
+  t->status = 2;                            /* disabled stays disabled */
+  nd_token_derive_status (t, 1000);
+  g_assert_cmpint (t->effective_status, ==, 2);
+
+  r->status = 1;
+  r->expired_time = 0;                      /* 0 = never */
+  nd_redemption_derive_expired (r, 1000);
+  g_assert_false (r->expired);
+  r->expired_time = 999;
+  nd_redemption_derive_expired (r, 1000);
+  g_assert_true (r->expired);
+  r->status = 3;                            /* used codes are not "expired" */
+  nd_redemption_derive_expired (r, 1000);
+  g_assert_false (r->expired);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -53,5 +90,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/records/mask", test_mask);
   g_test_add_func ("/records/channel-types", test_channel_types);
   g_test_add_func ("/records/log-copy", test_log_copy);
+  g_test_add_func ("/records/derived-status", test_derived_status);
   return g_test_run ();
 }

@@ -260,14 +260,7 @@ nd_http_parse_token (JsonObject *obj, gint64 now)
       token->masked_key = g_strconcat ("sk-", masked, NULL);
       memset (key, 0, strlen (key));
     }
-  token->effective_status = token->status;
-  if (token->status == 1)
-    {
-      if (token->expired_time != -1 && token->expired_time < now)
-        token->effective_status = 3;
-      else if (!token->unlimited_quota && token->remain_quota <= 0)
-        token->effective_status = 4;
-    }
+  nd_token_derive_status (token, now);
   return token;
 }
 
@@ -291,7 +284,7 @@ nd_http_parse_redemption (JsonObject *obj, gint64 now)
   r->created_time = nd_json_int (obj, "created_time", 0);
   r->redeemed_time = nd_json_int (obj, "redeemed_time", 0);
   r->expired_time = nd_json_int (obj, "expired_time", 0);
-  r->expired = r->status == 1 && r->expired_time != 0 && r->expired_time < now;
+  nd_redemption_derive_expired (r, now);
   return r;
 }
 
