@@ -8,8 +8,6 @@
 
 #include "nd-application.h"
 #include "nd-cli.h"
-#include "nd-cli-common.h"
-#include "http/nd-http-source.h"
 
 int
 main (int argc, char *argv[])
@@ -21,9 +19,6 @@ main (int argc, char *argv[])
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
-
-  nd_http_source_register ();
-  nd_cli_set_http_factory (nd_http_source_new_for_cli);
 
   if (nd_cli_dispatch (argc, argv, &status))
     return status;

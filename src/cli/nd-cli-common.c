@@ -10,17 +10,10 @@
 #include <glib/gi18n.h>
 
 #include "nd-cli-common.h"
-#include "nd-pg-source.h"
+#include "http/nd-http-source.h"
+#include "pg/nd-pg-source.h"
 #include "nd-profile.h"
 #include "nd-time.h"
-
-static NdCliHttpFactory http_factory;
-
-void
-nd_cli_set_http_factory (NdCliHttpFactory factory)
-{
-  http_factory = factory;
-}
 
 void
 nd_cli_options_add (NdCliOptions *opts, GOptionContext *context,
@@ -261,15 +254,7 @@ nd_cli_connect (NdCliOptions *opts, GError **error)
                        opts->user_id);
           return NULL;
         }
-      if (http_factory == NULL)
-        {
-          g_set_error (error, ND_ERROR, ND_ERROR_UNSUPPORTED,
-                       _("Connecting over the NewAPI admin API is not available in this build"));
-          return NULL;
-        }
-      source = http_factory (opts->url, opts->user_id, token, error);
-      if (source == NULL)
-        return NULL;
+      source = nd_http_source_new (opts->url, opts->user_id, token, TRUE);
     }
   else
     {

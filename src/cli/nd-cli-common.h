@@ -12,7 +12,7 @@
 
 #include <gio/gio.h>
 
-#include "nd-log-query.h"
+#include "logs/nd-log-query.h"
 #include "nd-source.h"
 
 G_BEGIN_DECLS
@@ -65,10 +65,5 @@ void        nd_cli_store_result      (GObject *source, GAsyncResult *result, gpo
 
 /* Prints "newapi-desk CMD: message" to stderr and returns @code. */
 int         nd_cli_fail              (const char *command, const GError *error, int code);
-
-/* Hook for the HTTP source: builds an NdSource for --url (NULL: unsupported). */
-typedef NdSource *(*NdCliHttpFactory) (const char *url, gint64 user_id, const char *token,
-                                       GError **error);
-void        nd_cli_set_http_factory  (NdCliHttpFactory factory);
 
 G_END_DECLS

@@ -112,7 +112,7 @@ nd_cli_export_logs (int argc, char **argv)
 
   /* NewAPI's log list gives at most 100 rows per request and is rate
    * limited; say so before the wait, not after. */
-  if (!quiet && nd_source_get_info (source)->kind == ND_SOURCE_KIND_HTTP)
+  if (!quiet && !nd_server_info_has (nd_source_get_info (source), ND_CAP_BULK_READS))
     fprintf (stderr, "%s\n",
              _("Note: exporting over NewAPI’s admin API is slower than from the database "
                "(100 logs per request, within the server’s rate limit)."));

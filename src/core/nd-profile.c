@@ -8,7 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "nd-error.h"
-#include "nd-pg-conn.h"
+#include "pg/nd-pg-conn.h"
 #include "nd-profile.h"
 
 struct _NdProfile

@@ -36,6 +36,11 @@ typedef enum {
   ND_CAP_MODELS            = 1 << 15,
   ND_CAP_WRITE             = 1 << 16,  /* not read-only */
   ND_CAP_FACTS_TOKEN_SPLIT = 1 << 17,  /* prompt and completion tokens apart */
+  /* Bulk reads are cheap: logs stream in big batches and polling often
+   * costs nothing. Absent where every request spends a rate limit shared
+   * with the admin's browser (NewAPI's API): pages poll less and warn
+   * that exports are slow. */
+  ND_CAP_BULK_READS        = 1 << 18,
 } NdCapabilities;
 
 #define ND_TYPE_SERVER_INFO (nd_server_info_get_type ())

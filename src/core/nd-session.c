@@ -6,7 +6,8 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
-#include "nd-pg-source.h"
+#include "http/nd-http-source.h"
+#include "pg/nd-pg-source.h"
 #include "nd-session.h"
 
 struct _NdSession
@@ -18,6 +19,9 @@ struct _NdSession
   NdSessionState state;
   NdSource *source;
   NdSource *manage_source;
+  /* A source built by the caller (a report file, a test's scripted source):
+   * connecting probes it instead of building one from the profile. */
+  NdSource *given_source;
   GError *error;
   GCancellable *cancellable;
 };
@@ -34,13 +38,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-static NdSourceFactory http_factory;
-
-void
-nd_session_set_http_factory (NdSourceFactory factory)
-{
-  http_factory = factory;
-}
 
 static void
 set_state (NdSession *self, NdSessionState state)
@@ -63,6 +60,7 @@ nd_session_dispose (GObject *object)
     nd_source_close (self->manage_source);
   g_clear_object (&self->manage_source);
   g_clear_object (&self->source);
+  g_clear_object (&self->given_source);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->profile);
   g_clear_object (&self->secrets);
@@ -124,6 +122,17 @@ nd_session_new (NdProfile *profile, NdSecretStore *secrets)
 
   self->profile = g_object_ref (profile);
   self->secrets = g_object_ref (secrets ? secrets : nd_secret_store_get_default ());
+  return self;
+}
+
+NdSession *
+nd_session_new_for_source (NdProfile *profile, NdSource *source)
+{
+  NdSession *self = nd_session_new (profile, NULL);
+
+  g_return_val_if_fail (ND_IS_SOURCE (source), self);
+
+  self->given_source = g_object_ref (source);
   return self;
 }
 
@@ -242,24 +251,20 @@ build_sources (NdSession *self, GTask *task)
   NdProfile *p = self->profile;
   GError *error = NULL;
 
-  if (nd_profile_has_api (p))
+  if (self->given_source != NULL)
     {
-      if (http_factory == NULL)
-        {
-          if (!nd_profile_has_pg (p))
-            return fail (self, task,
-                         g_error_new (ND_ERROR, ND_ERROR_UNSUPPORTED,
-                                      _("Connecting over the NewAPI admin API is not available in this build")));
-        }
-      else
-        {
-          self->manage_source = http_factory (p, cd->secret[0], cd->secret[1], cd->secret[2], &error);
-          if (self->manage_source == NULL)
-            return fail (self, task, error);
-        }
+      self->source = g_object_ref (self->given_source);
+    }
+  else if (nd_profile_has_api (p))
+    {
+      self->manage_source = nd_http_source_new_for_profile (p, cd->secret[2], &error);
+      if (self->manage_source == NULL)
+        return fail (self, task, error);
     }
 
-  if (nd_profile_has_pg (p))
+  if (self->source != NULL)
+    ;
+  else if (nd_profile_has_pg (p))
     self->source = nd_pg_source_new (nd_profile_get_pg_dsn (p), cd->secret[0],
                                      nd_profile_get_log_dsn (p), cd->secret[1],
                                      nd_profile_get_read_only (p));

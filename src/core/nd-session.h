@@ -22,14 +22,10 @@ typedef enum {
 #define ND_TYPE_SESSION (nd_session_get_type ())
 G_DECLARE_FINAL_TYPE (NdSession, nd_session, ND, SESSION, GObject)
 
-/* Builds the source for a profile; replaced by tests and by the HTTP
- * source when a profile has a URL. */
-typedef NdSource *(*NdSourceFactory) (NdProfile *profile, const char *pg_password,
-                                      const char *log_password, const char *api_token,
-                                      GError **error);
-void            nd_session_set_http_factory (NdSourceFactory factory);
-
 NdSession      *nd_session_new           (NdProfile *profile, NdSecretStore *secrets);
+/* A session over a source the caller built (a report file, a scripted source
+ * in tests); connecting probes it. */
+NdSession      *nd_session_new_for_source (NdProfile *profile, NdSource *source);
 NdProfile      *nd_session_get_profile   (NdSession *self);
 NdSessionState  nd_session_get_state     (NdSession *self);
 NdSource       *nd_session_get_source    (NdSession *self);

@@ -389,14 +389,14 @@ nd_source_strv_finish (NdSource *self, GAsyncResult *result, GError **error)
 }
 
 void
-nd_source_pull_facts_async (NdSource *self, gpointer request, GCancellable *cancellable,
+nd_source_pull_facts_async (NdSource *self, const NdFactsRequest *request, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data)
 {
   DISPATCH (pull_facts_async, nd_source_pull_facts_async,
             request, cancellable, callback, user_data);
 }
 
-gpointer
+NdFactsBatch *
 nd_source_pull_facts_finish (NdSource *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);

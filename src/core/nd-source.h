@@ -11,8 +11,9 @@
 
 #include <gio/gio.h>
 
+#include "facts/nd-facts-types.h"
 #include "nd-error.h"
-#include "nd-log-query.h"
+#include "logs/nd-log-query.h"
 #include "nd-records.h"
 #include "nd-server-info.h"
 
@@ -118,7 +119,9 @@ struct _NdSourceClass
                                 GAsyncReadyCallback callback, gpointer user_data);
 
   /* Facts (hourly aggregates) are pulled by NdFacts; see nd-facts.h. */
-  void (*pull_facts_async)     (NdSource *self, gpointer request, GCancellable *cancellable,
+  /* → NdFactsBatch*; the request is only valid during the call */
+  void (*pull_facts_async)     (NdSource *self, const NdFactsRequest *request,
+                                GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
 
   gpointer padding[12];
@@ -181,10 +184,10 @@ void          nd_source_suggest_async        (NdSource *self, NdSuggestKind kind
                                               GAsyncReadyCallback callback, gpointer user_data);
 GStrv         nd_source_strv_finish          (NdSource *self, GAsyncResult *result, GError **error);
 
-void          nd_source_pull_facts_async     (NdSource *self, gpointer request,
+void          nd_source_pull_facts_async     (NdSource *self, const NdFactsRequest *request,
                                               GCancellable *cancellable,
                                               GAsyncReadyCallback callback, gpointer user_data);
-gpointer      nd_source_pull_facts_finish    (NdSource *self, GAsyncResult *result, GError **error);
+NdFactsBatch *nd_source_pull_facts_finish    (NdSource *self, GAsyncResult *result, GError **error);
 
 /* For implementations: fail a call this source cannot make. */
 void          nd_source_report_unsupported   (NdSource *self, GAsyncReadyCallback callback,

@@ -18,7 +18,7 @@
 #include <glib/gstdio.h>
 
 #include "facts/nd-facts.h"
-#include "nd-pg-source.h"
+#include "pg/nd-pg-source.h"
 
 static GAsyncResult *
 wait_result (GAsyncResult **slot)

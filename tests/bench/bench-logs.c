@@ -21,7 +21,7 @@
 #include "logs/nd-export.h"
 #include "logs/nd-log-sql.h"
 #include "nd-log-model.h"
-#include "nd-pg-source.h"
+#include "pg/nd-pg-source.h"
 
 static GAsyncResult *slot;
 

@@ -1,9 +1,8 @@
 /* test-http-pages.c — a URL-only profile against the fake NewAPI, on screen
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The session builds its source with the HTTP factory that
- * nd_http_source_register() installs, exactly as the app does for a profile
- * with a URL and no DSN. Then:
+ * The session builds its HTTP source itself, exactly as the app does for a
+ * profile with a URL and no DSN. Then:
  *   - the dashboard syncs its facts over /api/data/flow (new server) or
  *     /api/data/ (old server) and draws the charts the API can feed (model
  *     share with the fixture's model names, trend, errors), and shows
@@ -461,7 +460,6 @@ main (int argc, char **argv)
   tmp_home = g_dir_make_tmp ("nd-http-display-XXXXXX", NULL);
   g_setenv ("XDG_DATA_HOME", tmp_home, TRUE);
   nd_display_test_init (&argc, &argv);
-  nd_http_source_register ();
 
   g_test_add_func ("/http/display/dashboard-new", test_dashboard_new);
   g_test_add_func ("/http/display/dashboard-old", test_dashboard_old);

@@ -15,7 +15,7 @@
 #include <glib/gstdio.h>
 
 #include "facts/nd-facts.h"
-#include "nd-pg-source.h"
+#include "pg/nd-pg-source.h"
 #include "nd-test.h"
 
 #define N_LOGS 40000

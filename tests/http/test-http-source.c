@@ -10,7 +10,7 @@
 #include "facts/nd-facts.h"
 #include "http/nd-http-source.h"
 #include "nd-fake-newapi.h"
-#include "nd-pg-source.h"
+#include "pg/nd-pg-source.h"
 #include "nd-test.h"
 
 #define N_LOGS 6000

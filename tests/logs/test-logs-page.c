@@ -17,7 +17,7 @@
 
 #include "nd-log-model.h"
 #include "nd-logs-page.h"
-#include "nd-pg-source.h"
+#include "pg/nd-pg-source.h"
 #include "nd-test.h"
 
 static char *dsn;

@@ -14,7 +14,7 @@
 
 #include "logs/nd-export.h"
 #include "nd-cli.h"
-#include "nd-pg-source.h"
+#include "pg/nd-pg-source.h"
 #include "nd-test.h"
 
 #define DB "logs_new"

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "nd-pg-source.h"
+#include "pg/nd-pg-source.h"
 #include "nd-test.h"
 
 static NdServerInfo *

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "nd-error.h"
-#include "nd-log-query.h"
+#include "logs/nd-log-query.h"
 
 static void
 test_round_trip (void)

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "nd-error.h"
-#include "nd-pg-conn.h"
+#include "pg/nd-pg-conn.h"
 #include "nd-profile.h"
 #include "nd-test.h"
 

@@ -26,7 +26,7 @@
 
 #include "nd-error.h"
 #include "nd-facts.h"
-#include "nd-pg-conn.h"
+#include "pg/nd-pg-conn.h"
 #include "nd-worker.h"
 
 #define DEFAULT_WINDOW 250000

@@ -284,7 +284,7 @@ consume_done (GObject *object, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-http_pull_facts_async (NdSource *source, gpointer request, GCancellable *cancellable,
+http_pull_facts_async (NdSource *source, const NdFactsRequest *request, GCancellable *cancellable,
                        GAsyncReadyCallback callback, gpointer user_data)
 {
   NdHttpSource *self = ND_HTTP_SOURCE (source);

@@ -8,7 +8,6 @@
 
 #include "nd-http-source-private.h"
 #include "nd-profile.h"
-#include "nd-session.h"
 
 struct _NdHttpSource
 {
@@ -311,11 +310,8 @@ nd_http_source_new (const char *url, gint64 user_id, const char *token, gboolean
   return ND_SOURCE (self);
 }
 
-/* ---- factories ---------------------------------------------------------- */
-
 NdSource *
-nd_http_source_new_for_profile (NdProfile *profile, const char *pg_password, const char *log_password,
-                 const char *api_token, GError **error)
+nd_http_source_new_for_profile (NdProfile *profile, const char *api_token, GError **error)
 {
   if (api_token == NULL || *api_token == '\0')
     {
@@ -333,17 +329,4 @@ nd_http_source_new_for_profile (NdProfile *profile, const char *pg_password, con
   return nd_http_source_new (nd_profile_get_api_url (profile),
                              nd_profile_get_api_user_id (profile), api_token,
                              nd_profile_get_read_only (profile));
-}
-
-NdSource *
-nd_http_source_new_for_cli (const char *url, gint64 user_id, const char *token, GError **error)
-{
-  /* Headless commands only read. */
-  return nd_http_source_new (url, user_id, token, TRUE);
-}
-
-void
-nd_http_source_register (void)
-{
-  nd_session_set_http_factory (nd_http_source_new_for_profile);
 }

@@ -32,17 +32,9 @@ NdSource     *nd_http_source_new        (const char *url, gint64 user_id, const 
                                          gboolean read_only);
 NdHttpClient *nd_http_source_get_client (NdHttpSource *self);
 
-/* Factories: NdSourceFactory (nd-session.h) for profiles with a URL, and
- * NdCliHttpFactory (cli/nd-cli-common.h) for --url; the CLI one is always
- * read-only. core does not depend on cli, so main.c registers the latter:
- *   nd_http_source_register ();
- *   nd_cli_set_http_factory (nd_http_source_new_for_cli); */
-NdSource     *nd_http_source_new_for_profile (NdProfile *profile, const char *pg_password,
-                                              const char *log_password, const char *api_token,
+/* The source for a profile with a URL; a clear error when the profile
+ * lacks the token or the user id. */
+NdSource     *nd_http_source_new_for_profile (NdProfile *profile, const char *api_token,
                                               GError **error);
-NdSource     *nd_http_source_new_for_cli     (const char *url, gint64 user_id, const char *token,
-                                              GError **error);
-/* Registers the HTTP source with NdSession (profiles with a URL). */
-void          nd_http_source_register   (void);
 
 G_END_DECLS

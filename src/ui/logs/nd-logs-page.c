@@ -1342,7 +1342,8 @@ tail_interval (NdLogsPage *self)
   NdSource *source = page_source (self);
   NdServerInfo *info = source ? nd_source_get_info (source) : NULL;
 
-  return info != NULL && info->kind == ND_SOURCE_KIND_HTTP ? TAIL_SECONDS_HTTP : TAIL_SECONDS;
+  return info != NULL && !nd_server_info_has (info, ND_CAP_BULK_READS)
+         ? TAIL_SECONDS_HTTP : TAIL_SECONDS;
 }
 
 static void
@@ -1504,7 +1505,7 @@ start_export (NdLogsPage *self, const char *path)
   /* Over the admin API the export pages 100 rows a request: say so. */
   gtk_widget_set_visible (GTK_WIDGET (self->export_note),
                           nd_source_get_info (source) != NULL &&
-                          nd_source_get_info (source)->kind == ND_SOURCE_KIND_HTTP);
+                          !nd_server_info_has (nd_source_get_info (source), ND_CAP_BULK_READS));
   gtk_progress_bar_set_fraction (self->export_progress, 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->export_cancel_button), TRUE);
   gtk_revealer_set_reveal_child (self->export_revealer, TRUE);

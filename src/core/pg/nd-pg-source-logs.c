@@ -13,7 +13,6 @@
 
 #include "nd-pg-source-private.h"
 #include "logs/nd-log-sql.h"
-#include "logs/nd-pg-logs-private.h"
 
 #define EXPORT_BATCH 5000
 #define EXACT_COUNT_CAP 10000

@@ -214,7 +214,7 @@ names_done (GObject *object, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-nd_pg_source_pull_facts_async (NdSource *source, gpointer request, GCancellable *cancellable,
+nd_pg_source_pull_facts_async (NdSource *source, const NdFactsRequest *request, GCancellable *cancellable,
                                GAsyncReadyCallback callback, gpointer user_data)
 {
   NdPgSource *self = ND_PG_SOURCE (source);

@@ -16,7 +16,6 @@
 #include <json-glib/json-glib.h>
 
 #include "nd-pg-source-private.h"
-#include "logs/nd-pg-logs-private.h"
 
 #define CHANNEL_CACHE_SECONDS 60
 

@@ -256,6 +256,7 @@ probe_logs_done (GObject *object, GAsyncResult *result, gpointer user_data)
     return g_task_return_error (task, error);
 
   pd->info->caps = ND_CAP_LOGS | ND_CAP_LOG_EXPORT | ND_CAP_LOG_TAIL | ND_CAP_LOG_IP_FILTER |
+                   ND_CAP_BULK_READS |
                    ND_CAP_FACTS | ND_CAP_FACTS_USER | ND_CAP_FACTS_TOKEN | ND_CAP_FACTS_CHANNEL |
                    ND_CAP_FACTS_ERRORS | ND_CAP_FACTS_LATENCY | ND_CAP_FACTS_TOKEN_SPLIT |
                    ND_CAP_CHANNELS | ND_CAP_USERS | ND_CAP_TOKENS_ALL_USERS |

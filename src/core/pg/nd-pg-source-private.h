@@ -1,0 +1,31 @@
+/* nd-pg-source-private.h — NdPgSource is split by concern across files
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "nd-pg-source.h"
+
+G_BEGIN_DECLS
+
+/* Object data holding the facts sync's own connection (nd-pg-source-facts.c). */
+#define ND_PG_FACTS_CONN_KEY "nd-facts-conn"
+
+/* nd-pg-source-logs.c: query/tail/estimate/totals/export logs */
+void _nd_pg_source_class_init_logs    (NdSourceClass *klass);
+/* nd-pg-source-catalog.c: channels, users, tokens, redemptions, models, groups, suggest */
+void _nd_pg_source_class_init_catalog (NdSourceClass *klass);
+/* nd-pg-source-facts.c: pull_facts */
+void _nd_pg_source_class_init_facts   (NdSourceClass *klass);
+
+/* nd-pg-source-catalog.c: channel id → name from the MAIN database, cached
+ * on the source for a minute (logs may live in another database, so names
+ * are never JOINed). @force reloads even a fresh cache (a log named a
+ * channel we do not know). → GHashTable* (gint64* → utf8), read-only, unref
+ * when done. */
+void        _nd_pg_source_channel_names_async  (NdPgSource *self, gboolean force,
+                                                GCancellable *cancellable,
+                                                GAsyncReadyCallback callback, gpointer user_data);
+GHashTable *_nd_pg_source_channel_names_finish (NdPgSource *self, GAsyncResult *result,
+                                                GError **error);
+
+G_END_DECLS
