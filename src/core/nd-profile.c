@@ -7,6 +7,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "nd-secure-string.h"
 #include "nd-error.h"
 #include "pg/nd-pg-conn.h"
 #include "nd-profile.h"
@@ -670,10 +671,8 @@ nd_profile_store_save_async (NdProfileStore *self, NdProfile *profile,
       nd_secret_store_store_async (self->secrets, profile->id, secrets[i][0], secrets[i][1],
                                    cancellable, secret_stored, g_object_ref (task));
     }
-  if (pg_inline != NULL)
-    memset (pg_inline, 0, strlen (pg_inline));
-  if (log_inline != NULL)
-    memset (log_inline, 0, strlen (log_inline));
+  nd_secure_wipe (pg_inline);
+  nd_secure_wipe (log_inline);
   /* Drop the guard count; completes now if no secret was written. */
   if (--sd->pending == 0)
     g_task_return_boolean (task, TRUE);

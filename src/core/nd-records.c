@@ -226,18 +226,3 @@ nd_model_free (NdModel *model)
   g_free (model->tags);
   g_free (model);
 }
-
-/* First 4 + *** + last 4, as ARCHITECTURE.md asks; short secrets are fully
- * hidden because 8 visible characters would be most of them. */
-char *
-nd_mask_secret (const char *secret)
-{
-  gsize len;
-
-  if (secret == NULL || *secret == '\0')
-    return g_strdup ("");
-  len = strlen (secret);
-  if (len <= 12)
-    return g_strdup ("***");
-  return g_strdup_printf ("%.4s***%s", secret, secret + len - 4);
-}

@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Secrets never enter these structs: keys are carried masked
- * (first 4 + "***" + last 4) and only an explicit reveal call returns one.
+ * (nd_mask_secret) and only an explicit reveal call returns one.
  */
 #pragma once
 
@@ -163,7 +163,5 @@ typedef struct {
 NdModel *nd_model_new  (void);
 void     nd_model_free (NdModel *model);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdModel, nd_model_free)
-
-char *nd_mask_secret (const char *secret);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
 
+#include "nd-secure-string.h"
 #include "nd-error.h"
 #include "nd-secret-store.h"
 
@@ -35,16 +36,6 @@ get_schema (void)
     }
   };
   return &schema;
-}
-
-static void
-wipe (gpointer data)
-{
-  char *s = data;
-
-  if (s != NULL)
-    memset (s, 0, strlen (s));
-  g_free (s);
 }
 
 static void
@@ -86,7 +77,8 @@ nd_secret_store_class_init (NdSecretStoreClass *klass)
 static void
 nd_secret_store_init (NdSecretStore *self)
 {
-  self->memory = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, wipe);
+  self->memory = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, 
+                                    (GDestroyNotify) nd_secure_free);
 }
 
 NdSecretStore *
@@ -152,7 +144,7 @@ secret_op_free (SecretOp *op)
 {
   g_free (op->profile_id);
   g_free (op->kind);
-  wipe (op->secret);
+  nd_secure_free (op->secret);
   g_free (op);
 }
 
@@ -254,7 +246,8 @@ lookup_done (GObject *object, GAsyncResult *result, gpointer user_data)
       if (nd_error_is_cancelled (error))
         return g_task_return_error (task, g_steal_pointer (&error));
       fall_back_to_memory (self, error);
-      return g_task_return_pointer (task, g_strdup (g_hash_table_lookup (self->memory, key)), wipe);
+      return g_task_return_pointer (task, g_strdup (g_hash_table_lookup (self->memory, key)),
+                                    (GDestroyNotify) nd_secure_free);
     }
   g_task_return_pointer (task, secret, (GDestroyNotify) secret_password_free);
 }
@@ -278,7 +271,8 @@ nd_secret_store_lookup_async (NdSecretStore *self, const char *profile_id, const
   key = memory_key (profile_id, kind);
   cached = g_hash_table_lookup (self->memory, key);
   if (cached != NULL || !self->use_keyring)
-    return g_task_return_pointer (task, g_strdup (cached), wipe);
+    return g_task_return_pointer (task, g_strdup (cached), 
+                                    (GDestroyNotify) nd_secure_free);
 
   op = g_new0 (SecretOp, 1);
   op->profile_id = g_strdup (profile_id);

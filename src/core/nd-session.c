@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "nd-secure-string.h"
 #include "http/nd-http-source.h"
 #include "pg/nd-pg-source.h"
 #include "nd-session.h"
@@ -190,11 +191,7 @@ static void
 connect_data_free (ConnectData *cd)
 {
   for (guint i = 0; i < G_N_ELEMENTS (cd->secret); i++)
-    {
-      if (cd->secret[i] != NULL)
-        memset (cd->secret[i], 0, strlen (cd->secret[i]));
-      g_free (cd->secret[i]);
-    }
+    nd_secure_free (cd->secret[i]);
   g_free (cd);
 }
 

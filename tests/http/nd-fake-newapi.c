@@ -1,52 +1,22 @@
-/* nd-fake-newapi.c
+/* nd-fake-newapi.c — the server: auth, faults, rate limit, routing
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
 #include <string.h>
-#include <json-glib/json-glib.h>
-#include <libpq-fe.h>
-#include <libsoup/soup.h>
 
-#include "nd-fake-newapi.h"
+#include "nd-fake-newapi-private.h"
 
-struct _NdFakeNewapi
-{
-  SoupServer *server;
-  PGconn *pg;
-  NdFakeNewapiMode mode;
-  char *url;
-  char *version;
-  gboolean has_request_id;     /* logs.request_id exists */
-  gboolean has_qd_dims;        /* quota_data.channel_id exists */
-  GHashTable *faults;          /* path → NdFakeFault */
-  GHashTable *delays;          /* path → ms */
-  guint force_429;
-  int retry_after;
-  guint rate_max;
-  guint rate_seconds;
-  GQueue rate_times;           /* monotonic µs of recent requests */
-  GPtrArray *requests;
-  GPtrArray *headers;          /* "Name: value" */
-};
-
-typedef struct {
-  gint64 id;
-  char *username;
-  int role;
-} Caller;
-
-static void
-caller_clear (Caller *c)
+void
+nd_fake_caller_clear (Caller *c)
 {
   g_free (c->username);
 }
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Caller, caller_clear)
 
 /* ---- database ----------------------------------------------------------- */
 
-static PGresult *
-sql (NdFakeNewapi *self, const char *query, int n, const char * const *params)
+PGresult *
+nd_fake_sql (NdFakeNewapi *self, const char *query, int n, const char * const *params)
 {
   PGresult *res = PQexecParams (self->pg, query, n, NULL, params, NULL, NULL, 0);
 
@@ -55,11 +25,11 @@ sql (NdFakeNewapi *self, const char *query, int n, const char * const *params)
   return res;
 }
 
-static gboolean
-column_exists (NdFakeNewapi *self, const char *table, const char *column)
+gboolean
+nd_fake_column_exists (NdFakeNewapi *self, const char *table, const char *column)
 {
   const char *params[2] = { table, column };
-  PGresult *res = sql (self, "SELECT 1 FROM information_schema.columns WHERE table_name = $1 "
+  PGresult *res = nd_fake_sql (self, "SELECT 1 FROM information_schema.columns WHERE table_name = $1 "
                              "AND column_name = $2", 2, params);
   gboolean found = PQntuples (res) > 0;
 
@@ -67,8 +37,8 @@ column_exists (NdFakeNewapi *self, const char *table, const char *column)
   return found;
 }
 
-static void
-add_value (JsonBuilder *b, PGresult *res, int row, int col)
+void
+nd_fake_add_value (JsonBuilder *b, PGresult *res, int row, int col)
 {
   Oid type = PQftype (res, col);
   const char *name = PQfname (res, col);
@@ -88,15 +58,15 @@ add_value (JsonBuilder *b, PGresult *res, int row, int col)
     json_builder_add_string_value (b, null ? "" : v);
 }
 
-static void
-add_rows (JsonBuilder *b, PGresult *res)
+void
+nd_fake_add_rows (JsonBuilder *b, PGresult *res)
 {
   json_builder_begin_array (b);
   for (int r = 0; r < PQntuples (res); r++)
     {
       json_builder_begin_object (b);
       for (int c = 0; c < PQnfields (res); c++)
-        add_value (b, res, r, c);
+        nd_fake_add_value (b, res, r, c);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -104,8 +74,8 @@ add_rows (JsonBuilder *b, PGresult *res)
 
 /* ---- replies ------------------------------------------------------------ */
 
-static void
-reply_json (SoupServerMessage *msg, guint status, JsonNode *root)
+void
+nd_fake_reply_json (SoupServerMessage *msg, guint status, JsonNode *root)
 {
   g_autofree char *body = json_to_string (root, FALSE);
 
@@ -114,8 +84,8 @@ reply_json (SoupServerMessage *msg, guint status, JsonNode *root)
                                     body, strlen (body));
 }
 
-static void
-reply_envelope (SoupServerMessage *msg, guint status, gboolean success, const char *code,
+void
+nd_fake_reply_envelope (SoupServerMessage *msg, guint status, gboolean success, const char *code,
                 const char *message, JsonNode *data)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
@@ -138,36 +108,36 @@ reply_envelope (SoupServerMessage *msg, guint status, gboolean success, const ch
     }
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  reply_json (msg, status, root);
+  nd_fake_reply_json (msg, status, root);
 }
 
-static void
-reply_data (SoupServerMessage *msg, JsonNode *data)
+void
+nd_fake_reply_data (SoupServerMessage *msg, JsonNode *data)
 {
-  reply_envelope (msg, 200, TRUE, NULL, "", data);
+  nd_fake_reply_envelope (msg, 200, TRUE, NULL, "", data);
 }
 
-static void
-reply_fail (SoupServerMessage *msg, const char *message)
+void
+nd_fake_reply_fail (SoupServerMessage *msg, const char *message)
 {
-  reply_envelope (msg, 200, FALSE, NULL, message, NULL);
+  nd_fake_reply_envelope (msg, 200, FALSE, NULL, message, NULL);
 }
 
-static JsonNode *
-builder_root (JsonBuilder *b)
+JsonNode *
+nd_fake_builder_root (JsonBuilder *b)
 {
   return json_builder_get_root (b);
 }
 
 /* {items, total, page, page_size} */
-static JsonNode *
-page_node (PGresult *rows, gint64 total, int page, int page_size)
+JsonNode *
+nd_fake_page_node (PGresult *rows, gint64 total, int page, int page_size)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "items");
-  add_rows (b, rows);
+  nd_fake_add_rows (b, rows);
   json_builder_set_member_name (b, "total");
   json_builder_add_int_value (b, total);
   json_builder_set_member_name (b, "page");
@@ -175,44 +145,44 @@ page_node (PGresult *rows, gint64 total, int page, int page_size)
   json_builder_set_member_name (b, "page_size");
   json_builder_add_int_value (b, page_size);
   json_builder_end_object (b);
-  return builder_root (b);
+  return nd_fake_builder_root (b);
 }
 
-static JsonNode *
-rows_node (PGresult *rows)
+JsonNode *
+nd_fake_rows_node (PGresult *rows)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
-  add_rows (b, rows);
-  return builder_root (b);
+  nd_fake_add_rows (b, rows);
+  return nd_fake_builder_root (b);
 }
 
 /* ---- query parameters --------------------------------------------------- */
 
-static const char *
-param (GHashTable *query, const char *key)
+const char *
+nd_fake_param (GHashTable *query, const char *key)
 {
   const char *v = query ? g_hash_table_lookup (query, key) : NULL;
 
   return v && *v ? v : NULL;
 }
 
-static gint64
-param_int (GHashTable *query, const char *key, gint64 fallback)
+gint64
+nd_fake_param_int (GHashTable *query, const char *key, gint64 fallback)
 {
-  const char *v = param (query, key);
+  const char *v = nd_fake_param (query, key);
 
   return v ? g_ascii_strtoll (v, NULL, 10) : fallback;
 }
 
 /* NewAPI: p 1-based (default 1), page_size default 10, max 100
  * (fallbacks ps, size). */
-static void
-paging (GHashTable *query, gboolean zero_based, int *page, int *page_size, int *offset)
+void
+nd_fake_paging (GHashTable *query, gboolean zero_based, int *page, int *page_size, int *offset)
 {
-  gint64 p = param_int (query, "p", zero_based ? 0 : 1);
-  gint64 size = param_int (query, "page_size",
-                           param_int (query, "ps", param_int (query, "size", 10)));
+  gint64 p = nd_fake_param_int (query, "p", zero_based ? 0 : 1);
+  gint64 size = nd_fake_param_int (query, "page_size",
+                           nd_fake_param_int (query, "ps", nd_fake_param_int (query, "size", 10)));
 
   if (size <= 0)
     size = 10;
@@ -234,27 +204,22 @@ paging (GHashTable *query, gboolean zero_based, int *page, int *page_size, int *
   *page_size = (int) size;
 }
 
-typedef struct {
-  GString *where;
-  GPtrArray *params;
-} Where;
-
-static void
-where_init (Where *w)
+void
+nd_fake_where_init (Where *w)
 {
   w->where = g_string_new ("TRUE");
   w->params = g_ptr_array_new_with_free_func (g_free);
 }
 
-static void
-where_clear (Where *w)
+void
+nd_fake_where_clear (Where *w)
 {
   g_string_free (w->where, TRUE);
   g_ptr_array_unref (w->params);
 }
 
-static void
-where_add (Where *w, const char *fmt, const char *value)
+void
+nd_fake_where_add (Where *w, const char *fmt, const char *value)
 {
   const char *mark = strstr (fmt, "$%u");
 
@@ -266,46 +231,46 @@ where_add (Where *w, const char *fmt, const char *value)
 }
 
 /* The log filters of /api/log/ and /api/log/stat (model_build_log_query). */
-static void
-log_filters (NdFakeNewapi *self, GHashTable *query, Where *w, gboolean with_type)
+void
+nd_fake_log_filters (NdFakeNewapi *self, GHashTable *query, Where *w, gboolean with_type)
 {
   const char *v;
 
-  if (with_type && param_int (query, "type", 0) != 0)
-    where_add (w, "l.type = $%u::bigint", param (query, "type"));
-  if ((v = param (query, "start_timestamp")) && g_ascii_strtoll (v, NULL, 10) != 0)
-    where_add (w, "l.created_at >= $%u::bigint", v);
-  if ((v = param (query, "end_timestamp")) && g_ascii_strtoll (v, NULL, 10) != 0)
-    where_add (w, "l.created_at <= $%u::bigint", v);
-  if ((v = param (query, "username")))
-    where_add (w, "l.username = $%u", v);
-  if ((v = param (query, "token_name")))
-    where_add (w, "l.token_name = $%u", v);
-  if ((v = param (query, "model_name")))
+  if (with_type && nd_fake_param_int (query, "type", 0) != 0)
+    nd_fake_where_add (w, "l.type = $%u::bigint", nd_fake_param (query, "type"));
+  if ((v = nd_fake_param (query, "start_timestamp")) && g_ascii_strtoll (v, NULL, 10) != 0)
+    nd_fake_where_add (w, "l.created_at >= $%u::bigint", v);
+  if ((v = nd_fake_param (query, "end_timestamp")) && g_ascii_strtoll (v, NULL, 10) != 0)
+    nd_fake_where_add (w, "l.created_at <= $%u::bigint", v);
+  if ((v = nd_fake_param (query, "username")))
+    nd_fake_where_add (w, "l.username = $%u", v);
+  if ((v = nd_fake_param (query, "token_name")))
+    nd_fake_where_add (w, "l.token_name = $%u", v);
+  if ((v = nd_fake_param (query, "model_name")))
     {
       if (self->mode == ND_FAKE_NEWAPI_OLD || strchr (v, '%') != NULL)
-        where_add (w, "l.model_name LIKE $%u", v);
+        nd_fake_where_add (w, "l.model_name LIKE $%u", v);
       else
-        where_add (w, "l.model_name = $%u", v);
+        nd_fake_where_add (w, "l.model_name = $%u", v);
     }
-  if ((v = param (query, "channel")) && g_ascii_strtoll (v, NULL, 10) != 0)
-    where_add (w, "l.channel_id = $%u::bigint", v);
-  if ((v = param (query, "group")))
-    where_add (w, "l.\"group\" = $%u", v);
+  if ((v = nd_fake_param (query, "channel")) && g_ascii_strtoll (v, NULL, 10) != 0)
+    nd_fake_where_add (w, "l.channel_id = $%u::bigint", v);
+  if ((v = nd_fake_param (query, "group")))
+    nd_fake_where_add (w, "l.\"group\" = $%u", v);
   if (self->has_request_id && self->mode == ND_FAKE_NEWAPI_NEW)
     {
-      if ((v = param (query, "request_id")))
-        where_add (w, "l.request_id = $%u", v);
-      if ((v = param (query, "upstream_request_id")))
-        where_add (w, "l.upstream_request_id = $%u", v);
+      if ((v = nd_fake_param (query, "request_id")))
+        nd_fake_where_add (w, "l.request_id = $%u", v);
+      if ((v = nd_fake_param (query, "upstream_request_id")))
+        nd_fake_where_add (w, "l.upstream_request_id = $%u", v);
     }
 }
 
 /* ---- auth --------------------------------------------------------------- */
 
 /* Returns FALSE after replying with the server's refusal. */
-static gboolean
-authenticate (NdFakeNewapi *self, SoupServerMessage *msg, int min_role, Caller *caller)
+gboolean
+nd_fake_authenticate (NdFakeNewapi *self, SoupServerMessage *msg, int min_role, Caller *caller)
 {
   SoupMessageHeaders *h = soup_server_message_get_request_headers (msg);
   const char *auth = soup_message_headers_get_one (h, "Authorization");
@@ -319,22 +284,22 @@ authenticate (NdFakeNewapi *self, SoupServerMessage *msg, int min_role, Caller *
   if (auth == NULL || *auth == '\0')
     {
       if (old)
-        reply_envelope (msg, 401, FALSE, NULL, "无权进行此操作，未登录且未提供 access token", NULL);
+        nd_fake_reply_envelope (msg, 401, FALSE, NULL, "无权进行此操作，未登录且未提供 access token", NULL);
       else
-        reply_envelope (msg, 401, FALSE, "AUTH_UNAUTHORIZED", "access token is invalid", NULL);
+        nd_fake_reply_envelope (msg, 401, FALSE, "AUTH_UNAUTHORIZED", "access token is invalid", NULL);
       return FALSE;
     }
   token = g_strstrip (g_strdup (g_str_has_prefix (auth, "Bearer ") ? auth + 7 : auth));
   params[0] = token;
-  res = sql (self, "SELECT id, username, role, status FROM users "
+  res = nd_fake_sql (self, "SELECT id, username, role, status FROM users "
                    "WHERE access_token = $1 AND deleted_at IS NULL", 1, params);
   if (PQntuples (res) == 0)
     {
       PQclear (res);
       if (old)
-        reply_fail (msg, "无权进行此操作，access token 无效");
+        nd_fake_reply_fail (msg, "无权进行此操作，access token 无效");
       else
-        reply_envelope (msg, 401, FALSE, "AUTH_UNAUTHORIZED", "access token is invalid", NULL);
+        nd_fake_reply_envelope (msg, 401, FALSE, "AUTH_UNAUTHORIZED", "access token is invalid", NULL);
       return FALSE;
     }
   caller->id = g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
@@ -347,444 +312,39 @@ authenticate (NdFakeNewapi *self, SoupServerMessage *msg, int min_role, Caller *
     {
       if (nau == NULL || *nau == '\0')
         {
-          reply_envelope (msg, 401, FALSE, NULL, "无权进行此操作，未提供 New-Api-User", NULL);
+          nd_fake_reply_envelope (msg, 401, FALSE, NULL, "无权进行此操作，未提供 New-Api-User", NULL);
           return FALSE;
         }
       if (g_ascii_strtoll (nau, NULL, 10) != caller->id)
         {
-          reply_envelope (msg, 401, FALSE, NULL, "无权进行此操作，New-Api-User 与登录用户不匹配", NULL);
+          nd_fake_reply_envelope (msg, 401, FALSE, NULL, "无权进行此操作，New-Api-User 与登录用户不匹配", NULL);
           return FALSE;
         }
     }
   if (status != 1)
     {
       if (old)
-        reply_fail (msg, "用户已被封禁");
+        nd_fake_reply_fail (msg, "用户已被封禁");
       else
-        reply_envelope (msg, 401, FALSE, "AUTH_USER_DISABLED", "user has been banned", NULL);
+        nd_fake_reply_envelope (msg, 401, FALSE, "AUTH_USER_DISABLED", "user has been banned", NULL);
       return FALSE;
     }
   if (caller->role < min_role)
     {
       if (old)
-        reply_fail (msg, "无权进行此操作，权限不足");
+        nd_fake_reply_fail (msg, "无权进行此操作，权限不足");
       else
-        reply_envelope (msg, 403, FALSE, "AUTH_INSUFFICIENT_PRIVILEGE", "insufficient privilege",
+        nd_fake_reply_envelope (msg, 403, FALSE, "AUTH_INSUFFICIENT_PRIVILEGE", "insufficient privilege",
                         NULL);
       return FALSE;
     }
   return TRUE;
 }
 
-/* ---- endpoints ---------------------------------------------------------- */
-
-static void
-handle_status (NdFakeNewapi *self, SoupServerMessage *msg, GHashTable *query)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) data = NULL;
-  g_autoptr(GHashTable) options = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  PGresult *res = sql (self, "SELECT key, value FROM options", 0, NULL);
-  const char *v;
-
-  for (int i = 0; i < PQntuples (res); i++)
-    g_hash_table_insert (options, g_strdup (PQgetvalue (res, i, 0)), g_strdup (PQgetvalue (res, i, 1)));
-  PQclear (res);
-
-#define OPT(k, d) ((v = g_hash_table_lookup (options, k)) && *v ? v : (d))
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "version");
-  json_builder_add_string_value (b, self->version);
-  json_builder_set_member_name (b, "system_name");
-  json_builder_add_string_value (b, OPT ("SystemName", "New API"));
-  json_builder_set_member_name (b, "start_time");
-  json_builder_add_int_value (b, 1767225600);
-  json_builder_set_member_name (b, "quota_per_unit");
-  json_builder_add_double_value (b, g_ascii_strtod (OPT ("QuotaPerUnit", "500000"), NULL));
-  json_builder_set_member_name (b, "display_in_currency");
-  json_builder_add_boolean_value (b, !g_str_equal (OPT ("DisplayInCurrencyEnabled", "true"), "false"));
-  json_builder_set_member_name (b, "usd_exchange_rate");
-  json_builder_add_double_value (b, g_ascii_strtod (OPT ("USDExchangeRate", "7.3"), NULL));
-  json_builder_set_member_name (b, "price");
-  json_builder_add_double_value (b, g_ascii_strtod (OPT ("Price", "7.3"), NULL));
-  json_builder_set_member_name (b, "enable_data_export");
-  json_builder_add_boolean_value (b, !g_str_equal (OPT ("DataExportEnabled", "true"), "false"));
-  json_builder_set_member_name (b, "data_export_default_time");
-  json_builder_add_string_value (b, "hour");
-  if (self->mode == ND_FAKE_NEWAPI_NEW)
-    {
-      json_builder_set_member_name (b, "quota_display_type");
-      json_builder_add_string_value (b, OPT ("general_setting.quota_display_type", "USD"));
-      json_builder_set_member_name (b, "custom_currency_symbol");
-      json_builder_add_string_value (b, OPT ("general_setting.custom_currency_symbol", "¤"));
-      json_builder_set_member_name (b, "custom_currency_exchange_rate");
-      json_builder_add_double_value (b, g_ascii_strtod (OPT ("general_setting.custom_currency_exchange_rate", "1"), NULL));
-    }
-  json_builder_set_member_name (b, "setup");
-  json_builder_add_boolean_value (b, TRUE);
-  json_builder_end_object (b);
-#undef OPT
-  data = builder_root (b);
-  reply_data (msg, data);
-}
-
-static void
-handle_self (NdFakeNewapi *self, SoupServerMessage *msg, Caller *caller)
-{
-  char id[32];
-  const char *params[1] = { id };
-  PGresult *res;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) data = NULL;
-
-  g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT, caller->id);
-  res = sql (self, "SELECT id, username, display_name, role, status, email, \"group\", quota, "
-                   "used_quota, request_count, aff_code, inviter_id FROM users WHERE id = $1::bigint",
-             1, params);
-  json_builder_begin_object (b);
-  for (int c = 0; c < PQnfields (res); c++)
-    add_value (b, res, 0, c);
-  json_builder_end_object (b);
-  PQclear (res);
-  data = builder_root (b);
-  reply_data (msg, data);
-}
-
-static void
-handle_logs (NdFakeNewapi *self, SoupServerMessage *msg, GHashTable *query)
-{
-  Where w;
-  int page, page_size, offset;
-  g_autofree char *count_sql = NULL;
-  g_autofree char *rows_sql = NULL;
-  PGresult *count, *rows;
-  g_autoptr(JsonNode) data = NULL;
-  gint64 total;
-
-  where_init (&w);
-  log_filters (self, query, &w, TRUE);
-  paging (query, FALSE, &page, &page_size, &offset);
-  count_sql = g_strdup_printf ("SELECT count(*) FROM logs l WHERE %s", w.where->str);
-  count = sql (self, count_sql, w.params->len, (const char * const *) w.params->pdata);
-  total = g_ascii_strtoll (PQgetvalue (count, 0, 0), NULL, 10);
-  PQclear (count);
-  rows_sql = g_strdup_printf (
-    "SELECT l.id, l.user_id, l.created_at, l.type, l.content, l.username, l.token_name, "
-    "l.model_name, l.quota, l.prompt_tokens, l.completion_tokens, l.use_time, l.is_stream, "
-    "l.channel_id AS channel, COALESCE(c.name, '') AS channel_name, l.token_id, l.\"group\", "
-    "l.ip, l.other%s FROM logs l LEFT JOIN channels c ON c.id = l.channel_id WHERE %s "
-    "ORDER BY %s LIMIT %d OFFSET %d",
-    self->has_request_id && self->mode == ND_FAKE_NEWAPI_NEW
-      ? ", l.request_id, l.upstream_request_id" : "",
-    w.where->str,
-    self->mode == ND_FAKE_NEWAPI_OLD ? "l.id DESC" : "l.created_at DESC, l.id DESC",
-    page_size, offset);
-  rows = sql (self, rows_sql, w.params->len, (const char * const *) w.params->pdata);
-  data = page_node (rows, total, page, page_size);
-  PQclear (rows);
-  where_clear (&w);
-  reply_data (msg, data);
-}
-
-static void
-handle_log_stat (NdFakeNewapi *self, SoupServerMessage *msg, GHashTable *query)
-{
-  Where w;
-  g_autofree char *q = NULL;
-  PGresult *res;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) data = NULL;
-  char now[32];
-
-  /* quota over the range; rpm/tpm over the last 60 s (not the range). */
-  where_init (&w);
-  log_filters (self, query, &w, FALSE);
-  g_snprintf (now, sizeof now, "%" G_GINT64_FORMAT, g_get_real_time () / G_USEC_PER_SEC - 60);
-  g_ptr_array_add (w.params, g_strdup (now));
-  q = g_strdup_printf ("SELECT COALESCE(sum(quota), 0) AS quota, "
-                       "(SELECT count(*) FROM logs WHERE type = 2 AND created_at >= $%u::bigint) AS rpm, "
-                       "(SELECT COALESCE(sum(prompt_tokens + completion_tokens), 0) FROM logs "
-                       " WHERE type = 2 AND created_at >= $%u::bigint) AS tpm "
-                       "FROM logs l WHERE l.type = 2 AND %s",
-                       w.params->len, w.params->len, w.where->str);
-  res = sql (self, q, w.params->len, (const char * const *) w.params->pdata);
-  json_builder_begin_object (b);
-  for (int c = 0; c < PQnfields (res); c++)
-    add_value (b, res, 0, c);
-  json_builder_end_object (b);
-  PQclear (res);
-  where_clear (&w);
-  data = builder_root (b);
-  reply_data (msg, data);
-}
-
-static void
-range_where (GHashTable *query, Where *w, gboolean alias)
-{
-  const char *v;
-
-  if ((v = param (query, "start_timestamp")))
-    where_add (w, alias ? "q.created_at >= $%u::bigint" : "created_at >= $%u::bigint", v);
-  if ((v = param (query, "end_timestamp")))
-    where_add (w, alias ? "q.created_at <= $%u::bigint" : "created_at <= $%u::bigint", v);
-}
-
-static void
-handle_data (NdFakeNewapi *self, SoupServerMessage *msg, GHashTable *query, const char *what)
-{
-  Where w;
-  g_autofree char *q = NULL;
-  PGresult *res;
-  g_autoptr(JsonNode) data = NULL;
-
-  where_init (&w);
-  range_where (query, &w, g_str_equal (what, "flow"));
-  if (g_str_equal (what, "models"))
-    {
-      const char *username = param (query, "username");
-
-      if (username)
-        where_add (&w, "username = $%u", username);
-      q = g_strdup_printf ("SELECT model_name, created_at, sum(count)::bigint AS count, "
-                           "sum(quota)::bigint AS quota, sum(token_used)::bigint AS token_used "
-                           "FROM quota_data WHERE %s GROUP BY model_name, created_at "
-                           "ORDER BY created_at, model_name", w.where->str);
-    }
-  else if (g_str_equal (what, "users"))
-    q = g_strdup_printf ("SELECT username, created_at, sum(count)::bigint AS count, "
-                         "sum(quota)::bigint AS quota, sum(token_used)::bigint AS token_used "
-                         "FROM quota_data WHERE %s GROUP BY username, created_at "
-                         "ORDER BY created_at, username", w.where->str);
-  else
-    q = g_strdup_printf ("SELECT q.created_at, q.user_id, q.username, q.use_group, q.model_name, "
-                         "q.channel_id, COALESCE(c.name, '') AS channel_name, q.token_id, "
-                         "COALESCE(t.name, '') AS token_name, q.node_name, "
-                         "sum(q.count)::bigint AS count, sum(q.quota)::bigint AS quota, "
-                         "sum(q.token_used)::bigint AS token_used "
-                         "FROM quota_data q LEFT JOIN channels c ON c.id = q.channel_id "
-                         "LEFT JOIN tokens t ON t.id = q.token_id WHERE %s "
-                         "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 ORDER BY 1",
-                         w.where->str);
-  res = sql (self, q, w.params->len, (const char * const *) w.params->pdata);
-  data = rows_node (res);
-  PQclear (res);
-  where_clear (&w);
-  reply_data (msg, data);
-}
-
-static void
-handle_channels (NdFakeNewapi *self, SoupServerMessage *msg, GHashTable *query)
-{
-  gboolean old = self->mode == ND_FAKE_NEWAPI_OLD;
-  int page, page_size, offset;
-  g_autofree char *q = NULL;
-  PGresult *res, *count;
-  g_autoptr(JsonNode) data = NULL;
-
-  paging (query, old, &page, &page_size, &offset);
-  q = g_strdup_printf ("SELECT id, type, status, name, weight, created_time, test_time, "
-                       "response_time, base_url, other, balance, balance_updated_time, models, "
-                       "\"group\", used_quota, model_mapping, priority, auto_ban, tag, remark, "
-                       "channel_info::text AS channel_info_text "
-                       "FROM channels ORDER BY id DESC LIMIT %d OFFSET %d", page_size, offset);
-  res = sql (self, q, 0, NULL);
-  if (old)
-    data = rows_node (res);
-  else
-    {
-      count = sql (self, "SELECT count(*) FROM channels", 0, NULL);
-      data = page_node (res, g_ascii_strtoll (PQgetvalue (count, 0, 0), NULL, 10), page, page_size);
-      PQclear (count);
-    }
-  PQclear (res);
-  reply_data (msg, data);
-}
-
-static void
-handle_users (NdFakeNewapi *self, SoupServerMessage *msg, GHashTable *query, gboolean search)
-{
-  static const char * const sorts[] = { "id", "username", "quota", "group", "created_at",
-                                        "last_login_at", NULL };
-  int page, page_size, offset;
-  Where w;
-  g_autofree char *q = NULL;
-  g_autofree char *cq = NULL;
-  const char *sort = param (query, "sort_by");
-  const char *order = param (query, "sort_order");
-  const char *kw = param (query, "keyword");
-  PGresult *res, *count;
-  g_autoptr(JsonNode) data = NULL;
-
-  where_init (&w);
-  paging (query, FALSE, &page, &page_size, &offset);
-  if (search)
-    {
-      if (kw != NULL)
-        {
-          g_autofree char *like = g_strconcat ("%", kw, "%", NULL);
-
-          g_ptr_array_add (w.params, g_strdup (kw));
-          g_ptr_array_add (w.params, g_steal_pointer (&like));
-          g_string_append_printf (w.where,
-                                  " AND (id::text = $%u OR username LIKE $%u OR email LIKE $%u "
-                                  "OR display_name LIKE $%u)",
-                                  w.params->len - 1, w.params->len, w.params->len, w.params->len);
-        }
-      if (param_int (query, "status", 0) == -1)
-        g_string_append (w.where, " AND deleted_at IS NOT NULL");
-      else if (param_int (query, "status", 0) != 0)
-        where_add (&w, "status = $%u::bigint", param (query, "status"));
-    }
-  if (sort == NULL || !g_strv_contains (sorts, sort))
-    sort = "id";
-  q = g_strdup_printf ("SELECT id, username, display_name, role, status, email, \"group\", quota, "
-                       "used_quota, request_count, created_at, last_login_at, remark, "
-                       "'' AS password, deleted_at AS \"DeletedAt\" FROM users WHERE %s "
-                       "ORDER BY \"%s\" %s, id DESC LIMIT %d OFFSET %d",
-                       w.where->str, sort,
-                       order && g_str_equal (order, "asc") ? "ASC" : "DESC", page_size, offset);
-  res = sql (self, q, w.params->len, (const char * const *) w.params->pdata);
-  cq = g_strdup_printf ("SELECT count(*) FROM users WHERE %s", w.where->str);
-  count = sql (self, cq, w.params->len, (const char * const *) w.params->pdata);
-  data = page_node (res, g_ascii_strtoll (PQgetvalue (count, 0, 0), NULL, 10), page, page_size);
-  PQclear (res);
-  PQclear (count);
-  where_clear (&w);
-  reply_data (msg, data);
-}
-
-static void
-handle_tokens (NdFakeNewapi *self, SoupServerMessage *msg, GHashTable *query, Caller *caller)
-{
-  gboolean old = self->mode == ND_FAKE_NEWAPI_OLD;
-  int page, page_size, offset;
-  g_autofree char *q = NULL;
-  char id[32];
-  const char *params[1] = { id };
-  PGresult *res, *count;
-  g_autoptr(JsonNode) data = NULL;
-
-  g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT, caller->id);
-  paging (query, old, &page, &page_size, &offset);
-  /* Self-scoped; new servers mask the key (first 4 + ten * + last 4). */
-  q = g_strdup_printf ("SELECT id, user_id, %s AS key, status, name, created_time, accessed_time, "
-                       "expired_time, remain_quota, unlimited_quota, model_limits_enabled, "
-                       "model_limits, used_quota, \"group\" FROM tokens "
-                       "WHERE user_id = $1::bigint AND deleted_at IS NULL ORDER BY id DESC "
-                       "LIMIT %d OFFSET %d",
-                       old ? "\"key\"" : "left(\"key\", 4) || '**********' || right(\"key\", 4)",
-                       page_size, offset);
-  res = sql (self, q, 1, params);
-  if (old)
-    data = rows_node (res);
-  else
-    {
-      count = sql (self, "SELECT count(*) FROM tokens WHERE user_id = $1::bigint AND deleted_at IS NULL",
-                   1, params);
-      data = page_node (res, g_ascii_strtoll (PQgetvalue (count, 0, 0), NULL, 10), page, page_size);
-      PQclear (count);
-    }
-  PQclear (res);
-  reply_data (msg, data);
-}
-
-static void
-handle_redemptions (NdFakeNewapi *self, SoupServerMessage *msg, GHashTable *query, gboolean search)
-{
-  int page, page_size, offset;
-  Where w;
-  g_autofree char *q = NULL;
-  g_autofree char *cq = NULL;
-  const char *kw = param (query, "keyword");
-  PGresult *res, *count;
-  g_autoptr(JsonNode) data = NULL;
-
-  where_init (&w);
-  g_string_append (w.where, " AND deleted_at IS NULL");
-  paging (query, FALSE, &page, &page_size, &offset);
-  if (search && kw)
-    {
-      g_autofree char *like = g_strconcat (kw, "%", NULL);
-
-      g_ptr_array_add (w.params, g_strdup (kw));
-      g_ptr_array_add (w.params, g_steal_pointer (&like));
-      g_string_append_printf (w.where, " AND (id::text = $%u OR name LIKE $%u)",
-                              w.params->len - 1, w.params->len);
-    }
-  if (search && param_int (query, "status", 0) != 0)
-    where_add (&w, "status = $%u::bigint", param (query, "status"));
-  q = g_strdup_printf ("SELECT id, user_id, \"key\" AS key, status, name, quota, created_time, "
-                       "redeemed_time, used_user_id, expired_time FROM redemptions WHERE %s "
-                       "ORDER BY id DESC LIMIT %d OFFSET %d", w.where->str, page_size, offset);
-  res = sql (self, q, w.params->len, (const char * const *) w.params->pdata);
-  cq = g_strdup_printf ("SELECT count(*) FROM redemptions WHERE %s", w.where->str);
-  count = sql (self, cq, w.params->len, (const char * const *) w.params->pdata);
-  data = page_node (res, g_ascii_strtoll (PQgetvalue (count, 0, 0), NULL, 10), page, page_size);
-  PQclear (res);
-  PQclear (count);
-  where_clear (&w);
-  reply_data (msg, data);
-}
-
-static void
-handle_groups (NdFakeNewapi *self, SoupServerMessage *msg)
-{
-  PGresult *res = sql (self, "SELECT value FROM options WHERE key = 'GroupRatio'", 0, NULL);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) data = NULL;
-
-  json_builder_begin_array (b);
-  if (PQntuples (res) > 0 &&
-      json_parser_load_from_data (parser, PQgetvalue (res, 0, 0), -1, NULL) &&
-      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_autoptr(GList) names = json_object_get_members (json_node_get_object (json_parser_get_root (parser)));
-
-      for (GList *l = names; l; l = l->next)
-        json_builder_add_string_value (b, l->data);
-    }
-  json_builder_end_array (b);
-  PQclear (res);
-  data = builder_root (b);
-  reply_data (msg, data);
-}
-
-static void
-handle_pricing (NdFakeNewapi *self, SoupServerMessage *msg)
-{
-  PGresult *res = sql (self,
-    "SELECT a.model AS model_name, "
-    "  COALESCE((o.value::json ->> a.model)::float8, 37.5) AS model_ratio, "
-    "  1.0::float8 AS completion_ratio, 0 AS quota_type, 0.0::float8 AS model_price, "
-    "  '' AS description, '' AS tags, 0 AS vendor_id "
-    "FROM (SELECT DISTINCT model FROM abilities) a "
-    "LEFT JOIN options o ON o.key = 'ModelRatio' ORDER BY a.model", 0, NULL);
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  /* /api/pricing puts extra keys next to data. */
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "success");
-  json_builder_add_boolean_value (b, TRUE);
-  json_builder_set_member_name (b, "data");
-  add_rows (b, res);
-  json_builder_set_member_name (b, "vendors");
-  json_builder_begin_array (b);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "group_ratio");
-  json_builder_begin_object (b);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  PQclear (res);
-  root = builder_root (b);
-  reply_json (msg, 200, root);
-}
-
 /* ---- dispatch ----------------------------------------------------------- */
 
-static void
-not_found (SoupServerMessage *msg)
+void
+nd_fake_not_found (SoupServerMessage *msg)
 {
   static const char body[] = "404 page not found";
 
@@ -823,10 +383,10 @@ apply_fault (NdFakeNewapi *self, SoupServerMessage *msg, const char *path)
                                         strlen (not_envelope));
       return TRUE;
     case ND_FAKE_FAULT_SERVER_ERROR:
-      reply_envelope (msg, 500, FALSE, NULL, "database is locked", NULL);
+      nd_fake_reply_envelope (msg, 500, FALSE, NULL, "database is locked", NULL);
       return TRUE;
     case ND_FAKE_FAULT_REFUSE:
-      reply_fail (msg, "数据库错误，请稍后重试");
+      nd_fake_reply_fail (msg, "数据库错误，请稍后重试");
       return TRUE;
     case ND_FAKE_FAULT_NONE:
     default:
@@ -876,66 +436,90 @@ rate_limited (NdFakeNewapi *self, SoupServerMessage *msg)
   return FALSE;
 }
 
+typedef struct {
+  char *method;
+  char **segments;
+  int min_role;
+  gboolean (*available) (NdFakeNewapi *self);
+  NdFakeHandler handler;
+} Route;
+
+static void
+route_free (Route *r)
+{
+  g_free (r->method);
+  g_strfreev (r->segments);
+  g_free (r);
+}
+
+void
+nd_fake_add_route (NdFakeNewapi *self, const char *method, const char *pattern, int min_role,
+                   gboolean (*available) (NdFakeNewapi *self), NdFakeHandler handler)
+{
+  Route *r = g_new0 (Route, 1);
+
+  r->method = g_strdup (method);
+  r->segments = g_strsplit (pattern, "/", -1);
+  r->min_role = min_role;
+  r->available = available;
+  r->handler = handler;
+  g_ptr_array_add (self->routes, r);
+}
+
+static gboolean
+route_matches (const Route *r, char **segments)
+{
+  guint n = g_strv_length (r->segments);
+
+  if (n != g_strv_length (segments))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      if (r->segments[i][0] == ':' ? segments[i][0] == '\0'
+                                   : !g_str_equal (r->segments[i], segments[i]))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gint64
+nd_fake_path_int (const char *path, guint index)
+{
+  g_auto(GStrv) segments = g_strsplit (path + (path[0] == '/'), "/", -1);
+  char *end = NULL;
+  gint64 v;
+
+  if (index >= g_strv_length (segments) || segments[index][0] == '\0')
+    return -1;
+  v = g_ascii_strtoll (segments[index], &end, 10);
+  return *end == '\0' ? v : -1;
+}
+
 static void
 dispatch (NdFakeNewapi *self, SoupServerMessage *msg, const char *path, GHashTable *query)
 {
   g_auto(Caller) caller = { 0 };
-  gboolean old = self->mode == ND_FAKE_NEWAPI_OLD;
+  g_auto(GStrv) segments = g_strsplit (path, "/", -1);
+  const char *method = soup_server_message_get_method (msg);
 
   if (rate_limited (self, msg) || apply_fault (self, msg, path))
     return;
 
-  if (g_str_equal (path, "/api/status"))
-    return handle_status (self, msg, query);
-  if (g_str_equal (path, "/api/pricing"))
-    return handle_pricing (self, msg);
-  if (g_str_equal (path, "/api/user/self"))
+  for (guint i = 0; i < self->routes->len; i++)
     {
-      if (authenticate (self, msg, 1, &caller))
-        handle_self (self, msg, &caller);
+      Route *r = g_ptr_array_index (self->routes, i);
+
+      if (!g_str_equal (r->method, method) || !route_matches (r, segments))
+        continue;
+      /* Gin answers an unknown route 404 before any auth middleware. */
+      if (r->available != NULL && !r->available (self))
+        break;
+      if (r->min_role >= 0 && !nd_fake_authenticate (self, msg, r->min_role, &caller))
+        return;
+      r->handler (self, msg, path, query, &caller);
       return;
     }
-  if (g_str_equal (path, "/api/token/") || g_str_equal (path, "/api/token/search"))
-    {
-      if (authenticate (self, msg, 1, &caller))
-        handle_tokens (self, msg, query, &caller);
-      return;
-    }
-
-  /* Everything else is admin. */
-  if (!g_str_has_prefix (path, "/api/") ||
-      !(g_str_equal (path, "/api/log/") || g_str_equal (path, "/api/log/stat") ||
-        g_str_equal (path, "/api/data/") || g_str_equal (path, "/api/data/users") ||
-        (g_str_equal (path, "/api/data/flow") && !old && self->has_qd_dims) ||
-        g_str_equal (path, "/api/channel/") || g_str_equal (path, "/api/user/") ||
-        g_str_equal (path, "/api/user/search") || g_str_equal (path, "/api/redemption/") ||
-        g_str_equal (path, "/api/redemption/search") || g_str_equal (path, "/api/group/")))
-    return not_found (msg);
-  if (!authenticate (self, msg, 10, &caller))
-    return;
-
-  if (g_str_equal (path, "/api/log/"))
-    handle_logs (self, msg, query);
-  else if (g_str_equal (path, "/api/log/stat"))
-    handle_log_stat (self, msg, query);
-  else if (g_str_equal (path, "/api/data/"))
-    handle_data (self, msg, query, "models");
-  else if (g_str_equal (path, "/api/data/users"))
-    handle_data (self, msg, query, "users");
-  else if (g_str_equal (path, "/api/data/flow"))
-    handle_data (self, msg, query, "flow");
-  else if (g_str_equal (path, "/api/channel/"))
-    handle_channels (self, msg, query);
-  else if (g_str_equal (path, "/api/user/"))
-    handle_users (self, msg, query, FALSE);
-  else if (g_str_equal (path, "/api/user/search"))
-    handle_users (self, msg, query, TRUE);
-  else if (g_str_equal (path, "/api/redemption/"))
-    handle_redemptions (self, msg, query, FALSE);
-  else if (g_str_equal (path, "/api/redemption/search"))
-    handle_redemptions (self, msg, query, TRUE);
-  else if (g_str_equal (path, "/api/group/"))
-    handle_groups (self, msg);
+  nd_fake_not_found (msg);
 }
 
 typedef struct {
@@ -992,12 +576,6 @@ server_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTa
       if (v != NULL)
         g_ptr_array_add (self->headers, g_strdup_printf ("%s: %s", names[i], v));
     }
-  if (soup_server_message_get_method (msg) != SOUP_METHOD_GET)
-    {
-      soup_server_message_set_status (msg, 405, NULL);
-      return;
-    }
-
   delay = GPOINTER_TO_UINT (g_hash_table_lookup (self->delays, path));
   if (delay > 0)
     {
@@ -1035,14 +613,19 @@ nd_fake_newapi_new (const char *dsn, NdFakeNewapiMode mode, GError **error)
     }
   self->mode = mode;
   self->version = g_strdup (mode == ND_FAKE_NEWAPI_OLD ? "v0.8.4" : "v1.0.0-rc.24");
-  self->has_request_id = column_exists (self, "logs", "request_id");
-  self->has_qd_dims = column_exists (self, "quota_data", "channel_id");
+  self->has_request_id = nd_fake_column_exists (self, "logs", "request_id");
+  self->has_qd_dims = nd_fake_column_exists (self, "quota_data", "channel_id");
   self->faults = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->delays = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->retry_after = -1;
   self->requests = g_ptr_array_new_with_free_func (g_free);
   self->headers = g_ptr_array_new_with_free_func (g_free);
   g_queue_init (&self->rate_times);
+  self->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) route_free);
+  nd_fake_routes_status (self);
+  nd_fake_routes_logs (self);
+  nd_fake_routes_data (self);
+  nd_fake_routes_catalog (self);
 
   self->server = soup_server_new ("server-header", "fake-newapi", NULL);
   soup_server_add_handler (self->server, NULL, server_cb, self, NULL);
@@ -1074,6 +657,7 @@ nd_fake_newapi_free (NdFakeNewapi *self)
   g_queue_clear_full (&self->rate_times, g_free);
   g_ptr_array_unref (self->requests);
   g_ptr_array_unref (self->headers);
+  g_ptr_array_unref (self->routes);
   g_free (self->version);
   g_free (self->url);
   g_free (self);
@@ -1094,7 +678,7 @@ nd_fake_newapi_dup_token (NdFakeNewapi *self, gint64 user_id)
   char *token = NULL;
 
   g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT, user_id);
-  res = sql (self, "SELECT trim(access_token) FROM users WHERE id = $1::bigint "
+  res = nd_fake_sql (self, "SELECT trim(access_token) FROM users WHERE id = $1::bigint "
                    "AND access_token IS NOT NULL", 1, params);
   if (PQntuples (res) > 0)
     token = g_strdup (PQgetvalue (res, 0, 0));
@@ -1111,7 +695,7 @@ nd_fake_newapi_find_user (NdFakeNewapi *self, int role)
   gint64 id = 0;
 
   g_snprintf (r, sizeof r, "%d", role);
-  res = sql (self, "SELECT id FROM users WHERE role = $1::bigint AND status = 1 "
+  res = nd_fake_sql (self, "SELECT id FROM users WHERE role = $1::bigint AND status = 1 "
                    "AND deleted_at IS NULL AND access_token IS NOT NULL ORDER BY id LIMIT 1",
              1, params);
   if (PQntuples (res) > 0)

@@ -9,6 +9,7 @@
 #include "logs/nd-export.h"
 #include "logs/nd-log-sql.h"
 #include "nd-error.h"
+#include "nd-secure-string.h"
 
 static void
 test_page_sql (void)
@@ -90,11 +91,11 @@ test_json_and_scrub (void)
   nd_export_append_json_str (s, "q\"b\\n\n\t\x01é");
   g_assert_cmpstr (s->str, ==, "\"q\\\"b\\\\n\\n\\t\\u0001é\"");
 
-  g_assert_null (nd_export_scrub_secrets ("nothing here, sk-short"));
-  g_assert_null (nd_export_scrub_secrets ("masked sk-****abcd is fine"));
-  a = nd_export_scrub_secrets ("k=sk-abcdEFGHijklMNOPqrstUVWXyz0123456789ABCDwxyz; and sk-12345678901234567890zz end");
+  g_assert_null (nd_mask_text ("nothing here, sk-short"));
+  g_assert_null (nd_mask_text ("masked sk-****abcd is fine"));
+  a = nd_mask_text ("k=sk-abcdEFGHijklMNOPqrstUVWXyz0123456789ABCDwxyz; and sk-12345678901234567890zz end");
   g_assert_cmpstr (a, ==, "k=sk-abcd***wxyz; and sk-1234***90zz end");
-  b = nd_export_scrub_secrets ("sk-abcdEFGHijklMNOPqrstUVWX");
+  b = nd_mask_text ("sk-abcdEFGHijklMNOPqrstUVWX");
   g_assert_cmpstr (b, ==, "sk-abcd***UVWX");
 }
 
@@ -143,13 +144,13 @@ test_scrub_formats (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (masked); i++)
     {
-      g_autofree char *got = nd_export_scrub_secrets (masked[i].in);
+      g_autofree char *got = nd_mask_text (masked[i].in);
 
       g_assert_cmpstr (got, ==, masked[i].out);
     }
   for (guint i = 0; i < G_N_ELEMENTS (untouched); i++)
     {
-      g_autofree char *got = nd_export_scrub_secrets (untouched[i]);
+      g_autofree char *got = nd_mask_text (untouched[i]);
 
       g_assert_cmpstr (got, ==, NULL);
     }

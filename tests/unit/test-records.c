@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "nd-records.h"
+#include "nd-secure-string.h"
 
 static void
 test_mask (void)

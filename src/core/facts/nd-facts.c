@@ -24,6 +24,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
+#include "nd-secure-string.h"
 #include "nd-error.h"
 #include "nd-facts.h"
 #include "pg/nd-pg-conn.h"
@@ -254,14 +255,12 @@ nd_facts_default_path (const char *key)
 static char *
 dsn_without_password (const char *dsn)
 {
-  g_autofree char *password = NULL;
+  g_autoptr(NdSecret) password = NULL;
   char *stripped;
 
   if (dsn == NULL || *dsn == '\0')
     return g_strdup ("");
   stripped = nd_pg_dsn_strip_password (dsn, &password, NULL);
-  if (password != NULL)
-    memset (password, 0, strlen (password));
   return stripped ? stripped : g_strdup (dsn);
 }
 

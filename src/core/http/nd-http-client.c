@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
 
+#include "nd-secure-string.h"
 #include "nd-error.h"
 #include "nd-http-client.h"
 
@@ -44,9 +45,7 @@ nd_http_client_finalize (GObject *object)
 {
   NdHttpClient *self = ND_HTTP_CLIENT (object);
 
-  if (self->auth_header != NULL)
-    memset (self->auth_header, 0, strlen (self->auth_header));
-  g_free (self->auth_header);
+  nd_secure_free (self->auth_header);
   g_free (self->base_url);
   g_free (self->user_id);
   g_clear_object (&self->closing);

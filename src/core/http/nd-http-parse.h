@@ -10,14 +10,10 @@
 
 #include <json-glib/json-glib.h>
 
+#include "nd-json.h"
 #include "nd-records.h"
 
 G_BEGIN_DECLS
-
-gint64    nd_json_int    (JsonObject *obj, const char *member, gint64 fallback);
-double    nd_json_double (JsonObject *obj, const char *member, double fallback);
-gboolean  nd_json_bool   (JsonObject *obj, const char *member);
-char     *nd_json_strdup (JsonObject *obj, const char *member);   /* NULL when absent */
 
 /* A list reply: a bare array (old channels/tokens, /api/data) or
  * {items, total, page, page_size} (v0.8.8+). *total is -1 for a bare array.

@@ -55,8 +55,6 @@ void            nd_export_writer_free     (NdExportWriter *self);
 /* Building blocks, exposed for tests. */
 void            nd_export_append_csv_text (GString *out, const char *text);
 void            nd_export_append_json_str (GString *out, const char *text);
-/* Masks key-like runs (see above); returns NULL when @text has none. */
-char           *nd_export_scrub_secrets   (const char *text);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdExportWriter, nd_export_writer_free)
 

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "nd-secure-string.h"
 #include "nd-error.h"
 #include "nd-pg-conn.h"
 #include "nd-worker.h"
@@ -51,9 +52,7 @@ conn_state_unref (gpointer data)
   g_clear_pointer (&st->cancel, PQfreeCancel);
   g_mutex_clear (&st->lock);
   g_free (st->conninfo);
-  if (st->password != NULL)
-    memset (st->password, 0, strlen (st->password));
-  g_free (st->password);
+  nd_secure_free (st->password);
   g_free (st);
 }
 

@@ -15,6 +15,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "nd-json.h"
 #include "nd-pg-source-private.h"
 
 #define CHANNEL_CACHE_SECONDS 60
@@ -23,58 +24,6 @@
   "CASE WHEN " col " IS NULL OR " col " = '' THEN '' " \
   "WHEN char_length(" col ") <= 12 THEN '***' " \
   "ELSE left(" col ", 4) || '***' || right(" col ", 4) END"
-
-/* ---- JSON row helpers -------------------------------------------------- */
-
-static gint64
-j_int (JsonObject *o, const char *k)
-{
-  JsonNode *n = json_object_get_member (o, k);
-
-  if (n == NULL || JSON_NODE_HOLDS_NULL (n) || !JSON_NODE_HOLDS_VALUE (n))
-    return 0;
-  if (json_node_get_value_type (n) == G_TYPE_STRING)
-    return g_ascii_strtoll (json_node_get_string (n), NULL, 10);
-  if (json_node_get_value_type (n) == G_TYPE_BOOLEAN)
-    return json_node_get_boolean (n);
-  if (json_node_get_value_type (n) == G_TYPE_DOUBLE)
-    return (gint64) json_node_get_double (n);
-  return json_node_get_int (n);
-}
-
-static double
-j_double (JsonObject *o, const char *k)
-{
-  JsonNode *n = json_object_get_member (o, k);
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
-    return 0;
-  if (json_node_get_value_type (n) == G_TYPE_STRING)
-    return g_ascii_strtod (json_node_get_string (n), NULL);
-  return json_node_get_double (n);
-}
-
-static gboolean
-j_bool (JsonObject *o, const char *k)
-{
-  JsonNode *n = json_object_get_member (o, k);
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
-    return FALSE;
-  if (json_node_get_value_type (n) == G_TYPE_BOOLEAN)
-    return json_node_get_boolean (n);
-  return j_int (o, k) != 0;
-}
-
-static char *
-j_str (JsonObject *o, const char *k)
-{
-  JsonNode *n = json_object_get_member (o, k);
-
-  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
-    return NULL;
-  return g_strdup (json_node_get_string (n));
-}
 
 typedef gpointer (*RowParser) (JsonObject *o);
 
@@ -317,29 +266,29 @@ parse_channel (JsonObject *o)
 {
   NdChannel *c = nd_channel_new ();
 
-  c->id = j_int (o, "id");
-  c->type = (int) j_int (o, "type");
-  c->status = (int) j_int (o, "status");
-  c->name = j_str (o, "name");
-  c->group = j_str (o, "group");
-  c->models = j_str (o, "models");
-  c->tag = j_str (o, "tag");
-  c->base_url = j_str (o, "base_url");
-  c->priority = j_int (o, "priority");
-  c->weight = j_int (o, "weight");
-  c->balance = j_double (o, "balance");
-  c->used_quota = j_int (o, "used_quota");
-  c->response_time = j_int (o, "response_time");
-  c->test_time = j_int (o, "test_time");
-  c->created_time = j_int (o, "created_time");
-  c->remark = j_str (o, "remark");
+  c->id = nd_json_int (o, "id", 0);
+  c->type = (int) nd_json_int (o, "type", 0);
+  c->status = (int) nd_json_int (o, "status", 0);
+  c->name = nd_json_strdup (o, "name");
+  c->group = nd_json_strdup (o, "group");
+  c->models = nd_json_strdup (o, "models");
+  c->tag = nd_json_strdup (o, "tag");
+  c->base_url = nd_json_strdup (o, "base_url");
+  c->priority = nd_json_int (o, "priority", 0);
+  c->weight = nd_json_int (o, "weight", 0);
+  c->balance = nd_json_double (o, "balance", 0);
+  c->used_quota = nd_json_int (o, "used_quota", 0);
+  c->response_time = nd_json_int (o, "response_time", 0);
+  c->test_time = nd_json_int (o, "test_time", 0);
+  c->created_time = nd_json_int (o, "created_time", 0);
+  c->remark = nd_json_strdup (o, "remark");
   if (json_object_has_member (o, "channel_info") &&
       JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "channel_info")))
     {
       JsonObject *info = json_object_get_object_member (o, "channel_info");
 
-      c->is_multi_key = j_bool (info, "is_multi_key");
-      c->multi_key_size = (int) j_int (info, "multi_key_size");
+      c->is_multi_key = nd_json_bool (info, "is_multi_key");
+      c->multi_key_size = (int) nd_json_int (info, "multi_key_size", 0);
     }
   return c;
 }
@@ -367,19 +316,19 @@ parse_user (JsonObject *o)
 {
   NdUser *u = nd_user_new ();
 
-  u->id = j_int (o, "id");
-  u->username = j_str (o, "username");
-  u->display_name = j_str (o, "display_name");
-  u->email = j_str (o, "email");
-  u->group = j_str (o, "group");
-  u->remark = j_str (o, "remark");
-  u->role = (int) j_int (o, "role");
-  u->status = (int) j_int (o, "status");
-  u->quota = j_int (o, "quota");
-  u->used_quota = j_int (o, "used_quota");
-  u->request_count = j_int (o, "request_count");
-  u->created_at = j_int (o, "created_at");
-  u->last_login_at = j_int (o, "last_login_at");
+  u->id = nd_json_int (o, "id", 0);
+  u->username = nd_json_strdup (o, "username");
+  u->display_name = nd_json_strdup (o, "display_name");
+  u->email = nd_json_strdup (o, "email");
+  u->group = nd_json_strdup (o, "group");
+  u->remark = nd_json_strdup (o, "remark");
+  u->role = (int) nd_json_int (o, "role", 0);
+  u->status = (int) nd_json_int (o, "status", 0);
+  u->quota = nd_json_int (o, "quota", 0);
+  u->used_quota = nd_json_int (o, "used_quota", 0);
+  u->request_count = nd_json_int (o, "request_count", 0);
+  u->created_at = nd_json_int (o, "created_at", 0);
+  u->last_login_at = nd_json_int (o, "last_login_at", 0);
   u->deleted = json_object_has_member (o, "deleted_at") &&
                !JSON_NODE_HOLDS_NULL (json_object_get_member (o, "deleted_at"));
   return u;
@@ -412,21 +361,21 @@ parse_token (JsonObject *o)
   NdToken *t = nd_token_new ();
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  t->id = j_int (o, "id");
-  t->user_id = j_int (o, "user_id");
-  t->username = j_str (o, "username");
-  t->name = j_str (o, "name");
-  t->masked_key = j_str (o, "masked_key");
-  t->group = j_str (o, "group");
-  t->model_limits = j_str (o, "model_limits");
-  t->status = (int) j_int (o, "status");
-  t->created_time = j_int (o, "created_time");
-  t->accessed_time = j_int (o, "accessed_time");
-  t->expired_time = j_int (o, "expired_time");
-  t->remain_quota = j_int (o, "remain_quota");
-  t->used_quota = j_int (o, "used_quota");
-  t->unlimited_quota = j_bool (o, "unlimited_quota");
-  t->model_limits_enabled = j_bool (o, "model_limits_enabled");
+  t->id = nd_json_int (o, "id", 0);
+  t->user_id = nd_json_int (o, "user_id", 0);
+  t->username = nd_json_strdup (o, "username");
+  t->name = nd_json_strdup (o, "name");
+  t->masked_key = nd_json_strdup (o, "masked_key");
+  t->group = nd_json_strdup (o, "group");
+  t->model_limits = nd_json_strdup (o, "model_limits");
+  t->status = (int) nd_json_int (o, "status", 0);
+  t->created_time = nd_json_int (o, "created_time", 0);
+  t->accessed_time = nd_json_int (o, "accessed_time", 0);
+  t->expired_time = nd_json_int (o, "expired_time", 0);
+  t->remain_quota = nd_json_int (o, "remain_quota", 0);
+  t->used_quota = nd_json_int (o, "used_quota", 0);
+  t->unlimited_quota = nd_json_bool (o, "unlimited_quota");
+  t->model_limits_enabled = nd_json_bool (o, "model_limits_enabled");
   nd_token_derive_status (t, now);
   return t;
 }
@@ -460,16 +409,16 @@ parse_redemption (JsonObject *o)
   NdRedemption *r = nd_redemption_new ();
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  r->id = j_int (o, "id");
-  r->user_id = j_int (o, "user_id");
-  r->used_user_id = j_int (o, "used_user_id");
-  r->name = j_str (o, "name");
-  r->masked_key = j_str (o, "masked_key");
-  r->status = (int) j_int (o, "status");
-  r->quota = j_int (o, "quota");
-  r->created_time = j_int (o, "created_time");
-  r->redeemed_time = j_int (o, "redeemed_time");
-  r->expired_time = j_int (o, "expired_time");
+  r->id = nd_json_int (o, "id", 0);
+  r->user_id = nd_json_int (o, "user_id", 0);
+  r->used_user_id = nd_json_int (o, "used_user_id", 0);
+  r->name = nd_json_strdup (o, "name");
+  r->masked_key = nd_json_strdup (o, "masked_key");
+  r->status = (int) nd_json_int (o, "status", 0);
+  r->quota = nd_json_int (o, "quota", 0);
+  r->created_time = nd_json_int (o, "created_time", 0);
+  r->redeemed_time = nd_json_int (o, "redeemed_time", 0);
+  r->expired_time = nd_json_int (o, "expired_time", 0);
   nd_redemption_derive_expired (r, now);
   return r;
 }
@@ -504,20 +453,20 @@ parse_model (JsonObject *o)
   NdModel *m = nd_model_new ();
   JsonNode *n;
 
-  m->id = j_int (o, "id");
-  m->model_name = j_str (o, "model_name");
-  m->description = j_str (o, "description");
-  m->vendor = j_str (o, "vendor");
-  m->tags = j_str (o, "tags");
-  m->status = json_object_has_member (o, "status") ? (int) j_int (o, "status") : 1;
-  m->name_rule = (int) j_int (o, "name_rule");
-  m->channel_count = j_int (o, "channel_count");
+  m->id = nd_json_int (o, "id", 0);
+  m->model_name = nd_json_strdup (o, "model_name");
+  m->description = nd_json_strdup (o, "description");
+  m->vendor = nd_json_strdup (o, "vendor");
+  m->tags = nd_json_strdup (o, "tags");
+  m->status = json_object_has_member (o, "status") ? (int) nd_json_int (o, "status", 0) : 1;
+  m->name_rule = (int) nd_json_int (o, "name_rule", 0);
+  m->channel_count = nd_json_int (o, "channel_count", 0);
   if ((n = json_object_get_member (o, "model_ratio")) && JSON_NODE_HOLDS_VALUE (n))
-    m->model_ratio = j_double (o, "model_ratio");
+    m->model_ratio = nd_json_double (o, "model_ratio", 0);
   if ((n = json_object_get_member (o, "completion_ratio")) && JSON_NODE_HOLDS_VALUE (n))
-    m->completion_ratio = j_double (o, "completion_ratio");
+    m->completion_ratio = nd_json_double (o, "completion_ratio", 0);
   if ((n = json_object_get_member (o, "model_price")) && JSON_NODE_HOLDS_VALUE (n))
-    m->model_price = j_double (o, "model_price");
+    m->model_price = nd_json_double (o, "model_price", 0);
   return m;
 }
 

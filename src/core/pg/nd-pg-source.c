@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "nd-secure-string.h"
 #include "nd-pg-source.h"
 #include "nd-pg-source-private.h"
 
@@ -25,14 +26,6 @@ struct _NdPgSource
 };
 
 G_DEFINE_FINAL_TYPE (NdPgSource, nd_pg_source, ND_TYPE_SOURCE)
-
-static void
-wipe_free (char *secret)
-{
-  if (secret != NULL)
-    memset (secret, 0, strlen (secret));
-  g_free (secret);
-}
 
 static void
 nd_pg_source_dispose (GObject *object)
@@ -57,8 +50,8 @@ nd_pg_source_finalize (GObject *object)
   g_clear_object (&self->main);
   g_free (self->dsn);
   g_free (self->log_dsn);
-  wipe_free (self->password);
-  wipe_free (self->log_password);
+  nd_secure_free (self->password);
+  nd_secure_free (self->log_password);
   G_OBJECT_CLASS (nd_pg_source_parent_class)->finalize (object);
 }
 

@@ -1,0 +1,122 @@
+/* nd-fake-newapi-private.h — shared by the fake NewAPI's endpoint families
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * nd-fake-newapi.c holds the server, auth, faults, rate limit and routing;
+ * each nd-fake-newapi-FAMILY.c answers one family of endpoints exactly as
+ * reference §3 describes upstream, reading the fixture database.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libpq-fe.h>
+#include <libsoup/soup.h>
+
+#include "nd-fake-newapi.h"
+
+G_BEGIN_DECLS
+
+struct _NdFakeNewapi
+{
+  SoupServer *server;
+  PGconn *pg;
+  NdFakeNewapiMode mode;
+  char *url;
+  char *version;
+  gboolean has_request_id;     /* logs.request_id exists */
+  gboolean has_qd_dims;        /* quota_data.channel_id exists */
+  GHashTable *faults;          /* path → NdFakeFault */
+  GHashTable *delays;          /* path → ms */
+  guint force_429;
+  int retry_after;
+  guint rate_max;
+  guint rate_seconds;
+  GQueue rate_times;           /* monotonic µs of recent requests */
+  GPtrArray *requests;
+  GPtrArray *headers;          /* "Name: value" */
+  GPtrArray *routes;           /* Route, in registration order */
+};
+
+typedef struct {
+  gint64 id;
+  char *username;
+  int role;
+} Caller;
+
+void nd_fake_caller_clear (Caller *c);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Caller, nd_fake_caller_clear)
+
+/* ---- database ---------------------------------------------------------- */
+
+/* Runs one statement; a failure aborts the test (the fake's SQL is ours). */
+PGresult   *nd_fake_sql           (NdFakeNewapi *self, const char *query, int n,
+                                   const char * const *params);
+gboolean    nd_fake_column_exists (NdFakeNewapi *self, const char *table, const char *column);
+/* One member named after the column, typed as NewAPI's JSON would type it. */
+void        nd_fake_add_value     (JsonBuilder *b, PGresult *res, int row, int col);
+void        nd_fake_add_rows      (JsonBuilder *b, PGresult *res);
+
+/* ---- replies ----------------------------------------------------------- */
+
+void        nd_fake_reply_json     (SoupServerMessage *msg, guint status, JsonNode *root);
+/* {success, [code,] message, [data]} */
+void        nd_fake_reply_envelope (SoupServerMessage *msg, guint status, gboolean success,
+                                    const char *code, const char *message, JsonNode *data);
+void        nd_fake_reply_data     (SoupServerMessage *msg, JsonNode *data);
+/* HTTP 200 {success:false, message}: NewAPI's usual refusal. */
+void        nd_fake_reply_fail     (SoupServerMessage *msg, const char *message);
+void        nd_fake_not_found      (SoupServerMessage *msg);
+JsonNode   *nd_fake_builder_root   (JsonBuilder *b);
+/* {items, total, page, page_size} */
+JsonNode   *nd_fake_page_node      (PGresult *rows, gint64 total, int page, int page_size);
+JsonNode   *nd_fake_rows_node      (PGresult *rows);
+
+/* ---- query parameters --------------------------------------------------- */
+
+/* NULL when absent or empty. */
+const char *nd_fake_param          (GHashTable *query, const char *key);
+gint64      nd_fake_param_int      (GHashTable *query, const char *key, gint64 fallback);
+/* NewAPI: p 1-based (default 1), page_size default 10, max 100 (fallbacks
+ * ps, size); old channel and token lists count p from 0. */
+void        nd_fake_paging         (GHashTable *query, gboolean zero_based, int *page,
+                                    int *page_size, int *offset);
+
+typedef struct {
+  GString *where;
+  GPtrArray *params;
+} Where;
+
+void        nd_fake_where_init     (Where *w);
+void        nd_fake_where_clear    (Where *w);
+/* Appends " AND " + @fmt with its "$%u" numbered after the params so far. */
+void        nd_fake_where_add      (Where *w, const char *fmt, const char *value);
+/* The log filters of /api/log/ and /api/log/stat (model_build_log_query). */
+void        nd_fake_log_filters    (NdFakeNewapi *self, GHashTable *query, Where *w,
+                                    gboolean with_type);
+
+/* ---- auth and routes ---------------------------------------------------- */
+
+/* Returns FALSE after replying with the server's refusal. */
+gboolean    nd_fake_authenticate   (NdFakeNewapi *self, SoupServerMessage *msg, int min_role,
+                                    Caller *caller);
+
+/* @caller is filled when the route needs a role (min_role >= 0), else zero. */
+typedef void (*NdFakeHandler) (NdFakeNewapi *self, SoupServerMessage *msg, const char *path,
+                               GHashTable *query, Caller *caller);
+
+/* @pattern: "/api/channel/:id" — ":name" matches one non-empty segment.
+ * @min_role: -1 public, else the role the caller needs (1 user, 10 admin,
+ * 100 root). A route registered with @available returning FALSE answers
+ * 404, as a server without that endpoint would. */
+void        nd_fake_add_route      (NdFakeNewapi *self, const char *method, const char *pattern,
+                                    int min_role, gboolean (*available) (NdFakeNewapi *self),
+                                    NdFakeHandler handler);
+/* The numeric segment @index (0-based) of @path, or -1. */
+gint64      nd_fake_path_int       (const char *path, guint index);
+
+/* Each endpoint family registers its routes (one file each). */
+void        nd_fake_routes_status  (NdFakeNewapi *self);   /* status, self, pricing */
+void        nd_fake_routes_logs    (NdFakeNewapi *self);   /* /api/log/ */
+void        nd_fake_routes_data    (NdFakeNewapi *self);   /* /api/data/ */
+void        nd_fake_routes_catalog (NdFakeNewapi *self);   /* channels, users, tokens, redemptions, groups */
+
+G_END_DECLS
