@@ -33,6 +33,8 @@ nd_log_query_copy (const NdLogQuery *query)
   q->from = query->from;
   q->to = query->to;
   q->type = query->type;
+  q->user_id = query->user_id;
+  q->token_id = query->token_id;
   q->username = g_strdup (query->username);
   q->token_name = g_strdup (query->token_name);
   q->group = g_strdup (query->group);
@@ -73,6 +75,7 @@ nd_log_query_equal (const NdLogQuery *a, const NdLogQuery *b)
   if (a == NULL || b == NULL)
     return FALSE;
   if (a->from != b->from || a->to != b->to || a->type != b->type ||
+      a->user_id != b->user_id || a->token_id != b->token_id ||
       !str_equal0 (a->username, b->username) || !str_equal0 (a->token_name, b->token_name) ||
       !str_equal0 (a->group, b->group) || !str_equal0 (a->ip, b->ip) ||
       !str_equal0 (a->request_id, b->request_id) ||
@@ -148,7 +151,9 @@ nd_log_query_to_string (const NdLogQuery *query)
   append_int (s, "from", query->from);
   append_int (s, "to", query->to);
   append_int (s, "type", query->type);
+  append_int (s, "user_id", query->user_id);
   append_pair (s, "username", query->username);
+  append_int (s, "token_id", query->token_id);
   append_pair (s, "token_name", query->token_name);
   for (guint i = 0; i < query->models->len; i++)
     append_pair (s, "model", g_ptr_array_index (query->models, i));
@@ -219,16 +224,21 @@ nd_log_query_from_string (const char *string, GError **error)
         }
 
       if (g_str_equal (key, "from") || g_str_equal (key, "to") ||
-          g_str_equal (key, "type") || g_str_equal (key, "channel"))
+          g_str_equal (key, "type") || g_str_equal (key, "channel") ||
+          g_str_equal (key, "user_id") || g_str_equal (key, "token_id"))
         {
           if (!parse_int (key, value, &n, error))
             return NULL;
-          if (key[0] == 'f')
+          if (g_str_equal (key, "from"))
             q->from = n;
-          else if (key[0] == 't' && key[1] == 'o')
+          else if (g_str_equal (key, "to"))
             q->to = n;
-          else if (key[0] == 't')
+          else if (g_str_equal (key, "type"))
             q->type = (int) n;
+          else if (g_str_equal (key, "user_id"))
+            q->user_id = n;
+          else if (g_str_equal (key, "token_id"))
+            q->token_id = n;
           else
             nd_log_query_add_channel (q, n);
         }

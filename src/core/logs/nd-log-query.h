@@ -4,8 +4,11 @@
  * The string form ("from=…&model=a&model=b&channel=3") is the URL-like state
  * of the Logs page: the dashboard opens Logs with one, and it is what the
  * page remembers. Keys: from, to (unix s, half-open [from, to)), type,
- * username, token_name, model (repeatable), channel (repeatable), group, ip,
- * request_id. Values are URI-escaped.
+ * user_id, username, token_id, token_name, model (repeatable), channel
+ * (repeatable), group, ip, request_id. Values are URI-escaped.
+ *
+ * Drill-downs from the dashboard use the ids: a name may be shared (token
+ * names are per user) or renamed, an id is not.
  */
 #pragma once
 
@@ -19,6 +22,8 @@ typedef struct {
   gint64 from;           /* 0 = unbounded */
   gint64 to;             /* 0 = unbounded; exclusive */
   int type;              /* 0 = all */
+  gint64 user_id;        /* 0 = any */
+  gint64 token_id;       /* 0 = any */
   char *username;        /* exact match, as NewAPI */
   char *token_name;      /* exact */
   GPtrArray *models;     /* (element-type utf8) exact names; empty = all */

@@ -105,6 +105,12 @@ nd_log_sql_add_filters (NdLogSql *s, const NdLogQuery *q, gboolean has_request_i
                             nd_log_sql_param_int (s, q->to));
   if (q->type != 0)
     g_string_append_printf (s->sql, " AND type = %s::bigint", nd_log_sql_param_int (s, q->type));
+  if (q->user_id != 0)
+    g_string_append_printf (s->sql, " AND user_id = %s::bigint",
+                            nd_log_sql_param_int (s, q->user_id));
+  if (q->token_id != 0)
+    g_string_append_printf (s->sql, " AND token_id = %s::bigint",
+                            nd_log_sql_param_int (s, q->token_id));
   add_text_eq (s, "username", q->username);
   add_text_eq (s, "token_name", q->token_name);
   if (q->models->len == 1)
