@@ -1,0 +1,126 @@
+/* nd-http-fx.c
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "nd-http-fx.h"
+
+const Mode mode_new = { ND_FAKE_NEWAPI_NEW, "http_new" };
+const Mode mode_old = { ND_FAKE_NEWAPI_OLD, "http_old" };
+
+static char *dsn_new, *dsn_old;
+
+const char *
+ensure_db (NdTestPg *pg, const Mode *mode)
+{
+  char **slot = mode->mode == ND_FAKE_NEWAPI_NEW ? &dsn_new : &dsn_old;
+
+  if (*slot == NULL)
+    *slot = nd_test_pg_fixture (pg, mode->db, mode->mode == ND_FAKE_NEWAPI_NEW ? "new" : "old",
+                                N_LOGS, NULL, 0);
+  return *slot;
+}
+
+NdServerInfo *
+probe (NdSource *source, GError **error)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+
+  nd_source_probe_async (source, NULL, nd_test_store_result, &res);
+  nd_test_wait (&res);
+  return nd_source_probe_finish (source, res, error);
+}
+
+gboolean
+fx_setup (Fx *fx, const Mode *mode)
+{
+  g_autoptr(GError) error = NULL;
+
+  memset (fx, 0, sizeof *fx);
+  fx->mode = mode;
+  fx->pg = nd_test_pg_get ();
+  if (fx->pg == NULL)
+    return FALSE;
+  fx->dsn = g_strdup (ensure_db (fx->pg, mode));
+  fx->fake = nd_fake_newapi_new (fx->dsn, mode->mode, &error);
+  g_assert_no_error (error);
+  fx->admin_id = nd_fake_newapi_find_user (fx->fake, 100);
+  g_assert_cmpint (fx->admin_id, >, 0);
+  fx->token = nd_fake_newapi_dup_token (fx->fake, fx->admin_id);
+  fx->source = nd_http_source_new (nd_fake_newapi_get_url (fx->fake), fx->admin_id, fx->token, TRUE);
+  nd_http_client_set_backoff (nd_http_source_get_client (ND_HTTP_SOURCE (fx->source)), 4, 50, 3000);
+  fx->info = probe (fx->source, &error);
+  g_assert_no_error (error);
+  return TRUE;
+}
+
+void
+fx_teardown (Fx *fx)
+{
+  if (fx->source)
+    nd_source_close (fx->source);
+  g_clear_object (&fx->source);
+  g_clear_pointer (&fx->info, nd_server_info_unref);
+  g_clear_pointer (&fx->fake, nd_fake_newapi_free);
+  g_free (fx->token);
+  g_free (fx->dsn);
+}
+
+NdSource *
+pg_source (Fx *fx)
+{
+  NdSource *source = nd_pg_source_new (fx->dsn, NULL, NULL, NULL, TRUE);
+  g_autoptr(NdServerInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+
+  info = probe (source, &error);
+  g_assert_no_error (error);
+  return source;
+}
+
+/* ---- sync wrappers ------------------------------------------------------ */
+
+NdLogPage *
+query_logs (NdSource *s, const NdLogQuery *q, const NdLogCursor *after, guint limit, GError **error)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+
+  nd_source_query_logs_async (s, q, after, limit, NULL, nd_test_store_result, &res);
+  nd_test_wait (&res);
+  return nd_source_query_logs_finish (s, res, error);
+}
+
+NdListPage *
+list (NdSource *s, void (*fn) (NdSource *, const NdListQuery *, GCancellable *, GAsyncReadyCallback, gpointer),
+      const NdListQuery *q, GError **error)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+
+  fn (s, q, NULL, nd_test_store_result, &res);
+  nd_test_wait (&res);
+  return nd_source_list_finish (s, res, error);
+}
+
+gint64
+sql_scalar (Fx *fx, const char *fmt, ...)
+{
+  va_list ap;
+  g_autofree char *q = NULL;
+
+  va_start (ap, fmt);
+  q = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  return nd_test_pg_scalar (fx->pg, fx->mode->db, q);
+}
+
+void
+nd_http_fx_add (const char *name, GTestDataFunc func)
+{
+  g_autofree char *n = g_strdup_printf ("/http/new/%s", name);
+  g_autofree char *o = g_strdup_printf ("/http/old/%s", name);
+
+  g_test_add_data_func (n, &mode_new, func);
+  g_test_add_data_func (o, &mode_old, func);
+}
