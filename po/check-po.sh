@@ -28,6 +28,14 @@ trap 'rm -rf "$tmp"' EXIT
 echo "$listed" | grep -E '\.(c|ui)$' > "$tmp/files"
 xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 \
   --keyword=g_dngettext:2,3 --keyword=ngettext:1,2 --files-from="$tmp/files" -o "$tmp/code.pot"
+# A format macro xgettext does not know (G_GINT64_FORMAT) cuts the msgid short
+# at its "%", and the runtime lookup of the whole string finds nothing.
+cut=$(grep -B1 -E '^msgid ".*%"$' "$tmp/code.pot" | grep '^#:' || true)
+if [ -n "$cut" ]; then
+  echo "msgids cut short by a format macro inside _() (use PRId64 from <inttypes.h>):"
+  echo "$cut"
+  status=1
+fi
 for po in po/*.po; do
   msgmerge --quiet --no-fuzzy-matching -o "$tmp/merged.po" "$po" "$tmp/code.pot"
   missing=$(msgattrib --untranslated --no-obsolete "$tmp/merged.po" | grep -c '^msgid ' || true)
