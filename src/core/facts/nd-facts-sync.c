@@ -1,0 +1,313 @@
+/* nd-facts-sync.c — the sync loop (main context) and the live ticker
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "nd-error.h"
+#include "nd-facts-private.h"
+
+#define MAX_PENDING_COMMITS 2
+
+/* ─── sync (main context) ───────────────────────────────────────────────── */
+
+typedef struct {
+  NdFacts *self;
+  NdSource *source;
+  NdFactsProgressFunc progress;
+  gpointer progress_data;
+  NdFactsRequest req;
+  gint64 start;
+  gint64 target;
+  gint64 rows;
+  guint pending_commits;
+  gboolean pulling;
+  gboolean pull_finished;   /* the source said done, or an error stopped pulling */
+  gboolean stopped;         /* a commit failed or conflicted: drop later windows */
+  GError *error;
+} SyncData;
+
+static void
+sync_data_free (SyncData *sd)
+{
+  g_clear_object (&sd->source);
+  g_clear_error (&sd->error);
+  g_free (sd);
+}
+
+static void sync_pull_next (GTask *task);
+
+static void
+sync_maybe_finish (GTask *task)
+{
+  SyncData *sd = g_task_get_task_data (task);
+
+  if (!sd->pull_finished || sd->pulling || sd->pending_commits > 0)
+    return;
+  sd->self->syncing = FALSE;
+  if (sd->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&sd->error));
+  else
+    g_task_return_int (task, sd->rows);
+}
+
+static void
+sync_fail (SyncData *sd, GError *error)
+{
+  if (sd->error == NULL)
+    sd->error = error;
+  else
+    g_error_free (error);
+  sd->pull_finished = TRUE;
+}
+
+static void
+commit_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SyncData *sd = g_task_get_task_data (task);
+  GError *error = NULL;
+  gint64 cursor = GPOINTER_TO_SIZE (g_task_get_task_data (G_TASK (result)));
+
+  sd->pending_commits--;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      sd->stopped = TRUE;
+      if (g_error_matches (error, ND_ERROR, ND_ERROR_CONFLICT))
+        {
+          /* Someone else moved the stored cursor on: stop quietly; the next
+           * sync resumes from wherever the store is now. */
+          g_error_free (error);
+          sd->pull_finished = TRUE;
+        }
+      else
+        sync_fail (sd, error);
+    }
+  else
+    {
+      sd->self->cursor = MAX (sd->self->cursor, cursor);
+      sd->self->last_sync = g_get_real_time () / G_USEC_PER_SEC;
+      if (sd->progress != NULL)
+        sd->progress (sd->self->cursor - sd->start, MAX (sd->target - sd->start, 0), sd->rows,
+                      sd->progress_data);
+    }
+  if (!sd->pull_finished && !sd->pulling)
+    sync_pull_next (task);
+  sync_maybe_finish (task);
+}
+
+static void
+pull_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SyncData *sd = g_task_get_task_data (task);
+  GError *error = NULL;
+  NdFactsBatch *batch;
+  gboolean first = sd->req.target == 0;
+  gint64 prev = sd->req.cursor;
+
+  sd->pulling = FALSE;
+  batch = nd_source_pull_facts_finish (ND_SOURCE (object), result, &error);
+  if (batch == NULL)
+    {
+      sync_fail (sd, error);
+      return sync_maybe_finish (task);
+    }
+
+  if (sd->stopped)
+    {
+      /* An earlier commit failed or conflicted: this window no longer
+       * follows what is stored. */
+      nd_facts_batch_free (batch);
+      sd->pull_finished = TRUE;
+      return sync_maybe_finish (task);
+    }
+
+  if (first)
+    {
+      sd->target = batch->target;
+      sd->req.target = MAX (batch->target, 1);
+      sd->req.want_names = FALSE;
+    }
+  sd->req.cursor = batch->next_cursor;
+  sd->rows += MAX (batch->rows_scanned, 0);
+
+  if (batch->done || batch->next_cursor <= prev)
+    sd->pull_finished = TRUE;
+
+  if (batch->facts->len > 0 || batch->names->len > 0 || batch->next_cursor != prev ||
+      batch->merge == ND_FACTS_MERGE_REPLACE)
+    {
+      NdFactsCommitData *cd = g_new0 (NdFactsCommitData, 1);
+      /* The commit is not cancellable: a pulled window is always kept. */
+      GTask *sub = g_task_new (sd->self, NULL, commit_done, g_object_ref (task));
+
+      g_task_set_task_data (sub, GSIZE_TO_POINTER ((gsize) batch->next_cursor), NULL);
+      cd->batch = batch;
+      cd->from_cursor = prev;
+      cd->now = g_get_real_time () / G_USEC_PER_SEC;
+      sd->pending_commits++;
+      _nd_facts_run (sd->self, sub, _nd_facts_commit_job, cd, (GDestroyNotify) _nd_facts_commit_data_free);
+      g_object_unref (sub);
+    }
+  else
+    nd_facts_batch_free (batch);
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      sync_fail (sd, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The operation was cancelled")));
+    }
+  if (!sd->pull_finished && sd->pending_commits < MAX_PENDING_COMMITS)
+    sync_pull_next (task);
+  sync_maybe_finish (task);
+}
+
+static void
+sync_pull_next (GTask *task)
+{
+  SyncData *sd = g_task_get_task_data (task);
+
+  sd->pulling = TRUE;
+  nd_source_pull_facts_async (sd->source, &sd->req, g_task_get_cancellable (task),
+                              pull_done, g_object_ref (task));
+}
+
+static void
+sync_meta_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SyncData *sd = g_task_get_task_data (task);
+  g_autofree NdFactsMetaResult *mr = NULL;
+  GError *error = NULL;
+
+  mr = g_task_propagate_pointer (G_TASK (result), &error);
+  if (mr == NULL)
+    {
+      sd->self->syncing = FALSE;
+      return g_task_return_error (task, error);
+    }
+  sd->self->cursor = mr->cursor;
+  sd->self->last_sync = mr->last_sync;
+  sd->start = mr->cursor;
+  sd->req.cursor = mr->cursor;
+  sd->req.target = 0;
+  sd->req.want_names = TRUE;
+  sd->req.window = sd->self->window;
+  sd->req.since = sd->self->since > 0 ? sd->self->since
+                                      : g_get_real_time () / G_USEC_PER_SEC - 30 * 86400;
+  if (g_task_return_error_if_cancelled (task))
+    {
+      sd->self->syncing = FALSE;
+      return;
+    }
+  sync_pull_next (task);
+}
+
+void
+nd_facts_sync_async (NdFacts *self, NdSource *source,
+                     NdFactsProgressFunc progress, gpointer progress_data,
+                     GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GTask *sub;
+  SyncData *sd;
+
+  g_return_if_fail (ND_IS_FACTS (self));
+  g_return_if_fail (ND_IS_SOURCE (source));
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, nd_facts_sync_async);
+  if (self->syncing)
+    return g_task_return_new_error (task, ND_ERROR, ND_ERROR_CONFLICT,
+                                    _("The facts are already being synced"));
+
+  sd = g_new0 (SyncData, 1);
+  sd->self = self;
+  sd->source = g_object_ref (source);
+  sd->progress = progress;
+  sd->progress_data = progress_data;
+  g_task_set_task_data (task, sd, (GDestroyNotify) sync_data_free);
+  self->syncing = TRUE;
+
+  sub = g_task_new (self, cancellable, sync_meta_done, g_object_ref (task));
+  _nd_facts_run (self, sub, _nd_facts_meta_job, NULL, NULL);
+  g_object_unref (sub);
+}
+
+void
+nd_facts_set_since (NdFacts *self, gint64 since)
+{
+  g_return_if_fail (ND_IS_FACTS (self));
+  self->since = MAX (since, 0);
+}
+
+gint64
+nd_facts_sync_finish (NdFacts *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+
+/* ─── ticker ───────────────────────────────────────────────────────────── */
+
+static void
+tail_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  NdLogPage *page;
+
+  if (g_task_get_task_data (task) != NULL)
+    {
+      /* First poll: the newest page, turned into ascending order. */
+      page = nd_source_query_logs_finish (ND_SOURCE (object), result, &error);
+      if (page != NULL)
+        {
+          for (guint i = 0, j = page->rows->len; i + 1 < j; i++, j--)
+            {
+              gpointer tmp = page->rows->pdata[i];
+
+              page->rows->pdata[i] = page->rows->pdata[j - 1];
+              page->rows->pdata[j - 1] = tmp;
+            }
+        }
+    }
+  else
+    page = nd_source_tail_logs_finish (ND_SOURCE (object), result, &error);
+  if (page == NULL)
+    return g_task_return_error (task, error);
+  g_task_return_pointer (task, page, (GDestroyNotify) nd_log_page_free);
+}
+
+void
+nd_facts_tail_logs_async (NdSource *source, gint64 after_id, guint limit,
+                          GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  g_autoptr(NdLogQuery) query = nd_log_query_new ();
+
+  g_return_if_fail (ND_IS_SOURCE (source));
+  task = g_task_new (source, cancellable, callback, user_data);
+  g_task_set_source_tag (task, nd_facts_tail_logs_async);
+  if (after_id <= 0)
+    {
+      g_task_set_task_data (task, GINT_TO_POINTER (1), NULL);
+      nd_source_query_logs_async (source, query, NULL, limit, cancellable, tail_done,
+                                  g_object_ref (task));
+    }
+  else
+    nd_source_tail_logs_async (source, query, after_id, limit, cancellable, tail_done,
+                               g_object_ref (task));
+}
+
+NdLogPage *
+nd_facts_tail_logs_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
