@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "nd-facts-types.h"
+#include "nd-time.h"
 
 const double nd_facts_latency_edges[ND_FACTS_N_LAT] = { 1, 3, 10, 30, 60 };
 
@@ -58,7 +59,7 @@ nd_facts_batch_add (NdFactsBatch *batch, gint64 hour, gint64 user_id, gint64 tok
 
   g_array_set_size (batch->facts, batch->facts->len + 1);
   f = &g_array_index (batch->facts, NdFact, batch->facts->len - 1);
-  f->hour = hour - (hour % 3600 + 3600) % 3600;
+  f->hour = nd_time_hour (hour);
   f->user_id = user_id;
   f->token_id = token_id;
   f->channel_id = channel_id;

@@ -7,6 +7,7 @@
 
 #include "nd-error.h"
 #include "nd-facts-private.h"
+#include "nd-time.h"
 
 /* ─── commit (worker) ───────────────────────────────────────────────────── */
 
@@ -22,7 +23,7 @@ static guint
 agg_hash (gconstpointer p)
 {
   const Agg *a = p;
-  guint h = (guint) (a->t / 3600) * 2654435761u ^ (guint) a->k * 40503u ^ (guint) a->type * 97u;
+  guint h = (guint) (a->t / ND_TIME_HOUR) * 2654435761u ^ (guint) a->k * 40503u ^ (guint) a->type * 97u;
 
   if (a->ks != NULL)
     h ^= g_str_hash (a->ks);
@@ -108,7 +109,7 @@ static gboolean
 delete_hours (sqlite3 *db, gint64 from, gint64 to, GError **error)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
-  gint64 d0 = from - from % 86400, d1 = to + (86400 - to % 86400) % 86400;
+  gint64 d0 = nd_time_floor (from, ND_TIME_DAY), d1 = nd_time_ceil (to, ND_TIME_DAY);
 
   g_string_append_printf (sql, "DELETE FROM facts WHERE hour >= %" G_GINT64_FORMAT
                           " AND hour < %" G_GINT64_FORMAT ";", from, to);
@@ -128,7 +129,7 @@ static gboolean
 rebuild_days (sqlite3 *db, gint64 from, gint64 to, GError **error)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
-  gint64 d0 = from - from % 86400, d1 = to + (86400 - to % 86400) % 86400;
+  gint64 d0 = nd_time_floor (from, ND_TIME_DAY), d1 = nd_time_ceil (to, ND_TIME_DAY);
 
   for (int r = 0; r < N_ROLLUPS; r++)
     if (_nd_facts_rollups[r].daily)
@@ -201,7 +202,7 @@ commit_batch (sqlite3 *db, NdFactsBatch *batch, gint64 from_cursor, gint64 now, 
   for (guint i = 0; ok && i < batch->facts->len; i++)
     {
       const NdFact *f = &g_array_index (batch->facts, NdFact, i);
-      gint64 day = f->hour - f->hour % 86400;
+      gint64 day = nd_time_floor (f->hour, ND_TIME_DAY);
 
       sqlite3_bind_int64 (st, 1, f->hour);
       sqlite3_bind_int64 (st, 2, f->user_id);

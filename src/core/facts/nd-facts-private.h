@@ -93,7 +93,11 @@ void     _nd_facts_meta_job   (GTask *task, sqlite3 *db, gpointer data, GCancell
 
 /* ─── ranges (nd-facts-range.c) ─────────────────────────────────────────── */
 
-gint64   _nd_facts_local_midnight (gint64 t);
-int      _nd_facts_local_offset   (gint64 t);
+/* The zone of @range's local days (its tz_offset, or the local zone). */
+GTimeZone *_nd_facts_range_zone    (const NdFactsRange *range);
+/* The start of every trend bucket that holds an hour of [a, b), ascending:
+ * hours (or other sub-day buckets) on the epoch grid, else local days or,
+ * for multiples of 7 days, local weeks from Monday (see nd-time.h). */
+GArray    *_nd_facts_range_buckets (GTimeZone *tz, gint64 a, gint64 b, gint64 bucket);
 
 G_END_DECLS

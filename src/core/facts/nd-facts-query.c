@@ -3,12 +3,12 @@
  */
 #include "config.h"
 
-#include <math.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "nd-error.h"
 #include "nd-facts-private.h"
+#include "nd-time.h"
 
 double
 nd_facts_latency_percentile (const gint64 latency[ND_FACTS_N_LAT], double q)
@@ -85,19 +85,13 @@ typedef struct {
   NdFactsRange range;
 } QueryData;
 
-static gint64
-ceil_hour (gint64 t)
-{
-  return t + (3600 - (t % 3600 + 3600) % 3600) % 3600;
-}
-
 /* The parts of a rollup covering [a, b): whole UTC days from the daily
  * table (when it exists), the rest from the hourly one. */
 static char *
 parts_sql (const NdFactsRollup *r, gint64 a, gint64 b)
 {
-  gint64 d0 = a + (86400 - a % 86400) % 86400;
-  gint64 d1 = b - b % 86400;
+  gint64 d0 = nd_time_ceil (a, ND_TIME_DAY);
+  gint64 d1 = nd_time_floor (b, ND_TIME_DAY);
 
   if (!r->daily || d0 >= d1)
     return g_strdup_printf ("SELECT * FROM r_%s_h WHERE t >= %" G_GINT64_FORMAT
@@ -166,12 +160,56 @@ query_rank (sqlite3 *db, int rollup, NdFactsNameKind kind, gint64 a, gint64 b, g
   return TRUE;
 }
 
-static gint64
-bucket_floor (gint64 t, gint64 bucket, gint64 shift)
+/* Overview and trend, from the hourly totals; each hour goes to the
+ * bucket holding its start. */
+static gboolean
+query_trend (sqlite3 *db, NdFactsReport *rep, GTimeZone *tz, gint64 a, gint64 b, GError **error)
 {
-  gint64 x = t + shift;
+  NdFactsOverview *ov = &rep->overview;
+  g_autoptr(GArray) starts = _nd_facts_range_buckets (tz, a, b, ov->bucket);
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *st = NULL;
+  guint i = 0;
+  int rc;
 
-  return (x - ((x % bucket) + bucket) % bucket) - shift;
+  for (guint j = 0; j < starts->len; j++)
+    {
+      NdFactsPoint p = { g_array_index (starts, gint64, j), 0, 0, 0, 0 };
+
+      g_array_append_val (rep->trend, p);
+    }
+  sql = g_strdup_printf (
+    "SELECT t, sum(requests), sum(requests) FILTER (WHERE type = 5),"
+    " sum(quota) FILTER (WHERE type = 2), sum(prompt) FILTER (WHERE type = 2),"
+    " sum(completion) FILTER (WHERE type = 2)"
+    " FROM r_total_h WHERE t >= %" G_GINT64_FORMAT " AND t < %" G_GINT64_FORMAT
+    " AND type IN (2, 5) GROUP BY t ORDER BY t", a, b);
+  if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
+    return _nd_facts_set_error (db, error, "query"), FALSE;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      gint64 t = sqlite3_column_int64 (st, 0);
+      NdFactsPoint *p;
+
+      ov->requests += sqlite3_column_int64 (st, 1);
+      ov->errors += sqlite3_column_int64 (st, 2);
+      ov->quota += sqlite3_column_int64 (st, 3);
+      ov->prompt_tokens += sqlite3_column_int64 (st, 4);
+      ov->completion_tokens += sqlite3_column_int64 (st, 5);
+      while (i + 1 < rep->trend->len && g_array_index (rep->trend, NdFactsPoint, i + 1).start <= t)
+        i++;
+      if (rep->trend->len == 0)
+        continue;
+      p = &g_array_index (rep->trend, NdFactsPoint, i);
+      p->requests += sqlite3_column_int64 (st, 1);
+      p->errors += sqlite3_column_int64 (st, 2);
+      p->quota += sqlite3_column_int64 (st, 3);
+      p->tokens += sqlite3_column_int64 (st, 4) + sqlite3_column_int64 (st, 5);
+    }
+  sqlite3_finalize (st);
+  if (rc != SQLITE_DONE)
+    return _nd_facts_set_error (db, error, "query"), FALSE;
+  return TRUE;
 }
 
 static NdFactsReport *
@@ -179,77 +217,29 @@ run_query (sqlite3 *db, const NdFactsRange *in, GError **error)
 {
   g_autoptr(NdFactsReport) rep = report_new ();
   NdFactsOverview *ov = &rep->overview;
-  gint64 now = in->now > 0 ? in->now : g_get_real_time () / G_USEC_PER_SEC;
-  gint64 a = ceil_hour (in->from);
-  gint64 b = ceil_hour (in->to);
-  gint64 today = in->today_start > 0 ? in->today_start : _nd_facts_local_midnight (now);
+  g_autoptr(GTimeZone) tz = _nd_facts_range_zone (in);
+  gint64 now = in->now > 0 ? in->now : nd_time_now ();
+  gint64 a = nd_time_ceil (in->from, ND_TIME_HOUR);
+  gint64 b = nd_time_ceil (in->to, ND_TIME_HOUR);
+  /* The hours that start in today's local day (nd-time.h). */
+  gint64 today = in->today_start > 0 ? nd_time_ceil (in->today_start, ND_TIME_HOUR)
+                                     : nd_time_day_start (tz, now);
   gint64 bucket = in->bucket;
-  gint64 shift = 0, minutes_end;
-  int off = in->tz_offset == G_MININT ? _nd_facts_local_offset (now) : in->tz_offset;
+  gint64 minutes_end;
   g_autofree char *sql = NULL;
   g_autofree char *user_parts = NULL;
   sqlite3_stmt *st = NULL;
-  int rc;
 
   if (b < a)
     b = a;
   ov->from = a;
   ov->to = b;
   if (bucket <= 0)
-    bucket = b - a <= 48 * 3600 ? 3600 : b - a <= 92 * 86400 ? 86400 : 7 * 86400;
-  if (bucket >= 86400)
-    shift = off - (bucket == 7 * 86400 ? 4 * 86400 : 0);
+    bucket = b - a <= 48 * ND_TIME_HOUR ? ND_TIME_HOUR
+             : b - a <= 92 * ND_TIME_DAY ? ND_TIME_DAY : 7 * ND_TIME_DAY;
   ov->bucket = bucket;
-
-  /* Overview + today + trend, all from the hourly totals. */
-  sql = g_strdup_printf (
-    "SELECT ((t + %" G_GINT64_FORMAT ") / %" G_GINT64_FORMAT ") * %" G_GINT64_FORMAT " - %" G_GINT64_FORMAT ","
-    " sum(requests), sum(requests) FILTER (WHERE type = 5),"
-    " sum(quota) FILTER (WHERE type = 2), sum(prompt) FILTER (WHERE type = 2),"
-    " sum(completion) FILTER (WHERE type = 2)"
-    " FROM r_total_h WHERE t >= %" G_GINT64_FORMAT " AND t < %" G_GINT64_FORMAT
-    " AND type IN (2, 5) GROUP BY 1 ORDER BY 1",
-    shift, bucket, bucket, shift, a, b);
-  if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
-    return _nd_facts_set_error (db, error, "query"), NULL;
-  {
-    gint64 first = bucket_floor (a, bucket, shift);
-    g_autoptr(GHashTable) by_start = g_hash_table_new (g_int64_hash, g_int64_equal);
-
-    for (gint64 s = first; s < b; s += bucket)
-      {
-        NdFactsPoint p = { s, 0, 0, 0, 0 };
-
-        g_array_append_val (rep->trend, p);
-      }
-    for (guint i = 0; i < rep->trend->len; i++)
-      {
-        NdFactsPoint *p = &g_array_index (rep->trend, NdFactsPoint, i);
-
-        g_hash_table_insert (by_start, &p->start, p);
-      }
-    while ((rc = sqlite3_step (st)) == SQLITE_ROW)
-      {
-        gint64 s = sqlite3_column_int64 (st, 0);
-        NdFactsPoint *p = g_hash_table_lookup (by_start, &s);
-
-        ov->requests += sqlite3_column_int64 (st, 1);
-        ov->errors += sqlite3_column_int64 (st, 2);
-        ov->quota += sqlite3_column_int64 (st, 3);
-        ov->prompt_tokens += sqlite3_column_int64 (st, 4);
-        ov->completion_tokens += sqlite3_column_int64 (st, 5);
-        if (p != NULL)
-          {
-            p->requests += sqlite3_column_int64 (st, 1);
-            p->errors += sqlite3_column_int64 (st, 2);
-            p->quota += sqlite3_column_int64 (st, 3);
-            p->tokens += sqlite3_column_int64 (st, 4) + sqlite3_column_int64 (st, 5);
-          }
-      }
-    sqlite3_finalize (st);
-    if (rc != SQLITE_DONE)
-      return _nd_facts_set_error (db, error, "query"), NULL;
-  }
+  if (!query_trend (db, rep, tz, a, b, error))
+    return NULL;
   ov->success_rate = ov->requests > 0 ? (double) (ov->requests - ov->errors) / ov->requests : 1.0;
   minutes_end = MIN (b, MAX (now, a));
   if (minutes_end > a)
@@ -262,7 +252,7 @@ run_query (sqlite3 *db, const NdFactsRange *in, GError **error)
 
   g_clear_pointer (&sql, g_free);
   sql = g_strdup_printf ("SELECT sum(requests), sum(quota) FILTER (WHERE type = 2) FROM r_total_h"
-                         " WHERE t >= %" G_GINT64_FORMAT " AND type IN (2, 5)", today - today % 3600);
+                         " WHERE t >= %" G_GINT64_FORMAT " AND type IN (2, 5)", today);
   if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
     return _nd_facts_set_error (db, error, "query"), NULL;
   if (sqlite3_step (st) == SQLITE_ROW)

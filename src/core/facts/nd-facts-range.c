@@ -6,56 +6,65 @@
 #include <string.h>
 
 #include "nd-secure-string.h"
+#include "nd-time.h"
 #include "nd-facts-private.h"
 #include "pg/nd-pg-conn.h"
 
 /* ─── ranges ────────────────────────────────────────────────────────────── */
 
-gint64
-_nd_facts_local_midnight (gint64 t)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (t);
-  g_autoptr(GDateTime) day = g_date_time_new_local (g_date_time_get_year (dt),
-                                                    g_date_time_get_month (dt),
-                                                    g_date_time_get_day_of_month (dt), 0, 0, 0);
-
-  return g_date_time_to_unix (day);
-}
-
-int
-_nd_facts_local_offset (gint64 t)
-{
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (t);
-
-  return (int) (g_date_time_get_utc_offset (dt) / G_USEC_PER_SEC);
-}
-
 gboolean
 nd_facts_range_preset (NdFactsRange *range, const char *preset, gint64 now)
 {
-  gint64 hour = now - now % 3600;
+  gint64 hour = nd_time_hour (now);
 
   memset (range, 0, sizeof *range);
   range->now = now;
   range->tz_offset = G_MININT;
   if (g_strcmp0 (preset, "24h") == 0)
     {
-      range->from = hour - 23 * 3600;
-      range->to = hour + 3600;
-      range->bucket = 3600;
+      range->from = hour - 23 * ND_TIME_HOUR;
+      range->to = hour + ND_TIME_HOUR;
+      range->bucket = ND_TIME_HOUR;
       return TRUE;
     }
   if (g_strcmp0 (preset, "7d") == 0 || g_strcmp0 (preset, "30d") == 0)
     {
       int days = preset[0] == '7' ? 7 : 30;
-      gint64 today = _nd_facts_local_midnight (now);
 
-      range->from = today - (days - 1) * 86400;
-      range->to = hour + 3600;
-      range->bucket = 86400;
+      /* Calendar days: across a DST change a day has 23 or 25 hours. */
+      range->from = nd_time_day_add (NULL, now, -(days - 1));
+      range->to = hour + ND_TIME_HOUR;
+      range->bucket = ND_TIME_DAY;
       return TRUE;
     }
   return FALSE;
+}
+
+GTimeZone *
+_nd_facts_range_zone (const NdFactsRange *range)
+{
+  if (range->tz_offset == G_MININT)
+    return g_time_zone_new_local ();
+  return g_time_zone_new_offset (range->tz_offset);
+}
+
+GArray *
+_nd_facts_range_buckets (GTimeZone *tz, gint64 a, gint64 b, gint64 bucket)
+{
+  GArray *starts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 s;
+
+  if (bucket < ND_TIME_DAY)
+    {
+      for (s = nd_time_floor (a, bucket); s < b; s += bucket)
+        g_array_append_val (starts, s);
+      return starts;
+    }
+  /* Local days and weeks: as long as the calendar makes them. */
+  s = bucket % (7 * ND_TIME_DAY) == 0 ? nd_time_week_start (tz, a) : nd_time_day_start (tz, a);
+  for (; s < b; s = nd_time_day_add (tz, s, (int) (bucket / ND_TIME_DAY)))
+    g_array_append_val (starts, s);
+  return starts;
 }
 
 /* ─── paths ─────────────────────────────────────────────────────────────── */

@@ -7,6 +7,7 @@
 
 #include "nd-error.h"
 #include "nd-facts-private.h"
+#include "nd-time.h"
 
 #define MAX_PENDING_COMMITS 2
 
@@ -87,7 +88,7 @@ commit_done (GObject *object, GAsyncResult *result, gpointer user_data)
   else
     {
       sd->self->cursor = MAX (sd->self->cursor, cursor);
-      sd->self->last_sync = g_get_real_time () / G_USEC_PER_SEC;
+      sd->self->last_sync = nd_time_now ();
       if (sd->progress != NULL)
         sd->progress (sd->self->cursor - sd->start, MAX (sd->target - sd->start, 0), sd->rows,
                       sd->progress_data);
@@ -146,7 +147,7 @@ pull_done (GObject *object, GAsyncResult *result, gpointer user_data)
       g_task_set_task_data (sub, GSIZE_TO_POINTER ((gsize) batch->next_cursor), NULL);
       cd->batch = batch;
       cd->from_cursor = prev;
-      cd->now = g_get_real_time () / G_USEC_PER_SEC;
+      cd->now = nd_time_now ();
       sd->pending_commits++;
       _nd_facts_run (sd->self, sub, _nd_facts_commit_job, cd, (GDestroyNotify) _nd_facts_commit_data_free);
       g_object_unref (sub);
@@ -195,7 +196,7 @@ sync_meta_done (GObject *object, GAsyncResult *result, gpointer user_data)
   sd->req.want_names = TRUE;
   sd->req.window = sd->self->window;
   sd->req.since = sd->self->since > 0 ? sd->self->since
-                                      : g_get_real_time () / G_USEC_PER_SEC - 30 * 86400;
+                                      : nd_time_now () - 30 * ND_TIME_DAY;
   if (g_task_return_error_if_cancelled (task))
     {
       sd->self->syncing = FALSE;

@@ -84,18 +84,25 @@ double nd_facts_latency_percentile (const gint64 latency[ND_FACTS_N_LAT], double
 
 /* ─── ranges ────────────────────────────────────────────────────────────── */
 
+/* Daily and weekly buckets, and "today", are local calendar days made of
+ * the hours that start in them (nd-time.h): 23 or 25 hours across a DST
+ * change; in +05:30 or +05:45 the hour around midnight counts for the day
+ * it starts in. */
 typedef struct {
   gint64 from;              /* unix s; hours whose start is in [from, to) count */
   gint64 to;
-  gint64 today_start;       /* local midnight of "today"; 0 = computed from now */
-  gint64 bucket;            /* 0 = automatic: hourly up to 48 h, daily up to 92 d, else weekly */
-  int tz_offset;            /* seconds east of UTC for daily buckets; G_MININT = local */
+  gint64 today_start;       /* local midnight of "today"; 0 = the local day of now */
+  gint64 bucket;            /* 0 = automatic: hourly up to 48 h, daily up to 92 d, else weekly
+                             * (3600, 86400, 604800: local days, weeks from Monday) */
+  int tz_offset;            /* the days' zone: G_MININT = local (TZ), else a fixed offset in
+                             * seconds east of UTC */
   guint top_n;              /* rows per ranking; 0 = all */
   gint64 now;               /* for "today" and RPM; 0 = the real time */
 } NdFactsRange;
 
 /* Fills @range for "24h" (the current hour and the 23 before, hourly),
- * "7d" / "30d" (whole local days ending today, daily). FALSE for others. */
+ * "7d" / "30d" (whole local calendar days ending today, daily). FALSE for
+ * others. */
 gboolean nd_facts_range_preset (NdFactsRange *range, const char *preset, gint64 now);
 
 /* ─── the store ─────────────────────────────────────────────────────────── */
