@@ -351,7 +351,7 @@ stats_run (NdCliOptions *o, int argc, char **argv)
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON (raw quota units, unix seconds)"), NULL },
     { "facts", 0, 0, G_OPTION_ARG_FILENAME, &facts_path,
-      N_("Facts file to use (default: one per DSN in the user data folder)"), "FILE" },
+      N_("Facts file to use (default: one per gateway in the user data folder)"), "FILE" },
     { "top", 0, 0, G_OPTION_ARG_INT, &top, N_("Rows per ranking (default: all in JSON, 10 in text)"), "N" },
     { "no-sync", 0, 0, G_OPTION_ARG_NONE, &no_sync, N_("Print what the facts file has without syncing"), NULL },
     { NULL }
@@ -390,9 +390,15 @@ stats_run (NdCliOptions *o, int argc, char **argv)
 
   if (facts_path == NULL)
     {
-      g_autofree char *key = o->dsn ? nd_facts_key_for_dsn (o->dsn, o->log_dsn)
-                                      : g_compute_checksum_for_string (G_CHECKSUM_SHA256, o->url, -1);
+      /* The same file the window uses for this gateway. */
+      g_autofree char *key = nd_facts_key_for_server (info);
 
+      if (key == NULL)
+        {
+          g_set_error (&error, ND_ERROR, ND_ERROR_PROTOCOL,
+                       _("Could not tell which gateway this is; choose a facts file with --facts"));
+          return nd_cli_fail (CMD, error, 1);
+        }
       facts_path = nd_facts_default_path (key);
     }
   facts = nd_facts_new (facts_path);

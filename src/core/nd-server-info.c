@@ -39,6 +39,8 @@ nd_server_info_unref (NdServerInfo *info)
   g_free (info->system_name);
   g_free (info->backend_version);
   g_free (info->username);
+  g_free (info->gateway_id);
+  g_free (info->gateway_instance);
   nd_money_free (info->money);
   g_free (info);
 }

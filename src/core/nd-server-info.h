@@ -72,6 +72,15 @@ typedef struct {
    * model names longer than 64 characters on PostgreSQL. 0 for sources that
    * aggregate the logs themselves. See nd_server_info_get_facts_caveat(). */
   gint64 facts_lag_seconds;
+  /* Who the gateway is, for local caches kept per gateway (the facts
+   * store): where it lives, whatever the DSN or URL spelling — PostgreSQL:
+   * the cluster's system identifier and the database (and the log
+   * database); HTTP: the normalised base URL. NULL when unknown. */
+  char *gateway_id;
+  /* Which install that place holds now — PostgreSQL: the database's OID and
+   * NewAPI's first `setups` row; NULL over HTTP. A change means the data was
+   * replaced (recreated, or restored from elsewhere): caches start over. */
+  char *gateway_instance;
 } NdServerInfo;
 
 GType         nd_server_info_get_type (void) G_GNUC_CONST;

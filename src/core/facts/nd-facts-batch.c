@@ -38,6 +38,7 @@ nd_facts_batch_new (void)
   batch->names = g_ptr_array_new_with_free_func (name_free);
   batch->dims = ND_FACTS_DIM_ALL;
   batch->rows_scanned = -1;
+  batch->cursor_limit = -1;
   return batch;
 }
 

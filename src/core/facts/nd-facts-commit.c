@@ -294,14 +294,3 @@ _nd_facts_commit_job (GTask *task, sqlite3 *db, gpointer data, GCancellable *can
     return g_task_return_error (task, error);
   g_task_return_boolean (task, TRUE);
 }
-
-void
-_nd_facts_meta_job (GTask *task, sqlite3 *db, gpointer data, GCancellable *cancellable)
-{
-  NdFactsMetaResult *mr = g_new0 (NdFactsMetaResult, 1);
-
-  mr->cursor = _nd_facts_meta_get (db, "cursor", 0);
-  mr->last_sync = _nd_facts_meta_get (db, "last_sync", 0);
-  g_task_return_pointer (task, mr, g_free);
-}
-

@@ -81,15 +81,29 @@ typedef struct {
 } NdFactsCommitData;
 
 typedef struct {
+  char *identity;               /* the source's gateway, NULL = not checked */
+  gboolean clear;               /* start over whatever the identity */
+} NdFactsOpenData;
+
+typedef struct {
   gint64 cursor;
   gint64 last_sync;
+  gboolean was_reset;
 } NdFactsMetaResult;
 
 void     _nd_facts_commit_data_free (NdFactsCommitData *cd);
 /* Commits one batch (task data: NdFactsCommitData) → boolean. */
 void     _nd_facts_commit_job (GTask *task, sqlite3 *db, gpointer data, GCancellable *cancellable);
-/* → NdFactsMetaResult* (g_free) */
-void     _nd_facts_meta_job   (GTask *task, sqlite3 *db, gpointer data, GCancellable *cancellable);
+
+/* ─── the store (nd-facts-store.c) ──────────────────────────────────────── */
+
+/* Deletes every fact, name and meta value but the schema version; inside
+ * the caller's transaction. */
+gboolean _nd_facts_clear      (sqlite3 *db, GError **error);
+char    *_nd_facts_meta_get_text (sqlite3 *db, const char *key);
+void     _nd_facts_open_data_free (NdFactsOpenData *od);
+/* Task data NdFactsOpenData → NdFactsMetaResult* (g_free). */
+void     _nd_facts_open_job   (GTask *task, sqlite3 *db, gpointer data, GCancellable *cancellable);
 
 /* ─── ranges (nd-facts-range.c) ─────────────────────────────────────────── */
 

@@ -5,10 +5,8 @@
 
 #include <string.h>
 
-#include "nd-secure-string.h"
 #include "nd-time.h"
 #include "nd-facts-private.h"
-#include "pg/nd-pg-conn.h"
 
 /* ─── ranges ────────────────────────────────────────────────────────────── */
 
@@ -77,30 +75,16 @@ nd_facts_default_path (const char *key)
   return g_build_filename (g_get_user_data_dir (), "newapi-desk", "facts", file, NULL);
 }
 
-static char *
-dsn_without_password (const char *dsn)
-{
-  g_autoptr(NdSecret) password = NULL;
-  char *stripped;
-
-  if (dsn == NULL || *dsn == '\0')
-    return g_strdup ("");
-  stripped = nd_pg_dsn_strip_password (dsn, &password, NULL);
-  return stripped ? stripped : g_strdup (dsn);
-}
-
 char *
-nd_facts_key_for_dsn (const char *dsn, const char *log_dsn)
+nd_facts_key_for_server (const NdServerInfo *info)
 {
-  g_autofree char *a = dsn_without_password (dsn);
-  g_autofree char *b = dsn_without_password (log_dsn);
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  char *key;
+  g_autofree char *sum = NULL;
+  const char *kind;
 
-  g_checksum_update (sum, (const guchar *) a, -1);
-  g_checksum_update (sum, (const guchar *) "\n", 1);
-  g_checksum_update (sum, (const guchar *) b, -1);
-  key = g_strdup_printf ("pg-%.16s", g_checksum_get_string (sum));
-  return key;
+  g_return_val_if_fail (info != NULL, NULL);
+  if (info->gateway_id == NULL)
+    return NULL;
+  kind = info->kind == ND_SOURCE_KIND_PG ? "pg" : info->kind == ND_SOURCE_KIND_HTTP ? "http" : "other";
+  sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, info->gateway_id, -1);
+  return g_strdup_printf ("%s-%.16s", kind, sum);
 }
-

@@ -25,7 +25,8 @@
 #include "nd-facts-private.h"
 
 #define DEFAULT_WINDOW 250000
-#define SCHEMA_VERSION 1
+/* A file of another version is a cache of another layout: start over. */
+#define SCHEMA_VERSION 2
 
 void
 _nd_facts_set_error (sqlite3 *db, GError **error, const char *what)
@@ -62,11 +63,54 @@ const NdFactsRollup _nd_facts_rollups[N_ROLLUPS] = {
 G_DEFINE_FINAL_TYPE (NdFacts, nd_facts, G_TYPE_OBJECT)
 
 
+/* The tables of this version, for clear and for dropping an old layout. */
+static void
+append_tables (GString *sql, const char *statement)
+{
+  static const char * const tables[] = { "facts", "names", NULL };
+
+  for (guint i = 0; tables[i] != NULL; i++)
+    g_string_append_printf (sql, "%s %s;", statement, tables[i]);
+  for (int r = 0; r < N_ROLLUPS; r++)
+    for (int d = 0; d < (_nd_facts_rollups[r].daily ? 2 : 1); d++)
+      {
+        g_autofree char *name = g_strdup_printf ("r_%s_%c", _nd_facts_rollups[r].name, d ? 'd' : 'h');
+
+        g_string_append_printf (sql, "%s %s;", statement, name);
+      }
+}
+
+gboolean
+_nd_facts_clear (sqlite3 *db, GError **error)
+{
+  g_autoptr(GString) sql = g_string_new ("DELETE FROM meta WHERE key <> 'schema';");
+
+  append_tables (sql, "DELETE FROM");
+  return _nd_facts_exec (db, sql->str, error);
+}
+
 static gboolean
 create_schema (sqlite3 *db, GError **error)
 {
   g_autoptr(GString) sql = g_string_new (NULL);
+  sqlite3_stmt *st = NULL;
+  gint64 version = SCHEMA_VERSION;
 
+  /* Checked and changed in one transaction: two processes may open a new
+   * or an old file at the same moment. */
+  if (!_nd_facts_exec (db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = 'schema'", -1, &st, NULL) == SQLITE_OK)
+    {
+      if (sqlite3_step (st) == SQLITE_ROW)
+        version = sqlite3_column_int64 (st, 0);
+      sqlite3_finalize (st);
+    }
+  if (version != SCHEMA_VERSION)
+    {
+      g_string_append (sql, "DROP TABLE IF EXISTS meta;");
+      append_tables (sql, "DROP TABLE IF EXISTS");
+    }
   g_string_append (sql,
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS facts (hour INTEGER NOT NULL, user_id INTEGER NOT NULL,"
@@ -82,7 +126,8 @@ create_schema (sqlite3 *db, GError **error)
         "CREATE TABLE IF NOT EXISTS r_%s_%c (t INTEGER NOT NULL, k %s NOT NULL,"
         " type INTEGER NOT NULL, " MEASURE_COLS ", PRIMARY KEY (t, k, type)) WITHOUT ROWID;",
         _nd_facts_rollups[r].name, d ? 'd' : 'h', _nd_facts_rollups[r].text_key ? "TEXT" : "INTEGER");
-  g_string_append_printf (sql, "INSERT OR IGNORE INTO meta VALUES ('schema', %d);", SCHEMA_VERSION);
+  g_string_append_printf (sql, "INSERT OR IGNORE INTO meta VALUES ('schema', %d); COMMIT;",
+                          SCHEMA_VERSION);
   return _nd_facts_exec (db, sql->str, error);
 }
 
@@ -102,6 +147,8 @@ setup_db (sqlite3 *db, GError **error)
           create_schema (db, &local))
         return TRUE;
       code = sqlite3_errcode (db);
+      if (!sqlite3_get_autocommit (db))
+        sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
       if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) || attempt >= 300)
         {
           g_propagate_error (error, g_steal_pointer (&local));
@@ -275,6 +322,21 @@ _nd_facts_meta_get (sqlite3 *db, const char *key, gint64 fallback)
   return v;
 }
 
+char *
+_nd_facts_meta_get_text (sqlite3 *db, const char *key)
+{
+  sqlite3_stmt *st = NULL;
+  char *v = NULL;
+
+  if (sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = ?", -1, &st, NULL) != SQLITE_OK)
+    return NULL;
+  sqlite3_bind_text (st, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_type (st, 0) != SQLITE_NULL)
+    v = g_strdup ((const char *) sqlite3_column_text (st, 0));
+  sqlite3_finalize (st);
+  return v;
+}
+
 gboolean
 _nd_facts_meta_set (sqlite3 *db, const char *key, gint64 value, GError **error)
 {
@@ -293,21 +355,60 @@ _nd_facts_meta_set (sqlite3 *db, const char *key, gint64 value, GError **error)
   return TRUE;
 }
 
+void
+_nd_facts_open_data_free (NdFactsOpenData *od)
+{
+  g_free (od->identity);
+  g_free (od);
+}
+
+/* Before a sync: the stored cursor, after starting over when asked to or
+ * when the store holds another gateway than the one now synced from. */
+void
+_nd_facts_open_job (GTask *task, sqlite3 *db, gpointer data, GCancellable *cancellable)
+{
+  NdFactsOpenData *od = data;
+  NdFactsMetaResult *mr = g_new0 (NdFactsMetaResult, 1);
+  g_autofree char *stored = _nd_facts_meta_get_text (db, "identity");
+  GError *error = NULL;
+
+  if (od->clear || (od->identity != NULL && g_strcmp0 (stored, od->identity) != 0))
+    {
+      sqlite3_stmt *st = NULL;
+      gboolean ok;
+
+      ok = _nd_facts_exec (db, "BEGIN IMMEDIATE", &error) && _nd_facts_clear (db, &error);
+      if (ok && od->identity != NULL)
+        {
+          ok = sqlite3_prepare_v2 (db, "INSERT INTO meta VALUES ('identity', ?)", -1, &st, NULL) == SQLITE_OK;
+          if (ok)
+            {
+              sqlite3_bind_text (st, 1, od->identity, -1, SQLITE_STATIC);
+              ok = sqlite3_step (st) == SQLITE_DONE;
+            }
+          sqlite3_finalize (st);
+          if (!ok)
+            _nd_facts_set_error (db, &error, "meta");
+        }
+      if (!ok || !_nd_facts_exec (db, "COMMIT", &error))
+        {
+          g_free (mr);
+          return g_task_return_error (task, error);
+        }
+      mr->was_reset = TRUE;
+    }
+  mr->cursor = _nd_facts_meta_get (db, "cursor", 0);
+  mr->last_sync = _nd_facts_meta_get (db, "last_sync", 0);
+  g_task_return_pointer (task, mr, g_free);
+}
+
 static void
 reset_job (GTask *task, sqlite3 *db, gpointer data, GCancellable *cancellable)
 {
-  g_autoptr(GString) sql = g_string_new ("BEGIN; DELETE FROM facts; DELETE FROM names; DELETE FROM meta"
-                                         " WHERE key <> 'schema';");
   GError *error = NULL;
 
-  for (int r = 0; r < N_ROLLUPS; r++)
-    {
-      g_string_append_printf (sql, "DELETE FROM r_%s_h;", _nd_facts_rollups[r].name);
-      if (_nd_facts_rollups[r].daily)
-        g_string_append_printf (sql, "DELETE FROM r_%s_d;", _nd_facts_rollups[r].name);
-    }
-  g_string_append (sql, "COMMIT;");
-  if (!_nd_facts_exec (db, sql->str, &error))
+  if (!_nd_facts_exec (db, "BEGIN IMMEDIATE", &error) || !_nd_facts_clear (db, &error) ||
+      !_nd_facts_exec (db, "COMMIT", &error))
     return g_task_return_error (task, error);
   g_task_return_boolean (task, TRUE);
 }

@@ -26,6 +26,7 @@ typedef struct {
   gboolean pulling;
   gboolean pull_finished;   /* the source said done, or an error stopped pulling */
   gboolean stopped;         /* a commit failed or conflicted: drop later windows */
+  gboolean restarted;       /* the store was found ahead of the source and cleared */
   GError *error;
 } SyncData;
 
@@ -38,6 +39,7 @@ sync_data_free (SyncData *sd)
 }
 
 static void sync_pull_next (GTask *task);
+static void sync_open      (GTask *task, gboolean clear);
 
 static void
 sync_maybe_finish (GTask *task)
@@ -69,7 +71,7 @@ commit_done (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr(GTask) task = user_data;
   SyncData *sd = g_task_get_task_data (task);
   GError *error = NULL;
-  gint64 cursor = GPOINTER_TO_SIZE (g_task_get_task_data (G_TASK (result)));
+  gint64 cursor = *(gint64 *) g_task_get_task_data (G_TASK (result));
 
   sd->pending_commits--;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
@@ -125,6 +127,15 @@ pull_done (GObject *object, GAsyncResult *result, gpointer user_data)
       return sync_maybe_finish (task);
     }
 
+  if (first && batch->cursor_limit >= 0 && prev > batch->cursor_limit && !sd->restarted)
+    {
+      /* The store is past everything the source has: the database was
+       * restored or recreated under the same name. Start over, once. */
+      nd_facts_batch_free (batch);
+      sd->restarted = TRUE;
+      return sync_open (task, TRUE);
+    }
+
   if (first)
     {
       sd->target = batch->target;
@@ -144,7 +155,8 @@ pull_done (GObject *object, GAsyncResult *result, gpointer user_data)
       /* The commit is not cancellable: a pulled window is always kept. */
       GTask *sub = g_task_new (sd->self, NULL, commit_done, g_object_ref (task));
 
-      g_task_set_task_data (sub, GSIZE_TO_POINTER ((gsize) batch->next_cursor), NULL);
+      /* A cursor is 64 bits wherever a pointer is not. */
+      g_task_set_task_data (sub, g_memdup2 (&batch->next_cursor, sizeof (gint64)), g_free);
       cd->batch = batch;
       cd->from_cursor = prev;
       cd->now = nd_time_now ();
@@ -175,7 +187,7 @@ sync_pull_next (GTask *task)
 }
 
 static void
-sync_meta_done (GObject *object, GAsyncResult *result, gpointer user_data)
+sync_open_done (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(GTask) task = user_data;
   SyncData *sd = g_task_get_task_data (task);
@@ -205,13 +217,32 @@ sync_meta_done (GObject *object, GAsyncResult *result, gpointer user_data)
   sync_pull_next (task);
 }
 
+/* Reads the stored cursor; the store starts over first when it holds
+ * another gateway than @source's (NdServerInfo.gateway_id and _instance),
+ * or when @clear. */
+static void
+sync_open (GTask *task, gboolean clear)
+{
+  SyncData *sd = g_task_get_task_data (task);
+  NdServerInfo *info = nd_source_get_info (sd->source);
+  NdFactsOpenData *od = g_new0 (NdFactsOpenData, 1);
+  GTask *sub = g_task_new (sd->self, g_task_get_cancellable (task), sync_open_done,
+                           g_object_ref (task));
+
+  od->clear = clear;
+  if (info != NULL && info->gateway_id != NULL)
+    od->identity = g_strconcat (info->gateway_id, "\n",
+                                info->gateway_instance ? info->gateway_instance : "", NULL);
+  _nd_facts_run (sd->self, sub, _nd_facts_open_job, od, (GDestroyNotify) _nd_facts_open_data_free);
+  g_object_unref (sub);
+}
+
 void
 nd_facts_sync_async (NdFacts *self, NdSource *source,
                      NdFactsProgressFunc progress, gpointer progress_data,
                      GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GTask) task = NULL;
-  GTask *sub;
   SyncData *sd;
 
   g_return_if_fail (ND_IS_FACTS (self));
@@ -232,9 +263,7 @@ nd_facts_sync_async (NdFacts *self, NdSource *source,
   g_task_set_task_data (task, sd, (GDestroyNotify) sync_data_free);
   self->syncing = TRUE;
 
-  sub = g_task_new (self, cancellable, sync_meta_done, g_object_ref (task));
-  _nd_facts_run (self, sub, _nd_facts_meta_job, NULL, NULL);
-  g_object_unref (sub);
+  sync_open (task, FALSE);
 }
 
 void

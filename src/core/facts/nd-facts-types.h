@@ -151,6 +151,8 @@ typedef struct {
   gint64 replace_to;
   NdFactsDims dims;
   gint64 rows_scanned;      /* log rows covered (for progress text); -1 unknown */
+  gint64 cursor_limit;      /* first batch: the highest cursor the source can ever have
+                             * reached (PG: the logs id sequence); -1 unknown (default) */
 } NdFactsBatch;
 
 NdFactsBatch *nd_facts_batch_new      (void);

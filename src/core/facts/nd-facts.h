@@ -114,10 +114,14 @@ G_DECLARE_FINAL_TYPE (NdFacts, nd_facts, ND, FACTS, GObject)
  * units of this sync (total 0 while unknown), @rows = log rows covered. */
 typedef void (*NdFactsProgressFunc) (gint64 done, gint64 total, gint64 rows, gpointer user_data);
 
-/* The per-profile file: g_get_user_data_dir()/newapi-desk/facts/KEY.sqlite */
+/* The per-gateway file: g_get_user_data_dir()/newapi-desk/facts/KEY.sqlite */
 char     *nd_facts_default_path   (const char *key);
-/* A stable file key for a DSN pair: sha256 of the DSNs without password. */
-char     *nd_facts_key_for_dsn    (const char *dsn, const char *log_dsn);
+/* The file key of the gateway a probe found (a hash of info->gateway_id),
+ * the same for the window and the CLI whatever the DSN or URL spelling;
+ * NULL when the probe could not tell. The store itself remembers the
+ * gateway and its install and starts over when a sync comes from another
+ * (see nd_facts_sync_async). */
+char     *nd_facts_key_for_server (const NdServerInfo *info);
 
 /* Opens (creating) the store lazily on its worker thread; errors surface
  * from the first call. */
@@ -135,7 +139,10 @@ void      nd_facts_set_window     (NdFacts *self, gint64 window);
 void      nd_facts_set_since      (NdFacts *self, gint64 since);
 
 /* Pulls from @source until caught up. Resumable: a cancelled or failed sync
- * keeps every committed window. Result: number of log rows covered.
+ * keeps every committed window. The store starts over first when @source's
+ * gateway (NdServerInfo gateway_id and gateway_instance) is not the one it
+ * holds, and when its cursor is past everything the source has (a database
+ * restored or recreated under the same name). Result: number of log rows covered.
  * Several writers may share one file (the window, the CLI, an NdFacts that
  * replaced an older one): an additive window is only committed on top of
  * the cursor it was pulled from. When another writer moved the stored cursor

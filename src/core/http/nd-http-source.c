@@ -85,12 +85,42 @@ role_name (int role)
   return _("guest");
 }
 
+/* One spelling per gateway: scheme and host in lower case, no default
+ * port, no trailing slash. NewAPI tells nothing about its install over the
+ * API that would survive a proxy or a second address (/api/status has the
+ * process start time, /api/setup only the database kind), so the address
+ * is where it lives. */
+static char *
+normalise_url (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *scheme = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *path = NULL;
+  int port;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return g_strdup (url);
+  scheme = g_ascii_strdown (g_uri_get_scheme (uri), -1);
+  host = g_ascii_strdown (g_uri_get_host (uri), -1);
+  path = g_strdup (g_uri_get_path (uri));
+  while (*path != '\0' && path[strlen (path) - 1] == '/')
+    path[strlen (path) - 1] = '\0';
+  port = g_uri_get_port (uri);
+  if ((port == 80 && g_str_equal (scheme, "http")) || (port == 443 && g_str_equal (scheme, "https")))
+    port = -1;
+  if (port > 0)
+    return g_strdup_printf ("%s://%s:%d%s", scheme, host, port, path);
+  return g_strdup_printf ("%s://%s%s", scheme, host, path);
+}
+
 static void
 probe_finish (GTask *task)
 {
   NdHttpSource *self = g_task_get_source_object (task);
   ProbeData *pd = g_task_get_task_data (task);
   NdServerInfo *info = pd->info;
+  g_autofree char *url = normalise_url (self->url);
 
   info->caps = ND_CAP_LOGS | ND_CAP_LOG_EXPORT | ND_CAP_LOG_TAIL |
                ND_CAP_CHANNELS | ND_CAP_USERS | ND_CAP_REDEMPTIONS | ND_CAP_MODELS;
@@ -114,6 +144,7 @@ probe_finish (GTask *task)
   info->has_log_request_id = pd->dialect.has_request_id;
   info->has_quota_data_dims = pd->dialect.has_flow;
   info->facts_lag_seconds = 300;
+  info->gateway_id = g_strconcat ("http:", url, NULL);
   self->dialect = pd->dialect;
   g_task_return_pointer (task, nd_server_info_ref (info), (GDestroyNotify) nd_server_info_unref);
 }
