@@ -75,9 +75,10 @@ nd_server_info_get_facts_caveat (const NdServerInfo *info)
 {
   if (info == NULL || info->facts_lag_seconds <= 0)
     return NULL;
-  return _("Figures come from NewAPI’s own hourly statistics: they can lag up to 5 minutes, "
-           "and models with names longer than 64 characters are missing from them on "
-           "PostgreSQL. Connect the database for exact figures.");
+  return _("Figures come from NewAPI’s own statistics: the trend and the models by the hour, "
+           "users, channels and tokens by the day (the whole days the range touches). They can "
+           "lag up to 5 minutes, and models with names longer than 64 characters are missing "
+           "from them on PostgreSQL. Connect the database for exact figures.");
 }
 
 GStrv

@@ -41,6 +41,9 @@ typedef enum {
    * with the admin's browser (NewAPI's API): pages poll less and warn
    * that exports are slow. */
   ND_CAP_BULK_READS        = 1 << 18,
+  /* Facts come in day slices (NewAPI's API; nd-facts-types.h): the trend
+   * and models are hourly, users, channels, tokens and groups per day. */
+  ND_CAP_FACTS_DAY_SLICES  = 1 << 19,
 } NdCapabilities;
 
 #define ND_TYPE_SERVER_INFO (nd_server_info_get_type ())

@@ -81,6 +81,17 @@ test_json (void)
   range = json_object_get_object_member (root, "range");
   g_assert_cmpint (member_int (range, "from"), ==, ND_TEST_NOW - 7 * 86400);
   g_assert_cmpint (member_int (range, "to"), ==, ND_TEST_NOW);
+  /* From the database every part is hourly and covers the range itself. */
+  g_assert_cmpint (member_int (range, "dimensions_from"), ==, ND_TEST_NOW - 7 * 86400);
+  g_assert_cmpint (member_int (range, "dimensions_to"), ==, ND_TEST_NOW);
+  {
+    JsonObject *gran = json_object_get_object_member (root, "granularity");
+    const char *parts[] = { "trend", "models", "errors", "channels", "users", "tokens" };
+
+    g_assert_nonnull (gran);
+    for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+      g_assert_cmpint (member_int (gran, parts[i]), ==, 3600);
+  }
 
   sql = g_strdup_printf ("SELECT count(*) FILTER (WHERE type IN (2, 5)), count(*) FILTER (WHERE type = 5),"
                          " sum(quota) FILTER (WHERE type = 2), sum(prompt_tokens) FILTER (WHERE type = 2),"

@@ -39,6 +39,9 @@ nd_facts_batch_new (void)
   batch->dims = ND_FACTS_DIM_ALL;
   batch->rows_scanned = -1;
   batch->cursor_limit = -1;
+  batch->slices = g_array_new (FALSE, TRUE, sizeof (NdFactsSlice));
+  batch->slice_facts = g_array_new (FALSE, TRUE, sizeof (NdFact));
+  g_array_set_clear_func (batch->slice_facts, fact_clear);
   return batch;
 }
 
@@ -49,17 +52,19 @@ nd_facts_batch_free (NdFactsBatch *batch)
     return;
   g_array_unref (batch->facts);
   g_ptr_array_unref (batch->names);
+  g_array_unref (batch->slices);
+  g_array_unref (batch->slice_facts);
   g_free (batch);
 }
 
-NdFact *
-nd_facts_batch_add (NdFactsBatch *batch, gint64 hour, gint64 user_id, gint64 token_id,
-                    gint64 channel_id, int type, const char *model, const char *group)
+static NdFact *
+append_fact (GArray *facts, gint64 hour, gint64 user_id, gint64 token_id, gint64 channel_id,
+             int type, const char *model, const char *group)
 {
   NdFact *f;
 
-  g_array_set_size (batch->facts, batch->facts->len + 1);
-  f = &g_array_index (batch->facts, NdFact, batch->facts->len - 1);
+  g_array_set_size (facts, facts->len + 1);
+  f = &g_array_index (facts, NdFact, facts->len - 1);
   f->hour = nd_time_hour (hour);
   f->user_id = user_id;
   f->token_id = token_id;
@@ -68,6 +73,20 @@ nd_facts_batch_add (NdFactsBatch *batch, gint64 hour, gint64 user_id, gint64 tok
   f->model = g_strdup (model ? model : "");
   f->group = g_strdup (group ? group : "");
   return f;
+}
+
+NdFact *
+nd_facts_batch_add (NdFactsBatch *batch, gint64 hour, gint64 user_id, gint64 token_id,
+                    gint64 channel_id, int type, const char *model, const char *group)
+{
+  return append_fact (batch->facts, hour, user_id, token_id, channel_id, type, model, group);
+}
+
+NdFact *
+nd_facts_batch_add_slice_fact (NdFactsBatch *batch, gint64 start, gint64 user_id, gint64 token_id,
+                               gint64 channel_id, int type, const char *model, const char *group)
+{
+  return append_fact (batch->slice_facts, start, user_id, token_id, channel_id, type, model, group);
 }
 
 void

@@ -149,37 +149,38 @@ _nd_facts_commit_data_free (NdFactsCommitData *cd)
   g_free (cd);
 }
 
+#define FACT_COLUMNS "user_id, token_id, channel_id, model, type, grp, " MEASURES
+#define FACT_VALUES "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+#define FACT_KEY "user_id, token_id, channel_id, model, type, grp"
+
+/* Binds @f to an INSERT INTO facts / slice_facts of FACT_COLUMNS after the
+ * time column, which gets @t. */
+static void
+bind_fact (sqlite3_stmt *st, gint64 t, const NdFact *f)
+{
+  sqlite3_bind_int64 (st, 1, t);
+  sqlite3_bind_int64 (st, 2, f->user_id);
+  sqlite3_bind_int64 (st, 3, f->token_id);
+  sqlite3_bind_int64 (st, 4, f->channel_id);
+  sqlite3_bind_text (st, 5, f->model, -1, SQLITE_STATIC);
+  sqlite3_bind_int (st, 6, f->type);
+  sqlite3_bind_text (st, 7, f->group, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 8, f->requests);
+  sqlite3_bind_int64 (st, 9, f->quota);
+  sqlite3_bind_int64 (st, 10, f->prompt_tokens);
+  sqlite3_bind_int64 (st, 11, f->completion_tokens);
+  sqlite3_bind_int64 (st, 12, f->use_time);
+  for (int b = 0; b < ND_FACTS_N_LAT; b++)
+    sqlite3_bind_int64 (st, 13 + b, f->latency[b]);
+}
+
+/* The hourly facts and their rollups. */
 static gboolean
-commit_batch (sqlite3 *db, NdFactsBatch *batch, gint64 from_cursor, gint64 now, GError **error)
+write_facts (sqlite3 *db, NdFactsBatch *batch, GError **error)
 {
   GHashTable *aggs[N_ROLLUPS][2] = { { NULL } };
   sqlite3_stmt *st = NULL;
   gboolean ok = TRUE;
-
-  if (!_nd_facts_exec (db, "BEGIN IMMEDIATE", error))
-    {
-      /* Another writer held the store for the whole busy timeout: like a
-       * moved cursor, this sync stops and the next one resumes. */
-      if (sqlite3_errcode (db) == SQLITE_BUSY)
-        {
-          g_clear_error (error);
-          g_set_error_literal (error, ND_ERROR, ND_ERROR_CONFLICT,
-                               _("Another sync moved the facts on"));
-        }
-      return FALSE;
-    }
-
-  /* An additive batch covers (from_cursor, next_cursor]: it only applies on
-   * top of exactly from_cursor. Anything else means another writer (the CLI,
-   * an older NdFacts on the same file, a reset) or a failed earlier commit
-   * moved the store on; adding would count a window twice or skip one. */
-  if (batch->merge == ND_FACTS_MERGE_ADD && _nd_facts_meta_get (db, "cursor", 0) != from_cursor)
-    {
-      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-      g_set_error_literal (error, ND_ERROR, ND_ERROR_CONFLICT,
-                           _("Another sync moved the facts on"));
-      return FALSE;
-    }
 
   if (batch->merge == ND_FACTS_MERGE_REPLACE && batch->replace_to > batch->replace_from &&
       !delete_hours (db, batch->replace_from, batch->replace_to, error))
@@ -190,10 +191,8 @@ commit_batch (sqlite3 *db, NdFactsBatch *batch, gint64 from_cursor, gint64 now, 
       aggs[r][d] = g_hash_table_new_full (agg_hash, agg_equal, g_free, NULL);
 
   if (sqlite3_prepare_v2 (db,
-        "INSERT INTO facts (hour, user_id, token_id, channel_id, model, type, grp, " MEASURES ")"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (hour, user_id, token_id, channel_id, model, type, grp) DO UPDATE SET "
-        MEASURE_ADD, -1, &st, NULL) != SQLITE_OK)
+        "INSERT INTO facts (hour, " FACT_COLUMNS ") VALUES (?, " FACT_VALUES ")"
+        " ON CONFLICT (hour, " FACT_KEY ") DO UPDATE SET " MEASURE_ADD, -1, &st, NULL) != SQLITE_OK)
     {
       _nd_facts_set_error (db, error, "facts");
       ok = FALSE;
@@ -204,20 +203,7 @@ commit_batch (sqlite3 *db, NdFactsBatch *batch, gint64 from_cursor, gint64 now, 
       const NdFact *f = &g_array_index (batch->facts, NdFact, i);
       gint64 day = nd_time_floor (f->hour, ND_TIME_DAY);
 
-      sqlite3_bind_int64 (st, 1, f->hour);
-      sqlite3_bind_int64 (st, 2, f->user_id);
-      sqlite3_bind_int64 (st, 3, f->token_id);
-      sqlite3_bind_int64 (st, 4, f->channel_id);
-      sqlite3_bind_text (st, 5, f->model, -1, SQLITE_STATIC);
-      sqlite3_bind_int (st, 6, f->type);
-      sqlite3_bind_text (st, 7, f->group, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (st, 8, f->requests);
-      sqlite3_bind_int64 (st, 9, f->quota);
-      sqlite3_bind_int64 (st, 10, f->prompt_tokens);
-      sqlite3_bind_int64 (st, 11, f->completion_tokens);
-      sqlite3_bind_int64 (st, 12, f->use_time);
-      for (int b = 0; b < ND_FACTS_N_LAT; b++)
-        sqlite3_bind_int64 (st, 13 + b, f->latency[b]);
+      bind_fact (st, f->hour, f);
       ok = step_done (db, st, error);
 
       agg_add (aggs[R_TOTAL][0], f->hour, 0, NULL, f);
@@ -248,36 +234,138 @@ commit_batch (sqlite3 *db, NdFactsBatch *batch, gint64 from_cursor, gint64 now, 
 
   if (ok && batch->merge == ND_FACTS_MERGE_REPLACE && batch->replace_to > batch->replace_from)
     ok = rebuild_days (db, batch->replace_from, batch->replace_to, error);
+  return ok;
+}
 
-  if (ok && batch->names->len > 0)
+/* Slice mode: each answered day replaces every stored day it overlaps
+ * (the same day fetched again, or a day cut under another time zone). */
+static gboolean
+write_slices (sqlite3 *db, NdFactsBatch *batch, gint64 now, GError **error)
+{
+  sqlite3_stmt *del_facts = NULL, *del = NULL, *ins = NULL, *ins_fact = NULL;
+  gboolean ok;
+
+  ok = sqlite3_prepare_v2 (db, "DELETE FROM slice_facts WHERE start IN"
+                           " (SELECT start FROM slices WHERE start < ?2 AND end > ?1)"
+                           " OR (start >= ?1 AND start < ?2)", -1, &del_facts, NULL) == SQLITE_OK &&
+       sqlite3_prepare_v2 (db, "DELETE FROM slices WHERE start < ?2 AND end > ?1", -1, &del,
+                           NULL) == SQLITE_OK &&
+       sqlite3_prepare_v2 (db, "INSERT INTO slices (start, end, fetched, final, errors_listed,"
+                           " error_count) VALUES (?, ?, ?, ?, ?, ?)", -1, &ins, NULL) == SQLITE_OK &&
+       sqlite3_prepare_v2 (db, "INSERT INTO slice_facts (start, " FACT_COLUMNS ")"
+                           " VALUES (?, " FACT_VALUES ") ON CONFLICT (start, " FACT_KEY ")"
+                           " DO UPDATE SET " MEASURE_ADD, -1, &ins_fact, NULL) == SQLITE_OK;
+  if (!ok)
+    _nd_facts_set_error (db, error, "slices");
+
+  for (guint i = 0; ok && i < batch->slices->len; i++)
     {
-      if (sqlite3_prepare_v2 (db,
-            "INSERT INTO names (kind, id, name, owner_id, seen) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT (kind, id) DO UPDATE SET name = excluded.name,"
-            " owner_id = excluded.owner_id, seen = excluded.seen", -1, &st, NULL) != SQLITE_OK)
-        {
-          _nd_facts_set_error (db, error, "names");
-          ok = FALSE;
-        }
-      for (guint i = 0; ok && i < batch->names->len; i++)
-        {
-          const NdFactsName *n = g_ptr_array_index (batch->names, i);
+      const NdFactsSlice *s = &g_array_index (batch->slices, NdFactsSlice, i);
 
-          sqlite3_bind_int (st, 1, n->kind);
-          sqlite3_bind_int64 (st, 2, n->id);
-          sqlite3_bind_text (st, 3, n->name, -1, SQLITE_STATIC);
-          sqlite3_bind_int64 (st, 4, n->owner_id);
-          sqlite3_bind_int64 (st, 5, now);
-          ok = step_done (db, st, error);
+      sqlite3_bind_int64 (del_facts, 1, s->start);
+      sqlite3_bind_int64 (del_facts, 2, s->end);
+      sqlite3_bind_int64 (del, 1, s->start);
+      sqlite3_bind_int64 (del, 2, s->end);
+      sqlite3_bind_int64 (ins, 1, s->start);
+      sqlite3_bind_int64 (ins, 2, s->end);
+      sqlite3_bind_int64 (ins, 3, now);
+      sqlite3_bind_int (ins, 4, s->final);
+      sqlite3_bind_int (ins, 5, s->errors_listed);
+      sqlite3_bind_int64 (ins, 6, s->errors_listed ? 0 : s->error_count);
+      ok = step_done (db, del_facts, error) && step_done (db, del, error) &&
+           step_done (db, ins, error);
+    }
+  for (guint i = 0; ok && i < batch->slice_facts->len; i++)
+    {
+      const NdFact *f = &g_array_index (batch->slice_facts, NdFact, i);
+
+      bind_fact (ins_fact, f->hour, f);
+      ok = step_done (db, ins_fact, error);
+    }
+  sqlite3_finalize (del_facts);
+  sqlite3_finalize (del);
+  sqlite3_finalize (ins);
+  sqlite3_finalize (ins_fact);
+  return ok;
+}
+
+static gboolean
+write_names (sqlite3 *db, NdFactsBatch *batch, gint64 now, GError **error)
+{
+  sqlite3_stmt *st = NULL;
+  gboolean ok = TRUE;
+
+  if (batch->names->len == 0)
+    return TRUE;
+  if (sqlite3_prepare_v2 (db,
+        "INSERT INTO names (kind, id, name, owner_id, seen) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT (kind, id) DO UPDATE SET name = excluded.name,"
+        " owner_id = excluded.owner_id, seen = excluded.seen", -1, &st, NULL) != SQLITE_OK)
+    return _nd_facts_set_error (db, error, "names"), FALSE;
+  for (guint i = 0; ok && i < batch->names->len; i++)
+    {
+      const NdFactsName *n = g_ptr_array_index (batch->names, i);
+
+      sqlite3_bind_int (st, 1, n->kind);
+      sqlite3_bind_int64 (st, 2, n->id);
+      sqlite3_bind_text (st, 3, n->name, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (st, 4, n->owner_id);
+      sqlite3_bind_int64 (st, 5, now);
+      ok = step_done (db, st, error);
+    }
+  sqlite3_finalize (st);
+  return ok;
+}
+
+static gboolean
+commit_batch (sqlite3 *db, NdFactsBatch *batch, gint64 from_cursor, gint64 now, GError **error)
+{
+  gboolean sliced = batch->slices->len > 0;
+  gboolean ok;
+
+  if (!_nd_facts_exec (db, "BEGIN IMMEDIATE", error))
+    {
+      /* Another writer held the store for the whole busy timeout: like a
+       * moved cursor, this sync stops and the next one resumes. */
+      if (sqlite3_errcode (db) == SQLITE_BUSY)
+        {
+          g_clear_error (error);
+          g_set_error_literal (error, ND_ERROR, ND_ERROR_CONFLICT,
+                               _("Another sync moved the facts on"));
         }
-      g_clear_pointer (&st, sqlite3_finalize);
+      return FALSE;
     }
 
-  if (ok)
+  /* An additive batch covers (from_cursor, next_cursor]: it only applies on
+   * top of exactly from_cursor. Anything else means another writer (the CLI,
+   * an older NdFacts on the same file, a reset) or a failed earlier commit
+   * moved the store on; adding would count a window twice or skip one. */
+  if (batch->merge == ND_FACTS_MERGE_ADD && _nd_facts_meta_get (db, "cursor", 0) != from_cursor)
+    {
+      sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+      g_set_error_literal (error, ND_ERROR, ND_ERROR_CONFLICT,
+                           _("Another sync moved the facts on"));
+      return FALSE;
+    }
+
+  ok = write_facts (db, batch, error) &&
+       (!sliced || write_slices (db, batch, now, error)) &&
+       write_names (db, batch, now, error);
+
+  /* Day slices are fetched again until final: the rows they cover are
+   * what the hourly facts hold, not a running sum. */
+  if (ok && sliced)
+    ok = _nd_facts_meta_set (db, "sliced", 1, error) &&
+         _nd_facts_exec (db, "INSERT INTO meta VALUES ('log_rows', (SELECT COALESCE(sum(requests), 0)"
+                         " FROM r_total_h)) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                         error);
+  else if (ok)
     ok = _nd_facts_meta_set (db, "cursor", batch->next_cursor, error) &&
-         _nd_facts_meta_set (db, "last_sync", now, error) &&
-         _nd_facts_meta_set (db, "dims", _nd_facts_meta_get (db, "dims", 0) | batch->dims, error) &&
-         _nd_facts_meta_set (db, "log_rows", _nd_facts_meta_get (db, "log_rows", 0) + MAX (batch->rows_scanned, 0), error);
+         _nd_facts_meta_set (db, "log_rows", _nd_facts_meta_get (db, "log_rows", 0) +
+                             MAX (batch->rows_scanned, 0), error);
+  if (ok)
+    ok = _nd_facts_meta_set (db, "last_sync", now, error) &&
+         _nd_facts_meta_set (db, "dims", _nd_facts_meta_get (db, "dims", 0) | batch->dims, error);
   if (ok)
     ok = _nd_facts_exec (db, "COMMIT", error);
   return ok;

@@ -29,7 +29,10 @@ struct _NdFacts
   NdWorker *worker;
 
   gint64 window;
-  gint64 since;                 /* 0 = 30 days back */
+  gint64 range_from;            /* nd_facts_set_range; 0 = unset */
+  gint64 range_to;
+  gint64 query_from;            /* the last query's range */
+  gint64 query_to;
   gint64 last_sync;
   gint64 cursor;
   gboolean syncing;
@@ -83,13 +86,18 @@ typedef struct {
 typedef struct {
   char *identity;               /* the source's gateway, NULL = not checked */
   gboolean clear;               /* start over whatever the identity */
+  GArray *want;                 /* slice mode: (element-type NdFactsSlice) the range's days */
 } NdFactsOpenData;
 
 typedef struct {
   gint64 cursor;
   gint64 last_sync;
   gboolean was_reset;
+  GArray *todo;                 /* slice mode: the wanted days not final in the store */
 } NdFactsMetaResult;
+
+void     _nd_facts_meta_result_free (NdFactsMetaResult *mr);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdFactsMetaResult, _nd_facts_meta_result_free)
 
 void     _nd_facts_commit_data_free (NdFactsCommitData *cd);
 /* Commits one batch (task data: NdFactsCommitData) → boolean. */

@@ -103,11 +103,21 @@ parts_sql (const NdFactsRollup *r, gint64 a, gint64 b)
                           r->name, d0, d1, r->name, a, d0, d1, b);
 }
 
+/* Slice mode: the day slices' rows of the days [a, b) touches, keyed by
+ * @column, shaped like a rollup's rows. */
+static char *
+slice_parts_sql (const char *column, gint64 a, gint64 b)
+{
+  return g_strdup_printf ("SELECT start AS t, %s AS k, type, " MEASURES " FROM slice_facts"
+                          " WHERE start IN (SELECT start FROM slices WHERE start < %" G_GINT64_FORMAT
+                          " AND end > %" G_GINT64_FORMAT ")", column, b, a);
+}
+
+/* One ranking over @parts (rows of t, k, type and the measures). */
 static gboolean
-query_rank (sqlite3 *db, int rollup, NdFactsNameKind kind, gint64 a, gint64 b, guint top_n,
+query_rank (sqlite3 *db, const char *parts, gboolean text_key, NdFactsNameKind kind, guint top_n,
             const char *order, GPtrArray *out, GError **error)
 {
-  g_autofree char *parts = parts_sql (&_nd_facts_rollups[rollup], a, b);
   g_autofree char *sql = NULL;
   sqlite3_stmt *st = NULL;
   int rc;
@@ -127,7 +137,7 @@ query_rank (sqlite3 *db, int rollup, NdFactsNameKind kind, gint64 a, gint64 b, g
       NdFactsRank *r = g_new0 (NdFactsRank, 1);
       const char *name = (const char *) sqlite3_column_text (st, 11);
 
-      if (_nd_facts_rollups[rollup].text_key)
+      if (text_key)
         {
           r->key = g_strdup ((const char *) sqlite3_column_text (st, 0));
           r->name = g_strdup (r->key);
@@ -212,11 +222,57 @@ query_trend (sqlite3 *db, NdFactsReport *rep, GTimeZone *tz, gint64 a, gint64 b,
   return TRUE;
 }
 
+/* Slice mode: the span the day slices of [a, b) cover, and the errors of
+ * days that had too many to list (counted, not placed in hours): in the
+ * overview, in "today", and in daily or weekly trend buckets. */
+static gboolean
+query_day_errors (sqlite3 *db, NdFactsReport *rep, gint64 a, gint64 b, gint64 today, GError **error)
+{
+  NdFactsOverview *ov = &rep->overview;
+  NdFactsGranularity *g = &rep->granularity;
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *st = NULL;
+  int rc;
+
+  sql = g_strdup_printf ("SELECT start, end, errors_listed, error_count FROM slices"
+                         " WHERE start < %" G_GINT64_FORMAT " AND end > %" G_GINT64_FORMAT
+                         " ORDER BY start", b, a);
+  if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
+    return _nd_facts_set_error (db, error, "query"), FALSE;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      gint64 start = sqlite3_column_int64 (st, 0);
+      gint64 n = sqlite3_column_int64 (st, 3);
+      guint i = 0;
+
+      g->dims_from = MIN (g->dims_from, start);
+      g->dims_to = MAX (g->dims_to, sqlite3_column_int64 (st, 1));
+      if (sqlite3_column_int (st, 2))
+        continue;
+      g->errors = ND_TIME_DAY;
+      ov->requests += n;
+      ov->errors += n;
+      if (start >= today)
+        ov->today_requests += n;
+      if (ov->bucket < ND_TIME_DAY || rep->trend->len == 0)
+        continue;
+      while (i + 1 < rep->trend->len && g_array_index (rep->trend, NdFactsPoint, i + 1).start <= start)
+        i++;
+      g_array_index (rep->trend, NdFactsPoint, i).requests += n;
+      g_array_index (rep->trend, NdFactsPoint, i).errors += n;
+    }
+  sqlite3_finalize (st);
+  if (rc != SQLITE_DONE)
+    return _nd_facts_set_error (db, error, "query"), FALSE;
+  return TRUE;
+}
+
 static NdFactsReport *
 run_query (sqlite3 *db, const NdFactsRange *in, GError **error)
 {
   g_autoptr(NdFactsReport) rep = report_new ();
   NdFactsOverview *ov = &rep->overview;
+  NdFactsGranularity *g = &rep->granularity;
   g_autoptr(GTimeZone) tz = _nd_facts_range_zone (in);
   gint64 now = in->now > 0 ? in->now : nd_time_now ();
   gint64 a = nd_time_ceil (in->from, ND_TIME_HOUR);
@@ -226,8 +282,16 @@ run_query (sqlite3 *db, const NdFactsRange *in, GError **error)
                                      : nd_time_day_start (tz, now);
   gint64 bucket = in->bucket;
   gint64 minutes_end;
+  gboolean sliced = _nd_facts_meta_get (db, "sliced", 0) != 0;
   g_autofree char *sql = NULL;
-  g_autofree char *user_parts = NULL;
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  static const struct { int rollup; const char *column; NdFactsNameKind kind; const char *order; } ranks[] = {
+    { R_MODEL, "model", 0, "2" },
+    { R_CHANNEL, "channel_id", ND_FACTS_NAME_CHANNEL, "2" },
+    { R_USER, "user_id", ND_FACTS_NAME_USER, "4" },
+    { R_TOKEN, "token_id", ND_FACTS_NAME_TOKEN, "4" },
+  };
+  GPtrArray *outs[] = { rep->models, rep->channels, rep->users, rep->tokens };
   sqlite3_stmt *st = NULL;
 
   if (b < a)
@@ -238,19 +302,12 @@ run_query (sqlite3 *db, const NdFactsRange *in, GError **error)
     bucket = b - a <= 48 * ND_TIME_HOUR ? ND_TIME_HOUR
              : b - a <= 92 * ND_TIME_DAY ? ND_TIME_DAY : 7 * ND_TIME_DAY;
   ov->bucket = bucket;
+  g->trend = g->models = g->errors = g->channels = g->users = g->tokens = ND_TIME_HOUR;
+  g->dims_from = a;
+  g->dims_to = b;
   if (!query_trend (db, rep, tz, a, b, error))
     return NULL;
-  ov->success_rate = ov->requests > 0 ? (double) (ov->requests - ov->errors) / ov->requests : 1.0;
-  minutes_end = MIN (b, MAX (now, a));
-  if (minutes_end > a)
-    {
-      double minutes = (minutes_end - a) / 60.0;
 
-      ov->avg_rpm = ov->requests / minutes;
-      ov->avg_tpm = (ov->prompt_tokens + ov->completion_tokens) / minutes;
-    }
-
-  g_clear_pointer (&sql, g_free);
   sql = g_strdup_printf ("SELECT sum(requests), sum(quota) FILTER (WHERE type = 2) FROM r_total_h"
                          " WHERE t >= %" G_GINT64_FORMAT " AND type IN (2, 5)", today);
   if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -262,11 +319,35 @@ run_query (sqlite3 *db, const NdFactsRange *in, GError **error)
     }
   sqlite3_finalize (st);
 
-  if (!query_rank (db, R_MODEL, 0, a, b, in->top_n, "2", rep->models, error) ||
-      !query_rank (db, R_CHANNEL, ND_FACTS_NAME_CHANNEL, a, b, in->top_n, "2", rep->channels, error) ||
-      !query_rank (db, R_USER, ND_FACTS_NAME_USER, a, b, in->top_n, "4", rep->users, error) ||
-      !query_rank (db, R_TOKEN, ND_FACTS_NAME_TOKEN, a, b, in->top_n, "4", rep->tokens, error))
-    return NULL;
+  if (sliced)
+    {
+      g->channels = g->users = g->tokens = ND_TIME_DAY;
+      if (!query_day_errors (db, rep, a, b, today, error))
+        return NULL;
+    }
+
+  ov->success_rate = ov->requests > 0 ? (double) (ov->requests - ov->errors) / ov->requests : 1.0;
+  minutes_end = MIN (b, MAX (now, a));
+  if (minutes_end > a)
+    {
+      double minutes = (minutes_end - a) / 60.0;
+
+      ov->avg_rpm = ov->requests / minutes;
+      ov->avg_tpm = (ov->prompt_tokens + ov->completion_tokens) / minutes;
+    }
+
+  /* Models from the hourly facts; the other rankings from the day slices
+   * when the store has them (they never come from both). */
+  for (guint i = 0; i < G_N_ELEMENTS (ranks); i++)
+    {
+      int r = ranks[i].rollup;
+
+      g_ptr_array_add (parts, sliced && r != R_MODEL ? slice_parts_sql (ranks[i].column, a, b)
+                                                     : parts_sql (&_nd_facts_rollups[r], a, b));
+      if (!query_rank (db, parts->pdata[i], _nd_facts_rollups[r].text_key, ranks[i].kind,
+                       in->top_n, ranks[i].order, outs[i], error))
+        return NULL;
+    }
 
   /* Active users: a complete user ranking already lists them. */
   if (in->top_n == 0)
@@ -276,10 +357,9 @@ run_query (sqlite3 *db, const NdFactsRange *in, GError **error)
     }
   else
     {
-      user_parts = parts_sql (&_nd_facts_rollups[R_USER], a, b);
       g_clear_pointer (&sql, g_free);
       sql = g_strdup_printf ("SELECT count(DISTINCT k) FROM (%s) WHERE type IN (2, 5) AND requests > 0",
-                             user_parts);
+                             (const char *) parts->pdata[2]);
       if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
         return _nd_facts_set_error (db, error, "query"), NULL;
       if (sqlite3_step (st) == SQLITE_ROW)
@@ -324,6 +404,9 @@ nd_facts_query_async (NdFacts *self, const NdFactsRange *range, GCancellable *ca
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, nd_facts_query_async);
+  /* What a day-slice sync covers when no range was set (nd_facts_set_range). */
+  self->query_from = range->from;
+  self->query_to = range->to;
   qd = g_new0 (QueryData, 1);
   qd->range = *range;
   _nd_facts_run (self, task, query_job, qd, g_free);

@@ -26,7 +26,7 @@
 
 #define DEFAULT_WINDOW 250000
 /* A file of another version is a cache of another layout: start over. */
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 void
 _nd_facts_set_error (sqlite3 *db, GError **error, const char *what)
@@ -67,7 +67,7 @@ G_DEFINE_FINAL_TYPE (NdFacts, nd_facts, G_TYPE_OBJECT)
 static void
 append_tables (GString *sql, const char *statement)
 {
-  static const char * const tables[] = { "facts", "names", NULL };
+  static const char * const tables[] = { "facts", "names", "slices", "slice_facts", NULL };
 
   for (guint i = 0; tables[i] != NULL; i++)
     g_string_append_printf (sql, "%s %s;", statement, tables[i]);
@@ -119,7 +119,15 @@ create_schema (sqlite3 *db, GError **error)
     " PRIMARY KEY (hour, user_id, token_id, channel_id, model, type, grp)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS names (kind INTEGER NOT NULL, id INTEGER NOT NULL,"
     " name TEXT NOT NULL, owner_id INTEGER NOT NULL DEFAULT 0, seen INTEGER NOT NULL,"
-    " PRIMARY KEY (kind, id)) WITHOUT ROWID;");
+    " PRIMARY KEY (kind, id)) WITHOUT ROWID;"
+    /* Slice mode (nd-facts-types.h): the days synced, and their facts. */
+    "CREATE TABLE IF NOT EXISTS slices (start INTEGER PRIMARY KEY, end INTEGER NOT NULL,"
+    " fetched INTEGER NOT NULL, final INTEGER NOT NULL, errors_listed INTEGER NOT NULL,"
+    " error_count INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS slice_facts (start INTEGER NOT NULL, user_id INTEGER NOT NULL,"
+    " token_id INTEGER NOT NULL, channel_id INTEGER NOT NULL, model TEXT NOT NULL,"
+    " type INTEGER NOT NULL, grp TEXT NOT NULL, " MEASURE_COLS ","
+    " PRIMARY KEY (start, user_id, token_id, channel_id, model, type, grp)) WITHOUT ROWID;");
   for (int r = 0; r < N_ROLLUPS; r++)
     for (int d = 0; d < (_nd_facts_rollups[r].daily ? 2 : 1); d++)
       g_string_append_printf (sql,
@@ -359,7 +367,47 @@ void
 _nd_facts_open_data_free (NdFactsOpenData *od)
 {
   g_free (od->identity);
+  g_clear_pointer (&od->want, g_array_unref);
   g_free (od);
+}
+
+void
+_nd_facts_meta_result_free (NdFactsMetaResult *mr)
+{
+  g_clear_pointer (&mr->todo, g_array_unref);
+  g_free (mr);
+}
+
+/* The wanted days the store does not hold final with the same bounds (a
+ * day stored under another time zone's bounds is asked again). */
+static gboolean
+plan_days (sqlite3 *db, GArray *want, GArray **todo, GError **error)
+{
+  sqlite3_stmt *st = NULL;
+
+  *todo = g_array_new (FALSE, FALSE, sizeof (NdFactsSlice));
+  if (sqlite3_prepare_v2 (db, "SELECT 1 FROM slices WHERE start = ? AND end = ? AND final", -1,
+                          &st, NULL) != SQLITE_OK)
+    return _nd_facts_set_error (db, error, "slices"), FALSE;
+  for (guint i = 0; i < want->len; i++)
+    {
+      const NdFactsSlice *day = &g_array_index (want, NdFactsSlice, i);
+      int rc;
+
+      sqlite3_bind_int64 (st, 1, day->start);
+      sqlite3_bind_int64 (st, 2, day->end);
+      rc = sqlite3_step (st);
+      sqlite3_reset (st);
+      if (rc == SQLITE_DONE)
+        g_array_append_val (*todo, *day);
+      else if (rc != SQLITE_ROW)
+        {
+          sqlite3_finalize (st);
+          return _nd_facts_set_error (db, error, "slices"), FALSE;
+        }
+    }
+  sqlite3_finalize (st);
+  return TRUE;
 }
 
 /* Before a sync: the stored cursor, after starting over when asked to or
@@ -392,14 +440,19 @@ _nd_facts_open_job (GTask *task, sqlite3 *db, gpointer data, GCancellable *cance
         }
       if (!ok || !_nd_facts_exec (db, "COMMIT", &error))
         {
-          g_free (mr);
+          _nd_facts_meta_result_free (mr);
           return g_task_return_error (task, error);
         }
       mr->was_reset = TRUE;
     }
   mr->cursor = _nd_facts_meta_get (db, "cursor", 0);
   mr->last_sync = _nd_facts_meta_get (db, "last_sync", 0);
-  g_task_return_pointer (task, mr, g_free);
+  if (od->want != NULL && !plan_days (db, od->want, &mr->todo, &error))
+    {
+      _nd_facts_meta_result_free (mr);
+      return g_task_return_error (task, error);
+    }
+  g_task_return_pointer (task, mr, (GDestroyNotify) _nd_facts_meta_result_free);
 }
 
 static void

@@ -59,9 +59,29 @@ typedef struct {
   gint64 tokens;
 } NdFactsPoint;
 
+/* How fine each part of a report is, in seconds (3600 = hourly). From the
+ * database everything is hourly. Over NewAPI's API (a store synced in day
+ * slices) the trend, the overview and the models are hourly, but users,
+ * channels, tokens and active users are known per local day: they cover the
+ * whole days the range touches, [dims_from, dims_to). Errors are hourly
+ * where the source could list them and per day where a day had too many:
+ * such a day's errors count in the overview (and in daily or weekly trend
+ * buckets, not in hourly ones) when the range touches it. */
+typedef struct {
+  gint64 trend;
+  gint64 models;
+  gint64 errors;
+  gint64 channels;
+  gint64 users;
+  gint64 tokens;
+  gint64 dims_from;         /* the span users, channels, tokens cover */
+  gint64 dims_to;
+} NdFactsGranularity;
+
 typedef struct {
   gatomicrefcount ref_count;
   NdFactsOverview overview;
+  NdFactsGranularity granularity;
   GPtrArray *models;        /* (element-type NdFactsRank), by requests desc */
   GPtrArray *channels;
   GPtrArray *users;         /* by quota desc */
@@ -133,10 +153,12 @@ gint64    nd_facts_get_cursor     (NdFacts *self);
 gboolean  nd_facts_is_syncing     (NdFacts *self);
 /* Window size in cursor units for the next syncs (tests, bench). */
 void      nd_facts_set_window     (NdFacts *self, gint64 window);
-/* How far back a first sync reaches (req->since; sources whose cursor is
- * time, i.e. HTTP). 0 = 30 days before the sync. Only a first sync (cursor
- * 0) uses it: an older range later needs nd_facts_reset_async first. */
-void      nd_facts_set_since      (NdFacts *self, gint64 since);
+/* The range later syncs must cover, for sources synced in day slices (HTTP:
+ * only the days of this range are asked for, and only those not final yet).
+ * Unset (0, 0), a sync covers the range of the last nd_facts_query_async,
+ * or else the last 30 days. Sources with a cursor (PostgreSQL) sync every
+ * new log row whatever the range. */
+void      nd_facts_set_range      (NdFacts *self, gint64 from, gint64 to);
 
 /* Pulls from @source until caught up. Resumable: a cancelled or failed sync
  * keeps every committed window. The store starts over first when @source's
@@ -148,6 +170,10 @@ void      nd_facts_set_since      (NdFacts *self, gint64 since);
  * the cursor it was pulled from. When another writer moved the stored cursor
  * on, the sync stops quietly and succeeds with what it committed so far; the
  * next sync resumes from the stored cursor. */
+/* Over NewAPI's API a sync costs one /api/data/ request per run of up to 31
+ * days, one /api/data/flow request per day and one or two error-log pages
+ * per day (one for a whole run when it has at most 100 errors); a day
+ * is asked again until it is final (DataExportInterval after its end). */
 void      nd_facts_sync_async     (NdFacts *self, NdSource *source,
                                    NdFactsProgressFunc progress, gpointer progress_data,
                                    GCancellable *cancellable,

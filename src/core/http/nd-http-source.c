@@ -129,7 +129,7 @@ probe_finish (GTask *task)
   if (pd->dialect.has_request_id)
     info->caps |= ND_CAP_LOG_REQUEST_ID;
   if (pd->dialect.data_export)
-    info->caps |= ND_CAP_FACTS | ND_CAP_FACTS_ERRORS;
+    info->caps |= ND_CAP_FACTS | ND_CAP_FACTS_ERRORS | ND_CAP_FACTS_DAY_SLICES;
   else
     info->caps |= ND_CAP_FACTS_ERRORS;
   if (pd->dialect.has_flow && pd->dialect.data_export)
