@@ -12,11 +12,9 @@
 #include "config.h"
 
 #include <string.h>
-#include <glib/gstdio.h>
 
-#include "facts/nd-facts.h"
+#include "nd-facts-check.h"
 #include "nd-time.h"
-#include "nd-test.h"
 
 /* ─── a source that has one request per hour in [first, last) ──────────── */
 
@@ -69,58 +67,30 @@ test_hours_source_init (TestHoursSource *self)
 /* ─── fixture ───────────────────────────────────────────────────────────── */
 
 typedef struct {
-  char *dir;
-  char *path;
+  Store file;
   NdFacts *facts;
-} Store;
+} Days;
 
 static void
-store_open (Store *s, gint64 first, gint64 last)
+days_open (Days *s, gint64 first, gint64 last)
 {
   g_autoptr(TestHoursSource) source = g_object_new (TEST_TYPE_HOURS_SOURCE, "name", "hours", NULL);
-  g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
 
-  s->dir = g_dir_make_tmp ("nd-facts-days-XXXXXX", &error);
-  g_assert_no_error (error);
-  s->path = g_build_filename (s->dir, "facts.sqlite", NULL);
-  s->facts = nd_facts_new (s->path);
+  store_init (&s->file);
+  s->facts = nd_facts_new (s->file.path);
   source->first = nd_time_hour (first);
   source->last = nd_time_hour (last);
-  nd_facts_sync_async (s->facts, ND_SOURCE (source), NULL, NULL, NULL, nd_test_store_result, &res);
-  nd_test_wait (&res);
-  g_assert_cmpint (nd_facts_sync_finish (s->facts, res, &error), ==,
+  g_assert_cmpint (sync_facts (s->facts, ND_SOURCE (source), NULL, NULL, &error), ==,
                    (source->last - source->first) / ND_TIME_HOUR);
   g_assert_no_error (error);
 }
 
 static void
-store_close (Store *s)
+days_close (Days *s)
 {
-  g_autofree char *wal = g_strconcat (s->path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (s->path, "-shm", NULL);
-
   g_clear_object (&s->facts);
-  g_unlink (s->path);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (s->dir);
-  g_free (s->path);
-  g_free (s->dir);
-}
-
-static NdFactsReport *
-query (Store *s, const NdFactsRange *range)
-{
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-  NdFactsReport *rep;
-
-  nd_facts_query_async (s->facts, range, NULL, nd_test_store_result, &res);
-  nd_test_wait (&res);
-  rep = nd_facts_query_finish (s->facts, res, &error);
-  g_assert_no_error (error);
-  return rep;
+  store_clear (&s->file);
 }
 
 /* Unix time of a local wall-clock time in the zone TZ names now. */
@@ -182,7 +152,7 @@ assert_trend (const NdFactsReport *rep, const gint64 *starts, const gint64 *hour
 static void
 check_dst (int month, int change_day, gint64 change_hours)
 {
-  Store s = { 0 };
+  Days s = { 0 };
   gint64 starts[4], hours[4];
   gint64 now = local (2026, month, change_day + 2, 15, 20);
   g_autoptr(NdFactsReport) rep = NULL;
@@ -190,14 +160,14 @@ check_dst (int month, int change_day, gint64 change_hours)
   NdFactsRange r;
 
   /* One request an hour up to the current one. */
-  store_open (&s, local (2026, month, change_day - 5, 0, 0), nd_time_hour (now) + ND_TIME_HOUR);
+  days_open (&s, local (2026, month, change_day - 5, 0, 0), nd_time_hour (now) + ND_TIME_HOUR);
   for (int i = 0; i < 4; i++)
     {
       starts[i] = local (2026, month, change_day - 2 + i, 0, 0);
       hours[i] = change_day - 2 + i == change_day ? change_hours : 24;
     }
   r = daily (starts[0], local (2026, month, change_day + 2, 0, 0), now);
-  rep = query (&s, &r);
+  rep = query (s.facts, &r);
   assert_trend (rep, starts, hours, 4);
   g_assert_cmpint (rep->overview.from, ==, starts[0]);
 
@@ -207,13 +177,13 @@ check_dst (int month, int change_day, gint64 change_hours)
   /* The 7d preset: seven whole local days ending today, across the change. */
   g_assert_true (nd_facts_range_preset (&r, "7d", now));
   g_assert_cmpint (r.from, ==, local (2026, month, change_day - 4, 0, 0));
-  week = query (&s, &r);
+  week = query (s.facts, &r);
   g_assert_cmpuint (week->trend->len, ==, 7);
   for (guint i = 0; i < 7; i++)
     g_assert_cmpint (g_array_index (week->trend, NdFactsPoint, i).start, ==,
                      local (2026, month, change_day - 4 + (int) i, 0, 0));
   g_assert_cmpint (week->overview.requests, ==, 6 * 24 + (change_hours - 24) + 16);
-  store_close (&s);
+  days_close (&s);
 }
 
 static void
@@ -234,7 +204,7 @@ test_berlin_autumn (void)
 static void
 check_half_hour_zone (const char *zone, int minutes)
 {
-  Store s = { 0 };
+  Days s = { 0 };
   gint64 starts[3], hours[3] = { 24, 24, 24 };
   gint64 now = local (2026, 1, 10, 9, 0);
   g_autoptr(NdFactsReport) rep = NULL;
@@ -242,7 +212,7 @@ check_half_hour_zone (const char *zone, int minutes)
 
   if (!set_zone (zone))
     return;
-  store_open (&s, local (2026, 1, 1, 0, 0) - 3600, nd_time_hour (now) + ND_TIME_HOUR);
+  days_open (&s, local (2026, 1, 1, 0, 0) - 3600, nd_time_hour (now) + ND_TIME_HOUR);
   for (int i = 0; i < 3; i++)
     {
       /* The first hour that starts at or after local midnight. */
@@ -252,13 +222,13 @@ check_half_hour_zone (const char *zone, int minutes)
       g_assert_cmpint (nd_time_day_start (NULL, starts[i] - 1), ==, starts[i] - 86400);
     }
   r = daily (local (2026, 1, 7, 0, 0), local (2026, 1, 10, 0, 0), now);
-  rep = query (&s, &r);
+  rep = query (s.facts, &r);
   assert_trend (rep, starts, hours, 3);
 
   /* Today (Jan 10) so far: the hours starting from 00:xx local to now. */
   g_assert_cmpint (rep->overview.today_requests, ==,
                    (nd_time_hour (now) - (starts[2] + ND_TIME_DAY)) / ND_TIME_HOUR + 1);
-  store_close (&s);
+  days_close (&s);
 }
 
 static void
@@ -277,24 +247,24 @@ test_kathmandu (void)
 static void
 test_weeks (void)
 {
-  Store s = { 0 };
+  Days s = { 0 };
   g_autoptr(NdFactsReport) rep = NULL;
   NdFactsRange r = { 0 };
   gint64 starts[3], hours[3] = { 7 * 24, 7 * 24 - 1, 7 * 24 };
 
   if (!set_zone ("Europe/Berlin"))
     return;
-  store_open (&s, local (2026, 3, 1, 0, 0), local (2026, 4, 30, 0, 0));
+  days_open (&s, local (2026, 3, 1, 0, 0), local (2026, 4, 30, 0, 0));
   /* Mondays 2026-03-16, -23 and -30; the week of the 23rd has 2026-03-29. */
   for (int i = 0; i < 3; i++)
     starts[i] = local (2026, 3, 16 + 7 * i, 0, 0);
   r = daily (local (2026, 3, 18, 0, 0), local (2026, 4, 6, 0, 0), local (2026, 4, 10, 0, 0));
   r.bucket = 7 * ND_TIME_DAY;
-  rep = query (&s, &r);
+  rep = query (s.facts, &r);
   /* The first week is only counted from the range's start (Wednesday). */
   hours[0] = 5 * 24;
   assert_trend (rep, starts, hours, 3);
-  store_close (&s);
+  days_close (&s);
 }
 
 /* The bucketing helper itself, on its own: floors before 1970 too. */

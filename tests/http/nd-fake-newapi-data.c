@@ -55,13 +55,28 @@ loose_range (GHashTable *query, Where *w)
     }
 }
 
+/* Sums per @keys and hour, newest first; @username filters when set. */
 static void
-reply_sql (NdFakeNewapi *self, SoupServerMessage *msg, const char *sql, Where *w)
+reply_per_hour (NdFakeNewapi *self, SoupServerMessage *msg, GHashTable *query, const char *keys,
+                const char *username)
 {
-  PGresult *res = nd_fake_sql (self, sql, w->params->len, (const char * const *) w->params->pdata);
-  g_autoptr(JsonNode) data = nd_fake_rows_node (res);
+  g_autofree char *sql = NULL;
+  g_autoptr(JsonNode) data = NULL;
+  PGresult *res;
+  Where w;
 
+  nd_fake_where_init (&w);
+  loose_range (query, &w);
+  if (username != NULL)
+    nd_fake_where_add (&w, "username = $%u", username);
+  sql = g_strdup_printf ("SELECT %s, created_at, sum(count)::bigint AS count,"
+                         " sum(quota)::bigint AS quota, sum(token_used)::bigint AS token_used"
+                         " FROM quota_data WHERE %s GROUP BY %s, created_at"
+                         " ORDER BY created_at DESC, %s DESC", keys, w.where->str, keys, keys);
+  res = nd_fake_sql (self, sql, w.params->len, (const char * const *) w.params->pdata);
+  data = nd_fake_rows_node (res);
   PQclear (res);
+  nd_fake_where_clear (&w);
   nd_fake_reply_data (msg, data);
 }
 
@@ -70,43 +85,15 @@ route_models (NdFakeNewapi *self, SoupServerMessage *msg, const char *path, GHas
               Caller *caller)
 {
   const char *username = nd_fake_param (query, "username");
-  g_autofree char *sql = NULL;
-  Where w;
 
-  nd_fake_where_init (&w);
-  loose_range (query, &w);
-  if (username != NULL)
-    {
-      nd_fake_where_add (&w, "username = $%u", username);
-      sql = g_strdup_printf ("SELECT username, model_name, created_at, sum(count)::bigint AS count,"
-                             " sum(quota)::bigint AS quota, sum(token_used)::bigint AS token_used"
-                             " FROM quota_data WHERE %s GROUP BY username, model_name, created_at"
-                             " ORDER BY created_at DESC, model_name DESC", w.where->str);
-    }
-  else
-    sql = g_strdup_printf ("SELECT model_name, created_at, sum(count)::bigint AS count,"
-                           " sum(quota)::bigint AS quota, sum(token_used)::bigint AS token_used"
-                           " FROM quota_data WHERE %s GROUP BY model_name, created_at"
-                           " ORDER BY created_at DESC, model_name DESC", w.where->str);
-  reply_sql (self, msg, sql, &w);
-  nd_fake_where_clear (&w);
+  reply_per_hour (self, msg, query, username ? "username, model_name" : "model_name", username);
 }
 
 static void
 route_users (NdFakeNewapi *self, SoupServerMessage *msg, const char *path, GHashTable *query,
              Caller *caller)
 {
-  g_autofree char *sql = NULL;
-  Where w;
-
-  nd_fake_where_init (&w);
-  loose_range (query, &w);
-  sql = g_strdup_printf ("SELECT username, created_at, sum(count)::bigint AS count,"
-                         " sum(quota)::bigint AS quota, sum(token_used)::bigint AS token_used"
-                         " FROM quota_data WHERE %s GROUP BY username, created_at"
-                         " ORDER BY created_at DESC, username DESC", w.where->str);
-  reply_sql (self, msg, sql, &w);
-  nd_fake_where_clear (&w);
+  reply_per_hour (self, msg, query, "username", NULL);
 }
 
 /* ---- flow ---------------------------------------------------------------- */

@@ -8,9 +8,8 @@
 #include "config.h"
 
 #include <string.h>
-#include <glib/gstdio.h>
 
-#include "facts/nd-facts.h"
+#include "nd-facts-check.h"
 #include "nd-http-fx.h"
 #include "nd-time.h"
 
@@ -240,65 +239,29 @@ test_flow (void)
 
 /* ---- NdFacts over HTTP equals quota_data -------------------------------- */
 
-typedef struct {
-  char *dir;
-  char *path;
-} Store;
-
-static void
-store_init (Store *s)
-{
-  s->dir = g_dir_make_tmp ("nd-http-facts-XXXXXX", NULL);
-  s->path = g_build_filename (s->dir, "facts.sqlite", NULL);
-}
-
-static void
-store_clear (Store *s)
-{
-  g_autofree char *wal = g_strconcat (s->path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (s->path, "-shm", NULL);
-
-  g_unlink (s->path);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (s->dir);
-  g_free (s->path);
-  g_free (s->dir);
-}
-
 static gint64
 sync_range (NdFacts *facts, NdSource *source, gint64 from, gint64 to)
 {
-  g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
   gint64 rows;
 
   nd_facts_set_range (facts, from, to);
-  nd_facts_sync_async (facts, source, NULL, NULL, NULL, nd_test_store_result, &res);
-  nd_test_wait (&res);
-  rows = nd_facts_sync_finish (facts, res, &error);
+  rows = sync_facts (facts, source, NULL, NULL, &error);
   g_assert_no_error (error);
   return rows;
 }
 
 static NdFactsReport *
-query (NdFacts *facts, gint64 from, gint64 to, gint64 bucket)
+query_span (NdFacts *facts, gint64 from, gint64 to, gint64 bucket)
 {
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
   NdFactsRange r = { 0 };
-  NdFactsReport *rep;
 
   r.from = from;
   r.to = to;
   r.bucket = bucket;
   r.now = ND_TEST_NOW;
   r.tz_offset = G_MININT;
-  nd_facts_query_async (facts, &r, NULL, nd_test_store_result, &res);
-  nd_test_wait (&res);
-  rep = nd_facts_query_finish (facts, res, &error);
-  g_assert_no_error (error);
-  return rep;
+  return query (facts, &r);
 }
 
 /* A ranking equals @sql's (key, requests, quota) rows. */
@@ -342,7 +305,7 @@ test_facts_equal_db (gconstpointer data)
   store_init (&store);
   facts = nd_facts_new (store.path);
   g_assert_cmpint (sync_range (facts, fx.source, from, to), >, 0);
-  rep = query (facts, from, to, 3600);
+  rep = query_span (facts, from, to, 3600);
   a = rep->overview.from;
   b = rep->overview.to;
   d0 = rep->granularity.dims_from;
@@ -460,7 +423,7 @@ test_budget (gconstpointer data)
   g_assert_cmpuint (spent, <=, 26);
   g_assert_cmpuint (nd_fake_newapi_count (fx.fake, "/api/data/"), <=, 1);
   g_assert_cmpuint (nd_fake_newapi_count (fx.fake, "/api/data/flow"), <=, 8);
-  rep = query (facts, from, to, 86400);
+  rep = query_span (facts, from, to, 86400);
   g_assert_cmpint (rep->overview.quota, ==,
                    sql_scalar (&fx, "SELECT COALESCE(sum(quota), 0) FROM quota_data WHERE created_at >= %"
                                G_GINT64_FORMAT " AND created_at < %" G_GINT64_FORMAT,
@@ -517,7 +480,7 @@ test_many_errors (gconstpointer data)
   g_test_message ("/api/log/ requests: %u", nd_fake_newapi_count (fx.fake, "/api/log/"));
   g_assert_cmpuint (nd_fake_newapi_count (fx.fake, "/api/log/"), <=, 1 + 7 + 1);
 
-  rep = query (facts, from, to, 86400);
+  rep = query_span (facts, from, to, 86400);
   g_assert_cmpint (rep->overview.errors, ==, 2100 + 150);
   g_assert_cmpint (rep->granularity.errors, ==, 86400);
   g_assert_cmpuint (rep->trend->len, ==, 7);
@@ -539,7 +502,7 @@ test_many_errors (gconstpointer data)
 
   /* By the hour: the counted day's errors are in the overview, not in any
    * hour; the listed day's are in theirs. */
-  rep = query (facts, from, to, 3600);
+  rep = query_span (facts, from, to, 3600);
   g_assert_cmpint (rep->overview.errors, ==, 2100 + 150);
   {
     gint64 in_hours = 0;

@@ -109,6 +109,24 @@ range_query (gint64 from, gint64 to)
   return q;
 }
 
+/* The rows of a /api/data/ reply (an array; null when there are none). */
+static gboolean
+reply_rows (JsonNode *data, const char *path, JsonArray **rows, GError **error)
+{
+  *rows = NULL;
+  if (data == NULL)
+    return FALSE;
+  if (JSON_NODE_HOLDS_ARRAY (data))
+    *rows = json_node_get_array (data);
+  else if (!JSON_NODE_HOLDS_NULL (data))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_PROTOCOL,
+                   _("NewAPI answered %s without a list of rows"), path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 finish (GTask *task)
 {
@@ -273,12 +291,8 @@ flow_done (GObject *object, GAsyncResult *result, gpointer user_data)
   GError *error = NULL;
 
   data = nd_http_client_get_finish (ND_HTTP_CLIENT (object), result, &error);
-  if (data == NULL)
+  if (!reply_rows (data, "/api/data/flow", &rows, &error))
     return g_task_return_error (task, error);
-  if (!JSON_NODE_HOLDS_ARRAY (data) && !JSON_NODE_HOLDS_NULL (data))
-    return g_task_return_new_error (task, ND_ERROR, ND_ERROR_PROTOCOL,
-                                    _("NewAPI answered /api/data/flow without a list of rows"));
-  rows = JSON_NODE_HOLDS_ARRAY (data) ? json_node_get_array (data) : NULL;
   for (guint i = 0; rows != NULL && i < json_array_get_length (rows); i++)
     {
       JsonNode *node = json_array_get_element (rows, i);
@@ -344,12 +358,8 @@ models_done (GObject *object, GAsyncResult *result, gpointer user_data)
   GError *error = NULL;
 
   data = nd_http_client_get_finish (ND_HTTP_CLIENT (object), result, &error);
-  if (data == NULL)
+  if (!reply_rows (data, "/api/data/", &rows, &error))
     return g_task_return_error (task, error);
-  if (!JSON_NODE_HOLDS_ARRAY (data) && !JSON_NODE_HOLDS_NULL (data))
-    return g_task_return_new_error (task, ND_ERROR, ND_ERROR_PROTOCOL,
-                                    _("NewAPI answered /api/data/ without a list of rows"));
-  rows = JSON_NODE_HOLDS_ARRAY (data) ? json_node_get_array (data) : NULL;
   for (guint i = 0; rows != NULL && i < json_array_get_length (rows); i++)
     {
       JsonNode *node = json_array_get_element (rows, i);
