@@ -18,6 +18,7 @@
 #include "http/nd-http-source.h"
 #include "nd-cli.h"
 #include "nd-cli-common.h"
+#include "nd-time.h"
 
 #define CMD "stats"
 
@@ -307,7 +308,7 @@ report_to_text (const NdFactsReport *rep, const NdServerInfo *info, guint limit)
   g_autofree char *synced = rep->last_sync ? format_time (rep->last_sync) : g_strdup (_("never"));
 
   g_string_append_printf (out, "%s %s – %s (%s %s)\n", _("Range:"), from, to, _("synced"), synced);
-  if (rep->granularity.users >= 86400)
+  if (rep->granularity.users >= ND_TIME_DAY)
     {
       g_autofree char *dims_from = format_time (rep->granularity.dims_from);
       g_autofree char *dims_to = format_time (rep->granularity.dims_to);
@@ -386,7 +387,7 @@ stats_run (NdCliOptions *o, int argc, char **argv)
   int top = 0;
   NdFactsRange range = { 0 };
   StatsProgress progress = { 0 };
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = nd_time_now ();
   NdServerInfo *info;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON (raw quota units, unix seconds)"), NULL },
@@ -421,6 +422,10 @@ stats_run (NdCliOptions *o, int argc, char **argv)
     return nd_cli_fail (CMD, error, 2);
   if (range.to == 0)
     range.to = now + 1;
+  /* A named range is what the dashboard shows under that name: 7d and 30d
+   * are whole local days ending today. */
+  if (o->range != NULL || (o->from_text == NULL && o->to_text == NULL))
+    nd_facts_range_preset (&range, o->range ? o->range : "24h", now);
   range.now = now;
   range.tz_offset = G_MININT;
   range.top_n = (guint) top;

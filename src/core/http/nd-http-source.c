@@ -8,6 +8,7 @@
 
 #include "nd-http-source-private.h"
 #include "nd-profile.h"
+#include "nd-time.h"
 
 struct _NdHttpSource
 {
@@ -179,7 +180,7 @@ probe_self_done (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr(GString) query = g_string_new (NULL);
   GError *error = NULL;
   JsonObject *obj;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = nd_time_now ();
   GCancellable *cancellable;
 
   data = nd_http_client_get_finish (ND_HTTP_CLIENT (object), result, &error);
@@ -200,7 +201,7 @@ probe_self_done (GObject *object, GAsyncResult *result, gpointer user_data)
                                     pd->info->username ? pd->info->username : "?",
                                     role_name (pd->info->role), pd->info->role);
 
-  nd_http_query_add_int (query, "start_timestamp", now - now % 3600);
+  nd_http_query_add_int (query, "start_timestamp", nd_time_hour (now));
   nd_http_query_add_int (query, "end_timestamp", now);
   cancellable = g_task_get_cancellable (task);
   nd_http_client_get_async (self->client, "/api/data/flow", query->str, ND_HTTP_FLAG_NONE,
