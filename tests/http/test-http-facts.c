@@ -479,6 +479,8 @@ test_many_errors (gconstpointer data)
   sync_range (facts, fx.source, from, to);
   g_test_message ("/api/log/ requests: %u", nd_fake_newapi_count (fx.fake, "/api/log/"));
   g_assert_cmpuint (nd_fake_newapi_count (fx.fake, "/api/log/"), <=, 1 + 7 + 1);
+  /* No consumption on these days: flow would be empty, it is not asked. */
+  g_assert_cmpuint (nd_fake_newapi_count (fx.fake, "/api/data/flow"), ==, 0);
 
   rep = query_span (facts, from, to, 86400);
   g_assert_cmpint (rep->overview.errors, ==, 2100 + 150);

@@ -5,7 +5,8 @@
  * local days it does not have final. Per run:
  *
  *   /api/data/         once: consume rows per model × hour (quota_data);
- *   /api/data/flow     once per day (when the server has it): per user ×
+ *   /api/data/flow     once per day that has rows in /api/data/ (when the
+ *                      server has flow): per user ×
  *                      channel × model × group (and token for root) summed
  *                      over the day — flow rows carry no hour (reference
  *                      §3.8), so a day is the finest they can be;
@@ -14,8 +15,8 @@
  *                      day, and for a day with more than ERROR_PAGES_PER_DAY
  *                      pages only its count (never a request per hour).
  *
- * So a 7-day range costs about 1 + 7 + 8 requests however far back it
- * lies, and a day is asked again only until it is final: once the
+ * So a 7-day range costs at most about 1 + 7 + 8 requests however far
+ * back it lies, and a day is asked again only until it is final: once the
  * server's aggregation lag (NdServerInfo.facts_lag_seconds,
  * DataExportInterval) has passed after its end.
  *
@@ -51,6 +52,7 @@ typedef struct {
   NdFactsBatch *batch;
   GHashTable *names_seen;
   guint flow_day;              /* next day for /api/data/flow */
+  GArray *busy;                /* (element-type gboolean) per day: /api/data/ had rows */
   /* errors: the span being listed (a day index, or -1 for the whole run) */
   int error_day;
   guint error_page;
@@ -62,6 +64,7 @@ static void
 pull_job_free (PullJob *pj)
 {
   g_clear_pointer (&pj->days, g_array_unref);
+  g_clear_pointer (&pj->busy, g_array_unref);
   g_clear_pointer (&pj->batch, nd_facts_batch_free);
   g_clear_pointer (&pj->names_seen, g_hash_table_unref);
   g_clear_pointer (&pj->error_rows, g_hash_table_unref);
@@ -334,6 +337,10 @@ flow_next (GTask *task)
   g_autoptr(GString) q = NULL;
   NdFactsSlice *day;
 
+  /* Flow reads the same quota_data as /api/data/: a day without rows
+   * there has none in flow either. */
+  while (pj->flow && pj->flow_day < pj->days->len && !g_array_index (pj->busy, gboolean, pj->flow_day))
+    pj->flow_day++;
   if (!pj->flow || pj->flow_day >= pj->days->len)
     {
       pj->error_day = pj->days->len > 1 ? -1 : 0;
@@ -375,6 +382,7 @@ models_done (GObject *object, GAsyncResult *result, gpointer user_data)
       if (hour < pj->from || hour >= pj->to)
         continue;
       model = nd_json_strdup (row, "model_name");
+      g_array_index (pj->busy, gboolean, day_of (pj, hour)) = TRUE;
       fact = nd_facts_batch_add (pj->batch, hour, 0, 0, 0, ND_LOG_CONSUME, model, "");
       fact->requests = nd_json_int (row, "count", 0);
       fact->quota = nd_json_int (row, "quota", 0);
@@ -422,6 +430,8 @@ http_pull_facts_async (NdSource *source, const NdFactsRequest *req, GCancellable
   pj->fetched = nd_time_now ();
   for (guint i = 0; i < pj->days->len; i++)
     day_at (pj, i)->final = pj->fetched >= day_at (pj, i)->end + lag;
+  pj->busy = g_array_new (FALSE, TRUE, sizeof (gboolean));
+  g_array_set_size (pj->busy, pj->days->len);
   pj->flow = dialect->has_flow;
   pj->dims = ND_FACTS_DIM_MODEL | ND_FACTS_DIM_ERRORS;
   if (pj->flow)
