@@ -359,7 +359,7 @@ run_query (sqlite3 *db, const NdFactsRange *in, GError **error)
     {
       g_clear_pointer (&sql, g_free);
       sql = g_strdup_printf ("SELECT count(DISTINCT k) FROM (%s) WHERE type IN (2, 5) AND requests > 0",
-                             (const char *) parts->pdata[2]);
+                             (const char *) parts->pdata[2] /* ranks[2]: users */);
       if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
         return _nd_facts_set_error (db, error, "query"), NULL;
       if (sqlite3_step (st) == SQLITE_ROW)

@@ -9,6 +9,13 @@
  * rankings, also at UTC-day granularity. A range query reads whole days from
  * the daily table and the ragged edges from the hourly one, so a 30-day
  * ranking touches a few thousand rows whatever the gateway's traffic.
+ * A store synced in day slices (over NewAPI's API, nd-facts-types.h) also
+ * has `slices` (the days synced, whether final, their uncounted errors) and
+ * `slice_facts` (per day × user × token × channel × model × type × group);
+ * its hourly facts then carry models only. `meta` keeps the schema version,
+ * the cursor, the last sync, the dims, and the identity of the gateway
+ * (NdServerInfo gateway_id and gateway_instance): another one empties the
+ * store before it syncs.
  *
  * Threads. One worker thread owns the sqlite3 handle (WAL mode); jobs queue
  * to it as GTasks, like NdPgConn does for libpq. The sync loop runs on the
