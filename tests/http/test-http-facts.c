@@ -519,6 +519,49 @@ test_many_errors (gconstpointer data)
   store_clear (&store);
 }
 
+/* Today is not final: every sync asks for it again and sees what NewAPI
+ * flushed since. */
+static void
+test_today_again (gconstpointer data)
+{
+  const Mode *mode = data;
+  FX (mode);
+  Store store;
+  g_autoptr(NdFacts) facts = NULL;
+  gint64 now = nd_time_now (), hour = nd_time_hour (now);
+  g_autofree char *insert = g_strdup_printf (
+    "INSERT INTO quota_data (user_id, username, model_name, created_at, token_used, count, quota%s)"
+    " VALUES (1, 'root', 'nd-live', %" G_GINT64_FORMAT ", 30, 3, 300%s)",
+    mode->mode == ND_FAKE_NEWAPI_NEW ? ", use_group, token_id, channel_id, node_name" : "", hour,
+    mode->mode == ND_FAKE_NEWAPI_NEW ? ", 'default', 0, 1, ''" : "");
+
+  nd_test_pg_exec (fx.pg, fx.mode->db, insert);
+  store_init (&store);
+  facts = nd_facts_new (store.path);
+  for (int round = 0; round < 2; round++)
+    {
+      g_autoptr(NdFactsReport) rep = NULL;
+      NdFactsRank *live = NULL;
+
+      nd_fake_newapi_reset_log (fx.fake);
+      sync_range (facts, fx.source, hour, now + 1);
+      g_assert_cmpuint (nd_fake_newapi_count (fx.fake, "/api/data/"), ==, 1);
+      rep = query_span (facts, hour, now + 1, 3600);
+      for (guint i = 0; i < rep->models->len; i++)
+        if (g_str_equal (((NdFactsRank *) g_ptr_array_index (rep->models, i))->key, "nd-live"))
+          live = g_ptr_array_index (rep->models, i);
+      g_assert_nonnull (live);
+      g_assert_cmpint (live->requests, ==, round == 0 ? 3 : 5);
+      g_assert_cmpint (live->quota, ==, round == 0 ? 300 : 500);
+      /* NewAPI flushes two more requests into the same hour. */
+      nd_test_pg_exec (fx.pg, fx.mode->db, "UPDATE quota_data SET count = count + 2, quota = quota + 200"
+                                           " WHERE model_name = 'nd-live'");
+    }
+  nd_test_pg_exec (fx.pg, fx.mode->db, "DELETE FROM quota_data WHERE model_name = 'nd-live'");
+  g_clear_object (&facts);
+  store_clear (&store);
+}
+
 /* Spellings of one address are one gateway: one facts file. */
 static void
 test_gateway_key (gconstpointer data)
@@ -553,6 +596,7 @@ main (int argc, char **argv)
   nd_http_fx_add ("facts-equal-db", test_facts_equal_db);
   nd_http_fx_add ("budget", test_budget);
   nd_http_fx_add ("many-errors", test_many_errors);
+  nd_http_fx_add ("today-again", test_today_again);
   nd_http_fx_add ("gateway-key", test_gateway_key);
   return g_test_run ();
 }

@@ -173,8 +173,8 @@ void      nd_facts_set_range      (NdFacts *self, gint64 from, gint64 to);
 /* Over NewAPI's API a sync costs one /api/data/ request per run of up to 31
  * days, one /api/data/flow request per day with consumption and one or two
  * error-log pages per day (one for a whole run when it has at most 100
- * errors); a day is asked again until it is final (DataExportInterval
- * after its end). */
+ * errors); a day is asked again until it is final (an hour after its
+ * end, past NewAPI's DataExportInterval). */
 void      nd_facts_sync_async     (NdFacts *self, NdSource *source,
                                    NdFactsProgressFunc progress, gpointer progress_data,
                                    GCancellable *cancellable,

@@ -16,9 +16,9 @@
  *                      pages only its count (never a request per hour).
  *
  * So a 7-day range costs at most about 1 + 7 + 8 requests however far
- * back it lies, and a day is asked again only until it is final: once the
- * server's aggregation lag (NdServerInfo.facts_lag_seconds,
- * DataExportInterval) has passed after its end.
+ * back it lies, and a day is asked again only until it is final: an hour
+ * after its end (FINAL_AFTER), well past the server's aggregation lag
+ * (NdServerInfo.facts_lag_seconds, DataExportInterval).
  *
  * Not available without the database: latency (quota_data has no use_time),
  * the prompt/completion split (token_used is their sum: it goes into
@@ -39,8 +39,11 @@
 
 #define ERROR_PAGE_SIZE 100
 #define ERROR_PAGES_PER_DAY 2
-/* A day is final this long after its end plus the server's lag. */
-#define FINAL_MARGIN 60
+/* A day is final this long after its end, and at least the server's lag
+ * after it. NewAPI flushes quota_data every DataExportInterval minutes (5
+ * by default); an admin token cannot read that setting, and an hour of
+ * asking yesterday again costs one request a sync. */
+#define FINAL_AFTER 3600
 
 typedef struct {
   GArray *days;                /* (element-type NdFactsSlice) the run, answered in place */
@@ -401,7 +404,7 @@ http_pull_facts_async (NdSource *source, const NdFactsRequest *req, GCancellable
   NdServerInfo *info = nd_source_get_info (source);
   GTask *task = g_task_new (source, cancellable, callback, user_data);
   g_autoptr(GString) q = NULL;
-  gint64 lag = (info != NULL ? info->facts_lag_seconds : 0) + FINAL_MARGIN;
+  gint64 lag = MAX (info != NULL ? info->facts_lag_seconds : 0, FINAL_AFTER);
   PullJob *pj;
 
   g_task_set_source_tag (task, http_pull_facts_async);
