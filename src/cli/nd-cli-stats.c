@@ -15,8 +15,10 @@
 #include <json-glib/json-glib.h>
 
 #include "facts/nd-facts.h"
+#include "http/nd-http-source.h"
 #include "nd-cli.h"
 #include "nd-cli-common.h"
+#include "nd-time.h"
 
 #define CMD "stats"
 
@@ -131,6 +133,7 @@ report_to_json (const NdFactsReport *rep, const NdServerInfo *info)
   g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   const NdFactsOverview *ov = &rep->overview;
+  const NdFactsGranularity *g = &rep->granularity;
   g_auto(GStrv) unavailable = nd_server_info_dup_unavailable_facts (info);
   gboolean has_users = !g_strv_contains ((const char * const *) unavailable, "users");
 
@@ -148,6 +151,21 @@ report_to_json (const NdFactsReport *rep, const NdServerInfo *info)
   add_int (b, "from", ov->from);
   add_int (b, "to", ov->to);
   add_int (b, "bucket", ov->bucket);
+  /* What users, channels, tokens and active users cover: whole local days
+   * over the API (NewAPI's flow has no hour), else the range itself. */
+  add_int (b, "dimensions_from", g->dims_from);
+  add_int (b, "dimensions_to", g->dims_to);
+  json_builder_end_object (b);
+
+  /* The finest time each part is known at, in seconds. */
+  json_builder_set_member_name (b, "granularity");
+  json_builder_begin_object (b);
+  add_int (b, "trend", g->trend);
+  add_int (b, "models", g->models);
+  add_int (b, "errors", g->errors);
+  add_int (b, "channels", g->channels);
+  add_int (b, "users", g->users);
+  add_int (b, "tokens", g->tokens);
   json_builder_end_object (b);
 
   json_builder_set_member_name (b, "sync");
@@ -290,6 +308,14 @@ report_to_text (const NdFactsReport *rep, const NdServerInfo *info, guint limit)
   g_autofree char *synced = rep->last_sync ? format_time (rep->last_sync) : g_strdup (_("never"));
 
   g_string_append_printf (out, "%s %s – %s (%s %s)\n", _("Range:"), from, to, _("synced"), synced);
+  if (rep->granularity.users >= ND_TIME_DAY)
+    {
+      g_autofree char *dims_from = format_time (rep->granularity.dims_from);
+      g_autofree char *dims_to = format_time (rep->granularity.dims_to);
+
+      g_string_append_printf (out, _("Users, channels and tokens by whole days: %s – %s\n"),
+                              dims_from, dims_to);
+    }
   if (nd_server_info_get_facts_caveat (info) != NULL)
     g_string_append_printf (out, "%s\n", nd_server_info_get_facts_caveat (info));
   g_string_append_c (out, '\n');
@@ -331,6 +357,21 @@ report_to_text (const NdFactsReport *rep, const NdServerInfo *info, guint limit)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
+/* -v: the rate limit NewAPI's API shares with the admin's browser is the
+ * cost that matters there (every request of this run, probe included). */
+static void
+print_cost (NdSource *source, const char *facts_path)
+{
+  if (ND_IS_HTTP_SOURCE (source))
+    {
+      guint n = nd_http_client_get_n_requests (nd_http_source_get_client (ND_HTTP_SOURCE (source)));
+
+      fprintf (stderr, g_dngettext (GETTEXT_PACKAGE, "%u request to NewAPI\n",
+                                    "%u requests to NewAPI\n", n), n);
+    }
+  fprintf (stderr, _("Facts file: %s\n"), facts_path);
+}
+
 static int
 stats_run (NdCliOptions *o, int argc, char **argv)
 {
@@ -342,18 +383,20 @@ stats_run (NdCliOptions *o, int argc, char **argv)
   g_autoptr(NdFactsReport) rep = NULL;
   g_autofree char *facts_path = NULL;
   g_autofree char *out = NULL;
-  gboolean json = FALSE, no_sync = FALSE;
+  gboolean json = FALSE, no_sync = FALSE, verbose = FALSE;
   int top = 0;
   NdFactsRange range = { 0 };
   StatsProgress progress = { 0 };
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = nd_time_now ();
   NdServerInfo *info;
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print JSON (raw quota units, unix seconds)"), NULL },
     { "facts", 0, 0, G_OPTION_ARG_FILENAME, &facts_path,
-      N_("Facts file to use (default: one per DSN in the user data folder)"), "FILE" },
+      N_("Facts file to use (default: one per gateway in the user data folder)"), "FILE" },
     { "top", 0, 0, G_OPTION_ARG_INT, &top, N_("Rows per ranking (default: all in JSON, 10 in text)"), "N" },
     { "no-sync", 0, 0, G_OPTION_ARG_NONE, &no_sync, N_("Print what the facts file has without syncing"), NULL },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
+      N_("Say on stderr what the sync cost (requests to NewAPI's API)"), NULL },
     { NULL }
   };
 
@@ -379,6 +422,10 @@ stats_run (NdCliOptions *o, int argc, char **argv)
     return nd_cli_fail (CMD, error, 2);
   if (range.to == 0)
     range.to = now + 1;
+  /* A named range is what the dashboard shows under that name: 7d and 30d
+   * are whole local days ending today. */
+  if (o->range != NULL || (o->from_text == NULL && o->to_text == NULL))
+    nd_facts_range_preset (&range, o->range ? o->range : "24h", now);
   range.now = now;
   range.tz_offset = G_MININT;
   range.top_n = (guint) top;
@@ -390,16 +437,21 @@ stats_run (NdCliOptions *o, int argc, char **argv)
 
   if (facts_path == NULL)
     {
-      g_autofree char *key = o->dsn ? nd_facts_key_for_dsn (o->dsn, o->log_dsn)
-                                      : g_compute_checksum_for_string (G_CHECKSUM_SHA256, o->url, -1);
+      /* The same file the window uses for this gateway. */
+      g_autofree char *key = nd_facts_key_for_server (info);
 
+      if (key == NULL)
+        {
+          g_set_error (&error, ND_ERROR, ND_ERROR_PROTOCOL,
+                       _("Could not tell which gateway this is; choose a facts file with --facts"));
+          return nd_cli_fail (CMD, error, 1);
+        }
       facts_path = nd_facts_default_path (key);
     }
   facts = nd_facts_new (facts_path);
-  /* Over the API a first sync starts 30 days back unless the range asks
-   * for older hours (PostgreSQL syncs every log anyway). */
-  if (range.from < now - 30 * 86400)
-    nd_facts_set_since (facts, range.from);
+  /* Over the API only the days of the range are asked for (PostgreSQL
+   * syncs every new log row anyway). */
+  nd_facts_set_range (facts, range.from, range.to);
 
   if (!no_sync)
     {
@@ -417,6 +469,8 @@ stats_run (NdCliOptions *o, int argc, char **argv)
   if (rep == NULL)
     return nd_cli_fail (CMD, error, 1);
 
+  if (verbose)
+    print_cost (source, facts_path);
   out = json ? report_to_json (rep, info) : report_to_text (rep, info, top > 0 ? (guint) top : 10);
   fputs (out, stdout);
   if (json)

@@ -39,6 +39,8 @@ nd_server_info_unref (NdServerInfo *info)
   g_free (info->system_name);
   g_free (info->backend_version);
   g_free (info->username);
+  g_free (info->gateway_id);
+  g_free (info->gateway_instance);
   nd_money_free (info->money);
   g_free (info);
 }
@@ -73,9 +75,10 @@ nd_server_info_get_facts_caveat (const NdServerInfo *info)
 {
   if (info == NULL || info->facts_lag_seconds <= 0)
     return NULL;
-  return _("Figures come from NewAPI’s own hourly statistics: they can lag up to 5 minutes, "
-           "and models with names longer than 64 characters are missing from them on "
-           "PostgreSQL. Connect the database for exact figures.");
+  return _("Figures come from NewAPI’s own statistics: the trend and the models by the hour, "
+           "users, channels and tokens by the day (the whole days the range touches). They can "
+           "lag up to 5 minutes, and models with names longer than 64 characters are missing "
+           "from them on PostgreSQL. Connect the database for exact figures.");
 }
 
 GStrv

@@ -41,6 +41,9 @@ typedef enum {
    * with the admin's browser (NewAPI's API): pages poll less and warn
    * that exports are slow. */
   ND_CAP_BULK_READS        = 1 << 18,
+  /* Facts come in day slices (NewAPI's API; nd-facts-types.h): the trend
+   * and models are hourly, users, channels, tokens and groups per day. */
+  ND_CAP_FACTS_DAY_SLICES  = 1 << 19,
 } NdCapabilities;
 
 #define ND_TYPE_SERVER_INFO (nd_server_info_get_type ())
@@ -72,6 +75,15 @@ typedef struct {
    * model names longer than 64 characters on PostgreSQL. 0 for sources that
    * aggregate the logs themselves. See nd_server_info_get_facts_caveat(). */
   gint64 facts_lag_seconds;
+  /* Who the gateway is, for local caches kept per gateway (the facts
+   * store): where it lives, whatever the DSN or URL spelling — PostgreSQL:
+   * the cluster's system identifier and the database (and the log
+   * database); HTTP: the normalised base URL. NULL when unknown. */
+  char *gateway_id;
+  /* Which install that place holds now — PostgreSQL: the database's OID and
+   * NewAPI's first `setups` row; NULL over HTTP. A change means the data was
+   * replaced (recreated, or restored from elsewhere): caches start over. */
+  char *gateway_instance;
 } NdServerInfo;
 
 GType         nd_server_info_get_type (void) G_GNUC_CONST;

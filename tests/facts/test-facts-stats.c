@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "nd-test.h"
+#include "nd-time.h"
 
 static char *
 binary (void)
@@ -81,6 +82,17 @@ test_json (void)
   range = json_object_get_object_member (root, "range");
   g_assert_cmpint (member_int (range, "from"), ==, ND_TEST_NOW - 7 * 86400);
   g_assert_cmpint (member_int (range, "to"), ==, ND_TEST_NOW);
+  /* From the database every part is hourly and covers the range itself. */
+  g_assert_cmpint (member_int (range, "dimensions_from"), ==, ND_TEST_NOW - 7 * 86400);
+  g_assert_cmpint (member_int (range, "dimensions_to"), ==, ND_TEST_NOW);
+  {
+    JsonObject *gran = json_object_get_object_member (root, "granularity");
+    const char *parts[] = { "trend", "models", "errors", "channels", "users", "tokens" };
+
+    g_assert_nonnull (gran);
+    for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+      g_assert_cmpint (member_int (gran, parts[i]), ==, 3600);
+  }
 
   sql = g_strdup_printf ("SELECT count(*) FILTER (WHERE type IN (2, 5)), count(*) FILTER (WHERE type = 5),"
                          " sum(quota) FILTER (WHERE type = 2), sum(prompt_tokens) FILTER (WHERE type = 2),"
@@ -171,6 +183,32 @@ test_json (void)
     g_assert_nonnull (strstr (out, "Success rate"));
     g_assert_nonnull (strstr (out, "$"));
   }
+
+  /* A named range is the dashboard's: 7d is seven whole local days ending
+   * today, in daily buckets (here in a zone whose midnight is not on the
+   * hour). */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_clear_object (&parser);
+  parser = json_parser_new ();
+  g_setenv ("TZ", "Asia/Kathmandu", TRUE);
+  {
+    const char *args[] = { "stats", "--dsn", dsn, "--facts", facts, "--range", "7d", "--json", NULL };
+    gint64 today;
+
+    g_assert_cmpint (run (args, &out, &err), ==, 0);
+    today = nd_time_day_start (NULL, nd_time_now ());
+    json_parser_load_from_data (parser, out, -1, &error);
+    g_assert_no_error (error);
+    root = json_node_get_object (json_parser_get_root (parser));
+    range = json_object_get_object_member (root, "range");
+    g_assert_cmpint (member_int (range, "from"), ==, nd_time_day_add (NULL, today, -6));
+    g_assert_cmpint (member_int (range, "bucket"), ==, 86400);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (root, "trend")), ==, 7);
+    g_assert_cmpint (member_int (json_array_get_object_element (json_object_get_array_member (root, "trend"), 0),
+                                 "start"), ==, nd_time_day_add (NULL, today, -6));
+  }
+  g_unsetenv ("TZ");
 
   g_unlink (facts);
   {

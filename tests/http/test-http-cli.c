@@ -7,6 +7,8 @@
 #include <string.h>
 #include <json-glib/json-glib.h>
 
+#include "facts/nd-facts.h"
+#include "http/nd-http-source.h"
 #include "nd-fake-newapi.h"
 #include "nd-test.h"
 
@@ -230,6 +232,97 @@ test_export (void)
   g_assert_cmpstr (err, ==, "");
 }
 
+static NdServerInfo *
+probe_url (const char *url, gint64 user_id, const char *token)
+{
+  g_autoptr(NdSource) source = nd_http_source_new (url, user_id, token, TRUE);
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  NdServerInfo *info;
+
+  nd_source_probe_async (source, NULL, nd_test_store_result, &res);
+  nd_test_wait (&res);
+  info = nd_source_probe_finish (source, res, &error);
+  g_assert_no_error (error);
+  nd_source_close (source);
+  return info;
+}
+
+/* `stats --url` for a 7-day range far back spends a few requests of the
+ * rate limit NewAPI shares with the admin's browser, says how many with -v,
+ * and a day with thousands of errors costs one request, not one per hour.
+ * The facts file is the one the window would open for this gateway. */
+static void
+test_stats_budget (void)
+{
+  g_auto(Fx) fx;
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *uid = NULL, *from = NULL, *to = NULL, *insert = NULL, *said = NULL;
+  g_autofree char *key = NULL, *file = NULL, *spelled = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(NdServerInfo) info = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *root, *gran, *range, *ov;
+  gint64 day = ND_TEST_NOW - 200 * 86400;
+  guint spent;
+  int status;
+
+  if (!fx_setup (&fx))
+    return;
+  insert = g_strdup_printf (
+    "INSERT INTO logs (user_id, created_at, type, content, username, token_name, model_name, quota,"
+    " prompt_tokens, completion_tokens, use_time, channel_id, token_id, \"group\", other)"
+    " SELECT 1, %" G_GINT64_FORMAT " + g * 20, 5, 'upstream error', 'root', 't', 'nd-flaky', 0, 0, 0,"
+    " 1, 1, 0, 'default', '{}' FROM generate_series(0, 2099) g", day);
+  nd_test_pg_exec (fx.pg, "http_cli", insert);
+
+  uid = g_strdup_printf ("%" G_GINT64_FORMAT, fx.admin_id);
+  from = g_strdup_printf ("%" G_GINT64_FORMAT, day - 3 * 86400);
+  to = g_strdup_printf ("%" G_GINT64_FORMAT, day + 4 * 86400);
+  nd_fake_newapi_reset_log (fx.fake);
+  {
+    const char *args[] = { "stats", "--url", nd_fake_newapi_get_url (fx.fake), "--user-id", uid,
+                           "--from", from, "--to", to, "--json", "-v", NULL };
+
+    status = run (&fx, args, &out, &err);
+  }
+  nd_test_pg_exec (fx.pg, "http_cli", "DELETE FROM logs WHERE model_name = 'nd-flaky'");
+  g_test_message ("stderr: %s", err);
+  g_assert_cmpint (status, ==, 0);
+  spent = nd_fake_newapi_get_requests (fx.fake)->len;
+  g_test_message ("%u requests, %u of them /api/log/", spent, nd_fake_newapi_count (fx.fake, "/api/log/"));
+  g_assert_cmpuint (spent, <=, 30);
+  g_assert_cmpuint (nd_fake_newapi_count (fx.fake, "/api/log/"), <=, 1 + 8);
+  said = g_strdup_printf ("%u requests to NewAPI", spent);
+  g_assert_nonnull (strstr (err, said));
+
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  ov = json_object_get_object_member (root, "overview");
+  g_assert_cmpint (json_object_get_int_member (ov, "errors"), ==, 2100);
+  gran = json_object_get_object_member (root, "granularity");
+  g_assert_cmpint (json_object_get_int_member (gran, "trend"), ==, 3600);
+  g_assert_cmpint (json_object_get_int_member (gran, "models"), ==, 3600);
+  g_assert_cmpint (json_object_get_int_member (gran, "errors"), ==, 86400);
+  g_assert_cmpint (json_object_get_int_member (gran, "channels"), ==, 86400);
+  g_assert_cmpint (json_object_get_int_member (gran, "users"), ==, 86400);
+  g_assert_cmpint (json_object_get_int_member (gran, "tokens"), ==, 86400);
+  range = json_object_get_object_member (root, "range");
+  g_assert_cmpint (json_object_get_int_member (range, "dimensions_from"), <=,
+                   json_object_get_int_member (range, "from"));
+  g_assert_cmpint (json_object_get_int_member (range, "dimensions_to"), >=,
+                   json_object_get_int_member (range, "to"));
+
+  /* The window keys its file by the probe's gateway, whatever the spelling. */
+  spelled = g_strdup_printf ("%s/", nd_fake_newapi_get_url (fx.fake));
+  info = probe_url (spelled, fx.admin_id, fx.token);
+  key = nd_facts_key_for_server (info);
+  file = g_strdup_printf ("%s/newapi-desk/facts/%s.sqlite", fx.tmp, key);
+  g_assert_true (g_file_test (file, G_FILE_TEST_EXISTS));
+  g_assert_nonnull (strstr (err, file));
+}
+
 static void
 test_missing_token (void)
 {
@@ -257,6 +350,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/http/cli/stats", test_stats);
   g_test_add_func ("/http/cli/stats-admin", test_stats_admin);
+  g_test_add_func ("/http/cli/stats-budget", test_stats_budget);
   g_test_add_func ("/http/cli/export-logs", test_export);
   g_test_add_func ("/http/cli/missing-token", test_missing_token);
   return g_test_run ();

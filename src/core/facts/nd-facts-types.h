@@ -10,36 +10,56 @@
  * NdFacts calls nd_source_pull_facts_async (source, NdFactsRequest *req, …)
  * repeatedly during one sync; each call returns ONE NdFactsBatch
  * (nd_source_pull_facts_finish returns it, transfer full, free with
- * nd_facts_batch_free). NdFacts commits each batch, together with its
- * next_cursor, in one SQLite transaction, so a cancelled sync resumes where
- * it stopped. The request is only valid during the call: copy what you need.
+ * nd_facts_batch_free). NdFacts commits each batch in one SQLite
+ * transaction, so a cancelled sync resumes where it stopped. The request is
+ * only valid during the call: copy what you need. There are two modes.
  *
+ * Cursor mode (NdPgSource): the source aggregates its own rows.
  *   1. First call of a sync: req->cursor is the cursor stored after the last
  *      committed batch (0 = never synced), req->target is 0 and
  *      req->want_names is TRUE. The source picks where this sync ends and
- *      returns it in batch->target (PG: max(logs.id) now; HTTP: the current
- *      hour's start + 3600, i.e. "now" rounded up).
+ *      returns it in batch->target (max(logs.id) now), and the highest
+ *      cursor it could ever have reached in batch->cursor_limit (NdFacts
+ *      starts over when its stored cursor is past that: a restored database).
  *   2. Next calls: req->cursor = previous batch->next_cursor, req->target =
  *      the first batch's target. The source returns facts for the next window
  *      (cursor, min(cursor + req->window, target)] and sets next_cursor.
  *   3. The source sets batch->done when next_cursor >= target. NdFacts stops
  *      then (it also stops on an empty batch whose next_cursor did not move).
+ *   The cursor is a logs.id. A batch holds the aggregates of exactly the
+ *   log rows with cursor < id <= next_cursor, grouped by (hour of
+ *   created_at, user_id, token_id, channel_id, model_name, type, "group"),
+ *   so merge = ND_FACTS_MERGE_ADD: NdFacts adds the measures to what it has
+ *   (late rows whose created_at falls in an old hour land in that hour).
+ *   req->window is a number of ids (default 250 000).
  *
- * The cursor is opaque to NdFacts apart from ordering (it only compares,
- * stores and reports progress as (next_cursor - start) / (target - start)):
- *   - NdPgSource: a logs.id. A batch holds the aggregates of exactly the
- *     log rows with cursor < id <= next_cursor, grouped by
- *     (hour of created_at, user_id, token_id, channel_id, model_name, type,
- *     "group"), so merge = ND_FACTS_MERGE_ADD: NdFacts adds the measures to
- *     what it has (late rows whose created_at falls in an old hour land in
- *     that hour). req->window is a number of ids (default 250 000).
- *   - NdHttpSource (suggested): an hour start (unix s). NewAPI's quota_data
- *     is already hourly and the current hour keeps changing, so return
- *     merge = ND_FACTS_MERGE_REPLACE with [replace_from, replace_to) the
- *     hours the batch covers completely; NdFacts deletes its facts in those
- *     hours first, then inserts the batch. Start the window one hour before
- *     the cursor so the still-growing hour is fetched again. When
- *     req->cursor is 0, start at req->since (30 days back by default).
+ * Slice mode (sources whose NdServerInfo has ND_CAP_FACTS_DAY_SLICES:
+ * NdHttpSource). NewAPI keeps its own aggregates: quota_data per model ×
+ * hour (/api/data/), and per user × token × channel × model × group only
+ * summed over a whole asked range (/api/data/flow has no hour). So the
+ * figures come at two granularities, and NdFacts keeps them apart so that
+ * nothing is counted twice:
+ *   - hourly facts (batch->facts): per model × hour, user, token and
+ *     channel 0 and group "" — the trend, the overview and the models;
+ *   - day slices (batch->slices, batch->slice_facts): per local day
+ *     (nd-time.h: the hours that start in it), per user × token × channel ×
+ *     model × group — the rankings of users, channels and tokens.
+ * NdFacts plans: it asks for the days the range it syncs (nd_facts_set_range)
+ * touches and that it does not have final yet, a run of consecutive days
+ * per call (req->slices, req->n_slices; ascending, contiguous, each an
+ * NdFactsSlice [start, end)). req->cursor and req->target are unused. The
+ * source answers every asked slice in batch->slices with `final` set once
+ * its figures can no longer change (its end is older than the server's
+ * aggregation lag), and:
+ *   - batch->facts: merge = ND_FACTS_MERGE_REPLACE over [replace_from,
+ *     replace_to) = the run's hours: consume rows per model × hour, and
+ *     error rows per model × hour for the days whose errors it could list
+ *     (slice.errors_listed);
+ *   - batch->slice_facts: per slice (NdFact.hour = the slice's start), the
+ *     flow rows and, for days whose errors it listed, error rows per user ×
+ *     channel × model × group; for the others slice.error_count only.
+ * NdFacts replaces the hourly facts of the run and every stored slice an
+ * answered slice overlaps, in one transaction.
  *
  * Unavailable dimensions: a source that cannot tell a dimension uses 0 for
  * an id (user_id, token_id, channel_id — NewAPI never uses 0 for a real
@@ -49,12 +69,10 @@
  * _LATENCY), which pages read before asking NdFacts; a chart whose dimension
  * is missing shows "Connect the database for this chart" instead of zeros.
  * NdFacts stores the union of the dims it has been given in its meta table
- * and reports it in NdFactsReport.dims. Example for HTTP over /api/data/:
- * dims = ND_FACTS_DIM_MODEL | ND_FACTS_DIM_USER (username only → put the
- * user id in user_id if known, else 0, and the name in a names entry), type
- * = ND_LOG_CONSUME for every row, requests = count, quota = quota,
- * prompt_tokens = token_used and completion_tokens = 0 without
- * ND_FACTS_DIM_TOKEN_SPLIT, latency all 0 without ND_FACTS_DIM_LATENCY.
+ * and reports it in NdFactsReport.dims. Over HTTP: type = ND_LOG_CONSUME
+ * for quota_data rows, requests = count, quota = quota, prompt_tokens =
+ * token_used and completion_tokens = 0 without ND_FACTS_DIM_TOKEN_SPLIT,
+ * latency all 0 without ND_FACTS_DIM_LATENCY.
  *
  * Names: when req->want_names is set, the source returns the names it knows
  * (users, tokens, channels; deleted ones too) in batch->names. NdFacts keeps
@@ -132,12 +150,22 @@ typedef struct {
   gint64 owner_id;          /* tokens: the user id; else 0 */
 } NdFactsName;
 
+/* One day slice (slice mode): the whole hours [start, end). */
 typedef struct {
-  gint64 cursor;            /* last committed next_cursor; 0 = from the start */
-  gint64 target;            /* 0 on the first call; then the first batch's target */
+  gint64 start;
+  gint64 end;
+  gboolean final;           /* batch: the figures can no longer change */
+  gboolean errors_listed;   /* batch: the errors are in facts / slice_facts in detail */
+  gint64 error_count;       /* batch: the day's errors when they were not listed */
+} NdFactsSlice;
+
+typedef struct {
+  gint64 cursor;            /* cursor mode: last committed next_cursor; 0 = from the start */
+  gint64 target;            /* cursor mode: 0 on the first call; then the first batch's target */
   gint64 window;            /* cursor units per batch (PG: log ids) */
-  gint64 since;             /* unix s: earliest data wanted when cursor == 0 (HTTP) */
   gboolean want_names;
+  const NdFactsSlice *slices;  /* slice mode: the days to fetch, ascending, contiguous */
+  guint n_slices;
 } NdFactsRequest;
 
 typedef struct {
@@ -151,6 +179,10 @@ typedef struct {
   gint64 replace_to;
   NdFactsDims dims;
   gint64 rows_scanned;      /* log rows covered (for progress text); -1 unknown */
+  gint64 cursor_limit;      /* first batch: the highest cursor the source can ever have
+                             * reached (PG: the logs id sequence); -1 unknown (default) */
+  GArray *slices;           /* slice mode: (element-type NdFactsSlice) the answered days */
+  GArray *slice_facts;      /* slice mode: (element-type NdFact) hour = the slice's start */
 } NdFactsBatch;
 
 NdFactsBatch *nd_facts_batch_new      (void);
@@ -159,6 +191,10 @@ void          nd_facts_batch_free     (NdFactsBatch *batch);
 NdFact       *nd_facts_batch_add      (NdFactsBatch *batch, gint64 hour, gint64 user_id,
                                        gint64 token_id, gint64 channel_id, int type,
                                        const char *model, const char *group);
+/* The same into batch->slice_facts, for the slice that starts at @start. */
+NdFact       *nd_facts_batch_add_slice_fact (NdFactsBatch *batch, gint64 start, gint64 user_id,
+                                             gint64 token_id, gint64 channel_id, int type,
+                                             const char *model, const char *group);
 void          nd_facts_batch_add_name (NdFactsBatch *batch, NdFactsNameKind kind, gint64 id,
                                        const char *name, gint64 owner_id);
 /* The bucket a use_time (seconds) falls in. */

@@ -59,9 +59,29 @@ typedef struct {
   gint64 tokens;
 } NdFactsPoint;
 
+/* How fine each part of a report is, in seconds (3600 = hourly). From the
+ * database everything is hourly. Over NewAPI's API (a store synced in day
+ * slices) the trend, the overview and the models are hourly, but users,
+ * channels, tokens and active users are known per local day: they cover the
+ * whole days the range touches, [dims_from, dims_to). Errors are hourly
+ * where the source could list them and per day where a day had too many:
+ * such a day's errors count in the overview (and in daily or weekly trend
+ * buckets, not in hourly ones) when the range touches it. */
+typedef struct {
+  gint64 trend;
+  gint64 models;
+  gint64 errors;
+  gint64 channels;
+  gint64 users;
+  gint64 tokens;
+  gint64 dims_from;         /* the span users, channels, tokens cover */
+  gint64 dims_to;
+} NdFactsGranularity;
+
 typedef struct {
   gatomicrefcount ref_count;
   NdFactsOverview overview;
+  NdFactsGranularity granularity;
   GPtrArray *models;        /* (element-type NdFactsRank), by requests desc */
   GPtrArray *channels;
   GPtrArray *users;         /* by quota desc */
@@ -84,18 +104,25 @@ double nd_facts_latency_percentile (const gint64 latency[ND_FACTS_N_LAT], double
 
 /* ─── ranges ────────────────────────────────────────────────────────────── */
 
+/* Daily and weekly buckets, and "today", are local calendar days made of
+ * the hours that start in them (nd-time.h): 23 or 25 hours across a DST
+ * change; in +05:30 or +05:45 the hour around midnight counts for the day
+ * it starts in. */
 typedef struct {
   gint64 from;              /* unix s; hours whose start is in [from, to) count */
   gint64 to;
-  gint64 today_start;       /* local midnight of "today"; 0 = computed from now */
-  gint64 bucket;            /* 0 = automatic: hourly up to 48 h, daily up to 92 d, else weekly */
-  int tz_offset;            /* seconds east of UTC for daily buckets; G_MININT = local */
+  gint64 today_start;       /* local midnight of "today"; 0 = the local day of now */
+  gint64 bucket;            /* 0 = automatic: hourly up to 48 h, daily up to 92 d, else weekly
+                             * (3600, 86400, 604800: local days, weeks from Monday) */
+  int tz_offset;            /* the days' zone: G_MININT = local (TZ), else a fixed offset in
+                             * seconds east of UTC */
   guint top_n;              /* rows per ranking; 0 = all */
   gint64 now;               /* for "today" and RPM; 0 = the real time */
 } NdFactsRange;
 
 /* Fills @range for "24h" (the current hour and the 23 before, hourly),
- * "7d" / "30d" (whole local days ending today, daily). FALSE for others. */
+ * "7d" / "30d" (whole local calendar days ending today, daily). FALSE for
+ * others. */
 gboolean nd_facts_range_preset (NdFactsRange *range, const char *preset, gint64 now);
 
 /* ─── the store ─────────────────────────────────────────────────────────── */
@@ -107,10 +134,14 @@ G_DECLARE_FINAL_TYPE (NdFacts, nd_facts, ND, FACTS, GObject)
  * units of this sync (total 0 while unknown), @rows = log rows covered. */
 typedef void (*NdFactsProgressFunc) (gint64 done, gint64 total, gint64 rows, gpointer user_data);
 
-/* The per-profile file: g_get_user_data_dir()/newapi-desk/facts/KEY.sqlite */
+/* The per-gateway file: g_get_user_data_dir()/newapi-desk/facts/KEY.sqlite */
 char     *nd_facts_default_path   (const char *key);
-/* A stable file key for a DSN pair: sha256 of the DSNs without password. */
-char     *nd_facts_key_for_dsn    (const char *dsn, const char *log_dsn);
+/* The file key of the gateway a probe found (a hash of info->gateway_id),
+ * the same for the window and the CLI whatever the DSN or URL spelling;
+ * NULL when the probe could not tell. The store itself remembers the
+ * gateway and its install and starts over when a sync comes from another
+ * (see nd_facts_sync_async). */
+char     *nd_facts_key_for_server (const NdServerInfo *info);
 
 /* Opens (creating) the store lazily on its worker thread; errors surface
  * from the first call. */
@@ -122,18 +153,28 @@ gint64    nd_facts_get_cursor     (NdFacts *self);
 gboolean  nd_facts_is_syncing     (NdFacts *self);
 /* Window size in cursor units for the next syncs (tests, bench). */
 void      nd_facts_set_window     (NdFacts *self, gint64 window);
-/* How far back a first sync reaches (req->since; sources whose cursor is
- * time, i.e. HTTP). 0 = 30 days before the sync. Only a first sync (cursor
- * 0) uses it: an older range later needs nd_facts_reset_async first. */
-void      nd_facts_set_since      (NdFacts *self, gint64 since);
+/* The range later syncs must cover, for sources synced in day slices (HTTP:
+ * only the days of this range are asked for, and only those not final yet).
+ * Unset (0, 0), a sync covers the range of the last nd_facts_query_async,
+ * or else the last 30 days. Sources with a cursor (PostgreSQL) sync every
+ * new log row whatever the range. */
+void      nd_facts_set_range      (NdFacts *self, gint64 from, gint64 to);
 
 /* Pulls from @source until caught up. Resumable: a cancelled or failed sync
- * keeps every committed window. Result: number of log rows covered.
+ * keeps every committed window. The store starts over first when @source's
+ * gateway (NdServerInfo gateway_id and gateway_instance) is not the one it
+ * holds, and when its cursor is past everything the source has (a database
+ * restored or recreated under the same name). Result: number of log rows covered.
  * Several writers may share one file (the window, the CLI, an NdFacts that
  * replaced an older one): an additive window is only committed on top of
  * the cursor it was pulled from. When another writer moved the stored cursor
  * on, the sync stops quietly and succeeds with what it committed so far; the
  * next sync resumes from the stored cursor. */
+/* Over NewAPI's API a sync costs one /api/data/ request per run of up to 31
+ * days, one /api/data/flow request per day with consumption and one or two
+ * error-log pages per day (one for a whole run when it has at most 100
+ * errors); a day is asked again until it is final (an hour after its
+ * end, past NewAPI's DataExportInterval). */
 void      nd_facts_sync_async     (NdFacts *self, NdSource *source,
                                    NdFactsProgressFunc progress, gpointer progress_data,
                                    GCancellable *cancellable,

@@ -8,6 +8,7 @@
 
 #include "nd-http-source-private.h"
 #include "nd-profile.h"
+#include "nd-time.h"
 
 struct _NdHttpSource
 {
@@ -85,12 +86,42 @@ role_name (int role)
   return _("guest");
 }
 
+/* One spelling per gateway: scheme and host in lower case, no default
+ * port, no trailing slash. NewAPI tells nothing about its install over the
+ * API that would survive a proxy or a second address (/api/status has the
+ * process start time, /api/setup only the database kind), so the address
+ * is where it lives. */
+static char *
+normalise_url (const char *url)
+{
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *scheme = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *path = NULL;
+  int port;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return g_strdup (url);
+  scheme = g_ascii_strdown (g_uri_get_scheme (uri), -1);
+  host = g_ascii_strdown (g_uri_get_host (uri), -1);
+  path = g_strdup (g_uri_get_path (uri));
+  while (*path != '\0' && path[strlen (path) - 1] == '/')
+    path[strlen (path) - 1] = '\0';
+  port = g_uri_get_port (uri);
+  if ((port == 80 && g_str_equal (scheme, "http")) || (port == 443 && g_str_equal (scheme, "https")))
+    port = -1;
+  if (port > 0)
+    return g_strdup_printf ("%s://%s:%d%s", scheme, host, port, path);
+  return g_strdup_printf ("%s://%s%s", scheme, host, path);
+}
+
 static void
 probe_finish (GTask *task)
 {
   NdHttpSource *self = g_task_get_source_object (task);
   ProbeData *pd = g_task_get_task_data (task);
   NdServerInfo *info = pd->info;
+  g_autofree char *url = normalise_url (self->url);
 
   info->caps = ND_CAP_LOGS | ND_CAP_LOG_EXPORT | ND_CAP_LOG_TAIL |
                ND_CAP_CHANNELS | ND_CAP_USERS | ND_CAP_REDEMPTIONS | ND_CAP_MODELS;
@@ -99,7 +130,7 @@ probe_finish (GTask *task)
   if (pd->dialect.has_request_id)
     info->caps |= ND_CAP_LOG_REQUEST_ID;
   if (pd->dialect.data_export)
-    info->caps |= ND_CAP_FACTS | ND_CAP_FACTS_ERRORS;
+    info->caps |= ND_CAP_FACTS | ND_CAP_FACTS_ERRORS | ND_CAP_FACTS_DAY_SLICES;
   else
     info->caps |= ND_CAP_FACTS_ERRORS;
   if (pd->dialect.has_flow && pd->dialect.data_export)
@@ -114,6 +145,7 @@ probe_finish (GTask *task)
   info->has_log_request_id = pd->dialect.has_request_id;
   info->has_quota_data_dims = pd->dialect.has_flow;
   info->facts_lag_seconds = 300;
+  info->gateway_id = g_strconcat ("http:", url, NULL);
   self->dialect = pd->dialect;
   g_task_return_pointer (task, nd_server_info_ref (info), (GDestroyNotify) nd_server_info_unref);
 }
@@ -148,7 +180,7 @@ probe_self_done (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr(GString) query = g_string_new (NULL);
   GError *error = NULL;
   JsonObject *obj;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 now = nd_time_now ();
   GCancellable *cancellable;
 
   data = nd_http_client_get_finish (ND_HTTP_CLIENT (object), result, &error);
@@ -169,7 +201,7 @@ probe_self_done (GObject *object, GAsyncResult *result, gpointer user_data)
                                     pd->info->username ? pd->info->username : "?",
                                     role_name (pd->info->role), pd->info->role);
 
-  nd_http_query_add_int (query, "start_timestamp", now - now % 3600);
+  nd_http_query_add_int (query, "start_timestamp", nd_time_hour (now));
   nd_http_query_add_int (query, "end_timestamp", now);
   cancellable = g_task_get_cancellable (task);
   nd_http_client_get_async (self->client, "/api/data/flow", query->str, ND_HTTP_FLAG_NONE,

@@ -23,6 +23,14 @@
 /* Rows younger than this are left to the next sync (see window_job). */
 #define SETTLE_SECONDS 60
 
+/* The highest id logs ever handed out: the id sequence, which only a
+ * restored or recreated database moves back (log cleanup does not). NULL
+ * where the sequence cannot be read; max(id) stands in then, unless logs
+ * is empty (a cleanup that removed everything is no reason to start over). */
+#define LOG_SEQUENCE_SQL \
+  "(SELECT CASE WHEN has_sequence_privilege(s, 'SELECT') THEN pg_sequence_last_value(s::regclass) END" \
+  " FROM pg_get_serial_sequence('logs', 'id') AS s)"
+
 /* Both schema variants have every column used here (request_id is not). */
 static const char window_sql[] =
   "SELECT COALESCE(created_at, 0) - COALESCE(created_at, 0) % 3600,"
@@ -125,17 +133,18 @@ window_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellabl
                         "SELECT COALESCE((SELECT min(id) FROM logs), 0),"
                         " COALESCE((SELECT max(id) FROM logs WHERE id > $1::bigint"
                         " AND COALESCE(created_at, 0) < extract(epoch FROM now())::bigint - "
-                        G_STRINGIFY (SETTLE_SECONDS) "), $1::bigint)",
+                        G_STRINGIFY (SETTLE_SECONDS) "), $1::bigint),"
+                        " COALESCE(GREATEST((SELECT max(id) FROM logs), " LOG_SEQUENCE_SQL "), -1)",
                         1, params, cancellable, &error);
       if (res == NULL)
         return g_task_return_error (task, error);
       target = nd_pg_int64 (res, 0, 1);
+      batch->cursor_limit = nd_pg_int64 (res, 0, 2);
       /* After NewAPI's log cleanup the first ids are gone: skip the gap. */
       if (cursor < nd_pg_int64 (res, 0, 0) - 1)
         cursor = nd_pg_int64 (res, 0, 0) - 1;
       g_clear_pointer (&res, PQclear);
-      /* The cursor can never pass the target (a restored, older database
-       * would otherwise look synced forever: NdFacts resets on that). */
+      /* A store ahead of cursor_limit starts over (NdFacts). */
       target = MAX (target, 0);
     }
 

@@ -99,6 +99,68 @@ load_columns (PGconn *pg, const char * const *tables, GCancellable *cancellable,
   return columns;
 }
 
+/* Where the database lives and which install it holds (NdServerInfo's
+ * gateway_id / gateway_instance). The cluster's system identifier survives
+ * any DSN spelling (socket or TCP, a tunnel, a service file); where a
+ * managed service hides it, the server's own host and port stand in. The
+ * database's OID changes when it is dropped and created again, and the
+ * first `setups` row when NewAPI is installed anew. */
+static gboolean
+probe_identity (PGconn *pg, gboolean with_setups, const char *prefix, NdServerInfo *info,
+                GCancellable *cancellable, GError **error)
+{
+  g_autoptr(PGresult) res = NULL;
+  g_autofree char *where = NULL;
+  g_autofree char *which = NULL;
+
+  res = nd_pg_exec (pg,
+                    "SELECT CASE WHEN has_function_privilege('pg_control_system()', 'EXECUTE')"
+                    " THEN (SELECT system_identifier::text FROM pg_control_system()) END,"
+                    " current_database()::text, d.oid::text"
+                    " FROM pg_database d WHERE d.datname = current_database()",
+                    0, NULL, cancellable, error);
+  if (res == NULL)
+    return FALSE;
+  if (!PQgetisnull (res, 0, 0))
+    where = g_strdup_printf ("%scluster=%s/%s", prefix, PQgetvalue (res, 0, 0), PQgetvalue (res, 0, 1));
+  else
+    where = g_strdup_printf ("%shost=%s:%s/%s", prefix, PQhost (pg), PQport (pg), PQgetvalue (res, 0, 1));
+  which = g_strdup_printf ("%soid=%s", prefix, PQgetvalue (res, 0, 2));
+  g_clear_pointer (&res, PQclear);
+
+  if (with_setups)
+    {
+      res = nd_pg_exec (pg, "SELECT id::text || '@' || initialized_at::text FROM setups ORDER BY id LIMIT 1",
+                        0, NULL, cancellable, error);
+      if (res == NULL)
+        return FALSE;
+      if (PQntuples (res) > 0)
+        {
+          char *more = g_strdup_printf ("%s setup=%s", which, PQgetvalue (res, 0, 0));
+
+          g_free (which);
+          which = more;
+        }
+    }
+
+  if (info->gateway_id == NULL)
+    {
+      info->gateway_id = g_strconcat ("pg:", where, NULL);
+      info->gateway_instance = g_steal_pointer (&which);
+    }
+  else
+    {
+      char *id = g_strconcat (info->gateway_id, " ", where, NULL);
+      char *instance = g_strconcat (info->gateway_instance, " ", which, NULL);
+
+      g_free (info->gateway_id);
+      g_free (info->gateway_instance);
+      info->gateway_id = id;
+      info->gateway_instance = instance;
+    }
+  return TRUE;
+}
+
 static void
 probe_main_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellable)
 {
@@ -147,6 +209,10 @@ probe_main_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancel
         info->newapi_version = nd_pg_strdup (res, 0, 0);
       g_clear_pointer (&res, PQclear);
     }
+
+  if (!probe_identity (pg, column_exists (columns, "setups", "initialized_at"), "", info,
+                       cancellable, &error))
+    return g_task_return_error (task, error);
 
   res = nd_pg_exec (pg,
                     "SELECT key, value FROM options WHERE key IN ("
@@ -209,6 +275,9 @@ probe_logs_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancel
                                     _("The log database “%s” has no NewAPI logs table."),
                                     PQdb (pg));
   info->has_log_request_id = column_exists (columns, "logs", "request_id");
+  /* The log ids the facts cursor counts are this database's. */
+  if (pd->has_log_db && !probe_identity (pg, FALSE, "logs:", info, cancellable, &error))
+    return g_task_return_error (task, error);
 
   /* Installs created before rc.11 keep idx_created_at_id as (id, created_at);
    * keyset paging must not count on the (created_at, id) order there. */

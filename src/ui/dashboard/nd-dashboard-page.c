@@ -831,9 +831,8 @@ start (NdDashboardPage *self)
   update_caps (self);
 
   /* One facts file per gateway: the CLI and the window share it. */
-  if (profile != NULL && nd_profile_has_pg (profile))
-    key = nd_facts_key_for_dsn (nd_profile_get_pg_dsn (profile), nd_profile_get_log_dsn (profile));
-  else
+  key = nd_facts_key_for_server (get_info (self));
+  if (key == NULL)
     key = g_compute_checksum_for_string (G_CHECKSUM_SHA256,
                                          profile ? nd_profile_get_id (profile) : "default", -1);
   path = nd_facts_default_path (key);

@@ -1,0 +1,429 @@
+/* nd-facts-query.c — the report queries (worker)
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "nd-error.h"
+#include "nd-facts-private.h"
+#include "nd-time.h"
+
+double
+nd_facts_latency_percentile (const gint64 latency[ND_FACTS_N_LAT], double q)
+{
+  gint64 total = 0;
+  double rank, seen = 0;
+
+  for (int i = 0; i < ND_FACTS_N_LAT; i++)
+    total += latency[i];
+  if (total <= 0)
+    return -1;
+  rank = CLAMP (q, 0, 1) * total;
+  for (int i = 0; i < ND_FACTS_N_LAT; i++)
+    {
+      double lo = i == 0 ? 0 : nd_facts_latency_edges[i - 1];
+      double hi = nd_facts_latency_edges[i];
+
+      if (latency[i] > 0 && seen + latency[i] >= rank)
+        return lo + (hi - lo) * ((rank - seen) / latency[i]);
+      seen += latency[i];
+    }
+  return nd_facts_latency_edges[ND_FACTS_N_LAT - 1];
+}
+
+/* ─── reports ───────────────────────────────────────────────────────────── */
+
+static void
+rank_free (gpointer data)
+{
+  NdFactsRank *r = data;
+
+  g_free (r->key);
+  g_free (r->name);
+  g_free (r);
+}
+
+static NdFactsReport *
+report_new (void)
+{
+  NdFactsReport *r = g_new0 (NdFactsReport, 1);
+
+  g_atomic_ref_count_init (&r->ref_count);
+  r->models = g_ptr_array_new_with_free_func (rank_free);
+  r->channels = g_ptr_array_new_with_free_func (rank_free);
+  r->users = g_ptr_array_new_with_free_func (rank_free);
+  r->tokens = g_ptr_array_new_with_free_func (rank_free);
+  r->trend = g_array_new (FALSE, TRUE, sizeof (NdFactsPoint));
+  return r;
+}
+
+NdFactsReport *
+nd_facts_report_ref (NdFactsReport *report)
+{
+  g_atomic_ref_count_inc (&report->ref_count);
+  return report;
+}
+
+void
+nd_facts_report_unref (NdFactsReport *report)
+{
+  if (report == NULL || !g_atomic_ref_count_dec (&report->ref_count))
+    return;
+  g_ptr_array_unref (report->models);
+  g_ptr_array_unref (report->channels);
+  g_ptr_array_unref (report->users);
+  g_ptr_array_unref (report->tokens);
+  g_array_unref (report->trend);
+  g_free (report);
+}
+
+/* ─── queries (worker) ──────────────────────────────────────────────────── */
+
+typedef struct {
+  NdFactsRange range;
+} QueryData;
+
+/* The parts of a rollup covering [a, b): whole UTC days from the daily
+ * table (when it exists), the rest from the hourly one. */
+static char *
+parts_sql (const NdFactsRollup *r, gint64 a, gint64 b)
+{
+  gint64 d0 = nd_time_ceil (a, ND_TIME_DAY);
+  gint64 d1 = nd_time_floor (b, ND_TIME_DAY);
+
+  if (!r->daily || d0 >= d1)
+    return g_strdup_printf ("SELECT * FROM r_%s_h WHERE t >= %" G_GINT64_FORMAT
+                            " AND t < %" G_GINT64_FORMAT, r->name, a, b);
+  return g_strdup_printf ("SELECT * FROM r_%s_d WHERE t >= %" G_GINT64_FORMAT " AND t < %" G_GINT64_FORMAT
+                          " UNION ALL SELECT * FROM r_%s_h WHERE (t >= %" G_GINT64_FORMAT
+                          " AND t < %" G_GINT64_FORMAT ") OR (t >= %" G_GINT64_FORMAT
+                          " AND t < %" G_GINT64_FORMAT ")",
+                          r->name, d0, d1, r->name, a, d0, d1, b);
+}
+
+/* Slice mode: the day slices' rows of the days [a, b) touches, keyed by
+ * @column, shaped like a rollup's rows. */
+static char *
+slice_parts_sql (const char *column, gint64 a, gint64 b)
+{
+  return g_strdup_printf ("SELECT start AS t, %s AS k, type, " MEASURES " FROM slice_facts"
+                          " WHERE start IN (SELECT start FROM slices WHERE start < %" G_GINT64_FORMAT
+                          " AND end > %" G_GINT64_FORMAT ")", column, b, a);
+}
+
+/* One ranking over @parts (rows of t, k, type and the measures). */
+static gboolean
+query_rank (sqlite3 *db, const char *parts, gboolean text_key, NdFactsNameKind kind, guint top_n,
+            const char *order, GPtrArray *out, GError **error)
+{
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *st = NULL;
+  int rc;
+
+  sql = g_strdup_printf (
+    "SELECT p.k, sum(requests), sum(requests) FILTER (WHERE type = 5),"
+    " sum(quota) FILTER (WHERE type = 2), sum(prompt + completion) FILTER (WHERE type = 2),"
+    " sum(use_time), sum(l0), sum(l1), sum(l2), sum(l3), sum(l4), n.name"
+    " FROM (%s) p LEFT JOIN names n ON n.kind = %d AND n.id = p.k"
+    " WHERE type IN (2, 5) GROUP BY p.k"
+    " ORDER BY %s DESC, p.k LIMIT %d",
+    parts, kind, order, top_n > 0 ? (int) top_n : -1);
+  if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
+    return _nd_facts_set_error (db, error, "query"), FALSE;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      NdFactsRank *r = g_new0 (NdFactsRank, 1);
+      const char *name = (const char *) sqlite3_column_text (st, 11);
+
+      if (text_key)
+        {
+          r->key = g_strdup ((const char *) sqlite3_column_text (st, 0));
+          r->name = g_strdup (r->key);
+        }
+      else
+        {
+          r->id = sqlite3_column_int64 (st, 0);
+          r->key = g_strdup_printf ("%" G_GINT64_FORMAT, r->id);
+          if (name != NULL && *name != '\0')
+            r->name = g_strdup (name);
+          else if (r->id == 0)
+            r->name = g_strdup (_("(none)"));
+          else
+            r->name = g_strdup_printf ("#%" G_GINT64_FORMAT, r->id);
+        }
+      r->requests = sqlite3_column_int64 (st, 1);
+      r->errors = sqlite3_column_int64 (st, 2);
+      r->quota = sqlite3_column_int64 (st, 3);
+      r->tokens = sqlite3_column_int64 (st, 4);
+      r->use_time = sqlite3_column_int64 (st, 5);
+      for (int i = 0; i < ND_FACTS_N_LAT; i++)
+        r->latency[i] = sqlite3_column_int64 (st, 6 + i);
+      r->p50 = nd_facts_latency_percentile (r->latency, 0.50);
+      r->p95 = nd_facts_latency_percentile (r->latency, 0.95);
+      g_ptr_array_add (out, r);
+    }
+  sqlite3_finalize (st);
+  if (rc != SQLITE_DONE)
+    return _nd_facts_set_error (db, error, "query"), FALSE;
+  return TRUE;
+}
+
+/* Overview and trend, from the hourly totals; each hour goes to the
+ * bucket holding its start. */
+static gboolean
+query_trend (sqlite3 *db, NdFactsReport *rep, GTimeZone *tz, gint64 a, gint64 b, GError **error)
+{
+  NdFactsOverview *ov = &rep->overview;
+  g_autoptr(GArray) starts = _nd_facts_range_buckets (tz, a, b, ov->bucket);
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *st = NULL;
+  guint i = 0;
+  int rc;
+
+  for (guint j = 0; j < starts->len; j++)
+    {
+      NdFactsPoint p = { g_array_index (starts, gint64, j), 0, 0, 0, 0 };
+
+      g_array_append_val (rep->trend, p);
+    }
+  sql = g_strdup_printf (
+    "SELECT t, sum(requests), sum(requests) FILTER (WHERE type = 5),"
+    " sum(quota) FILTER (WHERE type = 2), sum(prompt) FILTER (WHERE type = 2),"
+    " sum(completion) FILTER (WHERE type = 2)"
+    " FROM r_total_h WHERE t >= %" G_GINT64_FORMAT " AND t < %" G_GINT64_FORMAT
+    " AND type IN (2, 5) GROUP BY t ORDER BY t", a, b);
+  if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
+    return _nd_facts_set_error (db, error, "query"), FALSE;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      gint64 t = sqlite3_column_int64 (st, 0);
+      NdFactsPoint *p;
+
+      ov->requests += sqlite3_column_int64 (st, 1);
+      ov->errors += sqlite3_column_int64 (st, 2);
+      ov->quota += sqlite3_column_int64 (st, 3);
+      ov->prompt_tokens += sqlite3_column_int64 (st, 4);
+      ov->completion_tokens += sqlite3_column_int64 (st, 5);
+      while (i + 1 < rep->trend->len && g_array_index (rep->trend, NdFactsPoint, i + 1).start <= t)
+        i++;
+      if (rep->trend->len == 0)
+        continue;
+      p = &g_array_index (rep->trend, NdFactsPoint, i);
+      p->requests += sqlite3_column_int64 (st, 1);
+      p->errors += sqlite3_column_int64 (st, 2);
+      p->quota += sqlite3_column_int64 (st, 3);
+      p->tokens += sqlite3_column_int64 (st, 4) + sqlite3_column_int64 (st, 5);
+    }
+  sqlite3_finalize (st);
+  if (rc != SQLITE_DONE)
+    return _nd_facts_set_error (db, error, "query"), FALSE;
+  return TRUE;
+}
+
+/* Slice mode: the span the day slices of [a, b) cover, and the errors of
+ * days that had too many to list (counted, not placed in hours): in the
+ * overview, in "today", and in daily or weekly trend buckets. */
+static gboolean
+query_day_errors (sqlite3 *db, NdFactsReport *rep, gint64 a, gint64 b, gint64 today, GError **error)
+{
+  NdFactsOverview *ov = &rep->overview;
+  NdFactsGranularity *g = &rep->granularity;
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *st = NULL;
+  int rc;
+
+  sql = g_strdup_printf ("SELECT start, end, errors_listed, error_count FROM slices"
+                         " WHERE start < %" G_GINT64_FORMAT " AND end > %" G_GINT64_FORMAT
+                         " ORDER BY start", b, a);
+  if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
+    return _nd_facts_set_error (db, error, "query"), FALSE;
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      gint64 start = sqlite3_column_int64 (st, 0);
+      gint64 n = sqlite3_column_int64 (st, 3);
+      guint i = 0;
+
+      g->dims_from = MIN (g->dims_from, start);
+      g->dims_to = MAX (g->dims_to, sqlite3_column_int64 (st, 1));
+      if (sqlite3_column_int (st, 2))
+        continue;
+      g->errors = ND_TIME_DAY;
+      ov->requests += n;
+      ov->errors += n;
+      if (start >= today)
+        ov->today_requests += n;
+      if (ov->bucket < ND_TIME_DAY || rep->trend->len == 0)
+        continue;
+      while (i + 1 < rep->trend->len && g_array_index (rep->trend, NdFactsPoint, i + 1).start <= start)
+        i++;
+      g_array_index (rep->trend, NdFactsPoint, i).requests += n;
+      g_array_index (rep->trend, NdFactsPoint, i).errors += n;
+    }
+  sqlite3_finalize (st);
+  if (rc != SQLITE_DONE)
+    return _nd_facts_set_error (db, error, "query"), FALSE;
+  return TRUE;
+}
+
+static NdFactsReport *
+run_query (sqlite3 *db, const NdFactsRange *in, GError **error)
+{
+  g_autoptr(NdFactsReport) rep = report_new ();
+  NdFactsOverview *ov = &rep->overview;
+  NdFactsGranularity *g = &rep->granularity;
+  g_autoptr(GTimeZone) tz = _nd_facts_range_zone (in);
+  gint64 now = in->now > 0 ? in->now : nd_time_now ();
+  gint64 a = nd_time_ceil (in->from, ND_TIME_HOUR);
+  gint64 b = nd_time_ceil (in->to, ND_TIME_HOUR);
+  /* The hours that start in today's local day (nd-time.h). */
+  gint64 today = in->today_start > 0 ? nd_time_ceil (in->today_start, ND_TIME_HOUR)
+                                     : nd_time_day_start (tz, now);
+  gint64 bucket = in->bucket;
+  gint64 minutes_end;
+  gboolean sliced = _nd_facts_meta_get (db, "sliced", 0) != 0;
+  g_autofree char *sql = NULL;
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  static const struct { int rollup; const char *column; NdFactsNameKind kind; const char *order; } ranks[] = {
+    { R_MODEL, "model", 0, "2" },
+    { R_CHANNEL, "channel_id", ND_FACTS_NAME_CHANNEL, "2" },
+    { R_USER, "user_id", ND_FACTS_NAME_USER, "4" },
+    { R_TOKEN, "token_id", ND_FACTS_NAME_TOKEN, "4" },
+  };
+  GPtrArray *outs[] = { rep->models, rep->channels, rep->users, rep->tokens };
+  sqlite3_stmt *st = NULL;
+
+  if (b < a)
+    b = a;
+  ov->from = a;
+  ov->to = b;
+  if (bucket <= 0)
+    bucket = b - a <= 48 * ND_TIME_HOUR ? ND_TIME_HOUR
+             : b - a <= 92 * ND_TIME_DAY ? ND_TIME_DAY : 7 * ND_TIME_DAY;
+  ov->bucket = bucket;
+  g->trend = g->models = g->errors = g->channels = g->users = g->tokens = ND_TIME_HOUR;
+  g->dims_from = a;
+  g->dims_to = b;
+  if (!query_trend (db, rep, tz, a, b, error))
+    return NULL;
+
+  sql = g_strdup_printf ("SELECT sum(requests), sum(quota) FILTER (WHERE type = 2) FROM r_total_h"
+                         " WHERE t >= %" G_GINT64_FORMAT " AND type IN (2, 5)", today);
+  if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
+    return _nd_facts_set_error (db, error, "query"), NULL;
+  if (sqlite3_step (st) == SQLITE_ROW)
+    {
+      ov->today_requests = sqlite3_column_int64 (st, 0);
+      ov->today_quota = sqlite3_column_int64 (st, 1);
+    }
+  sqlite3_finalize (st);
+
+  if (sliced)
+    {
+      g->channels = g->users = g->tokens = ND_TIME_DAY;
+      if (!query_day_errors (db, rep, a, b, today, error))
+        return NULL;
+    }
+
+  ov->success_rate = ov->requests > 0 ? (double) (ov->requests - ov->errors) / ov->requests : 1.0;
+  minutes_end = MIN (b, MAX (now, a));
+  if (minutes_end > a)
+    {
+      double minutes = (minutes_end - a) / 60.0;
+
+      ov->avg_rpm = ov->requests / minutes;
+      ov->avg_tpm = (ov->prompt_tokens + ov->completion_tokens) / minutes;
+    }
+
+  /* Models from the hourly facts; the other rankings from the day slices
+   * when the store has them (they never come from both). */
+  for (guint i = 0; i < G_N_ELEMENTS (ranks); i++)
+    {
+      int r = ranks[i].rollup;
+
+      g_ptr_array_add (parts, sliced && r != R_MODEL ? slice_parts_sql (ranks[i].column, a, b)
+                                                     : parts_sql (&_nd_facts_rollups[r], a, b));
+      if (!query_rank (db, parts->pdata[i], _nd_facts_rollups[r].text_key, ranks[i].kind,
+                       in->top_n, ranks[i].order, outs[i], error))
+        return NULL;
+    }
+
+  /* Active users: a complete user ranking already lists them. */
+  if (in->top_n == 0)
+    {
+      for (guint i = 0; i < rep->users->len; i++)
+        ov->active_users += ((NdFactsRank *) g_ptr_array_index (rep->users, i))->requests > 0;
+    }
+  else
+    {
+      g_clear_pointer (&sql, g_free);
+      sql = g_strdup_printf ("SELECT count(DISTINCT k) FROM (%s) WHERE type IN (2, 5) AND requests > 0",
+                             (const char *) parts->pdata[2] /* ranks[2]: users */);
+      if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
+        return _nd_facts_set_error (db, error, "query"), NULL;
+      if (sqlite3_step (st) == SQLITE_ROW)
+        ov->active_users = sqlite3_column_int64 (st, 0);
+      sqlite3_finalize (st);
+    }
+
+  rep->dims = _nd_facts_meta_get (db, "dims", 0);
+  rep->cursor = _nd_facts_meta_get (db, "cursor", 0);
+  rep->last_sync = _nd_facts_meta_get (db, "last_sync", 0);
+  rep->log_rows = _nd_facts_meta_get (db, "log_rows", 0);
+  return g_steal_pointer (&rep);
+}
+
+static void
+query_job (GTask *task, sqlite3 *db, gpointer data, GCancellable *cancellable)
+{
+  QueryData *qd = data;
+  GError *error = NULL;
+  NdFactsReport *rep;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  /* One read transaction: a consistent snapshot even while a sync commits. */
+  sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+  rep = run_query (db, &qd->range, &error);
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  if (rep == NULL)
+    return g_task_return_error (task, error);
+  g_task_return_pointer (task, rep, (GDestroyNotify) nd_facts_report_unref);
+}
+
+void
+nd_facts_query_async (NdFacts *self, const NdFactsRange *range, GCancellable *cancellable,
+                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  QueryData *qd;
+
+  g_return_if_fail (ND_IS_FACTS (self));
+  g_return_if_fail (range != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, nd_facts_query_async);
+  /* What a day-slice sync covers when no range was set (nd_facts_set_range). */
+  self->query_from = range->from;
+  self->query_to = range->to;
+  qd = g_new0 (QueryData, 1);
+  qd->range = *range;
+  _nd_facts_run (self, task, query_job, qd, g_free);
+}
+
+NdFactsReport *
+nd_facts_query_finish (NdFacts *self, GAsyncResult *result, GError **error)
+{
+  NdFactsReport *rep;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  rep = g_task_propagate_pointer (G_TASK (result), error);
+  if (rep != NULL)
+    {
+      self->cursor = MAX (self->cursor, rep->cursor);
+      self->last_sync = MAX (self->last_sync, rep->last_sync);
+    }
+  return rep;
+}
+
