@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 #include "nd-error.h"
@@ -54,6 +55,85 @@ nd_channel_edit_free (NdChannelEdit *edit)
   g_free (edit);
 }
 
+NdUserEdit *
+nd_user_edit_new (void)
+{
+  NdUserEdit *edit = g_new0 (NdUserEdit, 1);
+
+  edit->role = 1;
+  return edit;
+}
+
+void
+nd_user_edit_free (NdUserEdit *edit)
+{
+  if (edit == NULL)
+    return;
+  g_free (edit->username);
+  nd_secure_free (edit->password);
+  g_free (edit->display_name);
+  g_free (edit->group);
+  g_free (edit->remark);
+  g_free (edit);
+}
+
+NdTokenEdit *
+nd_token_edit_new (void)
+{
+  NdTokenEdit *edit = g_new0 (NdTokenEdit, 1);
+
+  edit->expired_time = -1;
+  return edit;
+}
+
+void
+nd_token_edit_free (NdTokenEdit *edit)
+{
+  if (edit == NULL)
+    return;
+  g_free (edit->name);
+  g_free (edit->model_limits);
+  g_free (edit->allow_ips);
+  g_free (edit->group);
+  g_free (edit);
+}
+
+NdRedemptionEdit *
+nd_redemption_edit_new (void)
+{
+  NdRedemptionEdit *edit = g_new0 (NdRedemptionEdit, 1);
+
+  edit->count = 1;
+  return edit;
+}
+
+void
+nd_redemption_edit_free (NdRedemptionEdit *edit)
+{
+  if (edit == NULL)
+    return;
+  g_free (edit->name);
+  g_free (edit);
+}
+
+NdPriceEdit *
+nd_price_edit_new (void)
+{
+  NdPriceEdit *edit = g_new0 (NdPriceEdit, 1);
+
+  edit->completion_ratio = NAN;
+  return edit;
+}
+
+void
+nd_price_edit_free (NdPriceEdit *edit)
+{
+  if (edit == NULL)
+    return;
+  g_free (edit->name);
+  g_free (edit);
+}
+
 void
 nd_write_free (NdWrite *write)
 {
@@ -63,6 +143,10 @@ nd_write_free (NdWrite *write)
   g_free (write->reason);
   g_free (write->tag);
   g_clear_pointer (&write->channel, nd_channel_edit_free);
+  g_clear_pointer (&write->user, nd_user_edit_free);
+  g_clear_pointer (&write->token, nd_token_edit_free);
+  g_clear_pointer (&write->redemption, nd_redemption_edit_free);
+  g_clear_pointer (&write->price, nd_price_edit_free);
   g_free (write);
 }
 
@@ -80,6 +164,23 @@ nd_write_kind_to_string (NdWriteKind kind)
     case ND_WRITE_CHANNEL_KEY_STATUS: return "channel-key-status";
     case ND_WRITE_CHANNEL_TEST_RESULT: return "channel-test-result";
     case ND_WRITE_CHANNEL_BALANCE: return "channel-balance";
+    case ND_WRITE_USER_CREATE: return "user-create";
+    case ND_WRITE_USER_UPDATE: return "user-update";
+    case ND_WRITE_USER_STATUS: return "user-status";
+    case ND_WRITE_USER_DELETE: return "user-delete";
+    case ND_WRITE_USER_RESTORE: return "user-restore";
+    case ND_WRITE_USER_QUOTA: return "user-quota";
+    case ND_WRITE_TOKEN_CREATE: return "token-create";
+    case ND_WRITE_TOKEN_UPDATE: return "token-update";
+    case ND_WRITE_TOKEN_STATUS: return "token-status";
+    case ND_WRITE_TOKEN_DELETE: return "token-delete";
+    case ND_WRITE_REDEMPTION_CREATE: return "redemption-create";
+    case ND_WRITE_REDEMPTION_UPDATE: return "redemption-update";
+    case ND_WRITE_REDEMPTION_STATUS: return "redemption-status";
+    case ND_WRITE_REDEMPTION_DELETE: return "redemption-delete";
+    case ND_WRITE_REDEMPTION_DELETE_INVALID: return "redemption-delete-invalid";
+    case ND_WRITE_MODEL_PRICE: return "model-price";
+    case ND_WRITE_GROUP_RATIO: return "group-ratio";
     default: return "unknown";
     }
 }
@@ -187,6 +288,226 @@ nd_write_channel_balance_new (gint64 id, double balance, gint64 balance_time)
   write->balance = balance;
   write->balance_time = balance_time;
   return write;
+}
+
+NdWrite *
+nd_write_user_create_new (NdUserEdit *edit)
+{
+  NdWrite *write = write_new (ND_WRITE_USER_CREATE, NULL, 0);
+
+  write->user = edit;
+  return write;
+}
+
+NdWrite *
+nd_write_user_update_new (gint64 id, NdUserEdit *edit)
+{
+  NdWrite *write = write_new (ND_WRITE_USER_UPDATE, &id, 1);
+
+  write->user = edit;
+  return write;
+}
+
+NdWrite *
+nd_write_user_status_new (const gint64 *ids, guint n_ids, int status)
+{
+  NdWrite *write = write_new (ND_WRITE_USER_STATUS, ids, n_ids);
+
+  write->status = status;
+  return write;
+}
+
+NdWrite *
+nd_write_user_delete_new (const gint64 *ids, guint n_ids)
+{
+  return write_new (ND_WRITE_USER_DELETE, ids, n_ids);
+}
+
+NdWrite *
+nd_write_user_restore_new (const gint64 *ids, guint n_ids)
+{
+  return write_new (ND_WRITE_USER_RESTORE, ids, n_ids);
+}
+
+NdWrite *
+nd_write_user_quota_new (gint64 id, NdQuotaMode mode, gint64 amount, const char *reason)
+{
+  NdWrite *write = write_new (ND_WRITE_USER_QUOTA, &id, 1);
+
+  write->quota_mode = mode;
+  write->amount = amount;
+  write->reason = g_strdup (reason);
+  return write;
+}
+
+NdWrite *
+nd_write_token_create_new (NdTokenEdit *edit)
+{
+  NdWrite *write = write_new (ND_WRITE_TOKEN_CREATE, NULL, 0);
+
+  write->token = edit;
+  return write;
+}
+
+NdWrite *
+nd_write_token_update_new (gint64 id, NdTokenEdit *edit)
+{
+  NdWrite *write = write_new (ND_WRITE_TOKEN_UPDATE, &id, 1);
+
+  write->token = edit;
+  return write;
+}
+
+NdWrite *
+nd_write_token_status_new (const gint64 *ids, guint n_ids, int status)
+{
+  NdWrite *write = write_new (ND_WRITE_TOKEN_STATUS, ids, n_ids);
+
+  write->status = status;
+  return write;
+}
+
+NdWrite *
+nd_write_token_delete_new (const gint64 *ids, guint n_ids)
+{
+  return write_new (ND_WRITE_TOKEN_DELETE, ids, n_ids);
+}
+
+NdWrite *
+nd_write_redemption_create_new (NdRedemptionEdit *edit)
+{
+  NdWrite *write = write_new (ND_WRITE_REDEMPTION_CREATE, NULL, 0);
+
+  write->redemption = edit;
+  return write;
+}
+
+NdWrite *
+nd_write_redemption_update_new (gint64 id, NdRedemptionEdit *edit)
+{
+  NdWrite *write = write_new (ND_WRITE_REDEMPTION_UPDATE, &id, 1);
+
+  write->redemption = edit;
+  return write;
+}
+
+NdWrite *
+nd_write_redemption_status_new (const gint64 *ids, guint n_ids, int status)
+{
+  NdWrite *write = write_new (ND_WRITE_REDEMPTION_STATUS, ids, n_ids);
+
+  write->status = status;
+  return write;
+}
+
+NdWrite *
+nd_write_redemption_delete_new (const gint64 *ids, guint n_ids)
+{
+  return write_new (ND_WRITE_REDEMPTION_DELETE, ids, n_ids);
+}
+
+NdWrite *
+nd_write_redemption_delete_invalid_new (void)
+{
+  return write_new (ND_WRITE_REDEMPTION_DELETE_INVALID, NULL, 0);
+}
+
+NdWrite *
+nd_write_model_price_new (NdPriceEdit *edit)
+{
+  NdWrite *write = write_new (ND_WRITE_MODEL_PRICE, NULL, 0);
+
+  write->price = edit;
+  return write;
+}
+
+NdWrite *
+nd_write_group_ratio_new (const char *group, double ratio)
+{
+  NdWrite *write = write_new (ND_WRITE_GROUP_RATIO, NULL, 0);
+
+  write->price = nd_price_edit_new ();
+  write->price->name = g_strdup (group);
+  write->price->ratio = ratio;
+  return write;
+}
+
+/* ---- copies (a source keeps its own for the life of an async call) ----- */
+
+static NdChannelEdit *
+channel_edit_copy (const NdChannelEdit *src)
+{
+  NdChannelEdit *e = g_new0 (NdChannelEdit, 1);
+
+  *e = *src;
+  e->name = g_strdup (src->name);
+  e->key = g_strdup (src->key);
+  e->base_url = g_strdup (src->base_url);
+  e->group = g_strdup (src->group);
+  e->models = g_strdup (src->models);
+  e->model_mapping = g_strdup (src->model_mapping);
+  e->status_code_mapping = g_strdup (src->status_code_mapping);
+  e->tag = g_strdup (src->tag);
+  e->remark = g_strdup (src->remark);
+  e->test_model = g_strdup (src->test_model);
+  e->other = g_strdup (src->other);
+  e->setting = g_strdup (src->setting);
+  e->param_override = g_strdup (src->param_override);
+  e->header_override = g_strdup (src->header_override);
+  e->settings = g_strdup (src->settings);
+  return e;
+}
+
+static NdUserEdit *
+user_edit_copy (const NdUserEdit *src)
+{
+  NdUserEdit *e = g_new0 (NdUserEdit, 1);
+
+  *e = *src;
+  e->username = g_strdup (src->username);
+  e->password = g_strdup (src->password);
+  e->display_name = g_strdup (src->display_name);
+  e->group = g_strdup (src->group);
+  e->remark = g_strdup (src->remark);
+  return e;
+}
+
+static NdTokenEdit *
+token_edit_copy (const NdTokenEdit *src)
+{
+  NdTokenEdit *e = g_new0 (NdTokenEdit, 1);
+
+  *e = *src;
+  e->name = g_strdup (src->name);
+  e->model_limits = g_strdup (src->model_limits);
+  e->allow_ips = g_strdup (src->allow_ips);
+  e->group = g_strdup (src->group);
+  return e;
+}
+
+NdWrite *
+nd_write_copy (const NdWrite *w)
+{
+  NdWrite *copy = g_new0 (NdWrite, 1);
+
+  *copy = *w;
+  copy->ids = g_array_copy (w->ids);
+  copy->reason = g_strdup (w->reason);
+  copy->tag = g_strdup (w->tag);
+  copy->channel = w->channel ? channel_edit_copy (w->channel) : NULL;
+  copy->user = w->user ? user_edit_copy (w->user) : NULL;
+  copy->token = w->token ? token_edit_copy (w->token) : NULL;
+  if (w->redemption != NULL)
+    {
+      copy->redemption = g_memdup2 (w->redemption, sizeof *w->redemption);
+      copy->redemption->name = g_strdup (w->redemption->name);
+    }
+  if (w->price != NULL)
+    {
+      copy->price = g_memdup2 (w->price, sizeof *w->price);
+      copy->price->name = g_strdup (w->price->name);
+    }
+  return copy;
 }
 
 /* ---- validation -------------------------------------------------------- */
@@ -374,6 +695,129 @@ validate_channel (const NdChannelEdit *e, gboolean create, const char **field, G
   return TRUE;
 }
 
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static gboolean
+validate_user (const NdUserEdit *e, gboolean create, const char **field, GError **error)
+{
+  NdUserField mask = create ? (e->mask | ND_USER_FIELD_USERNAME | ND_USER_FIELD_PASSWORD) : e->mask;
+
+  if (!create && mask == 0)
+    return invalid (error, field, NULL, _("Nothing to change"));
+  if ((mask & ND_USER_FIELD_USERNAME) &&
+      (blank (e->username) || g_utf8_strlen (e->username, -1) > 20))
+    return invalid (error, field, "username", _("A username has 1 to 20 characters"));
+  if ((mask & ND_USER_FIELD_PASSWORD) &&
+      (e->password == NULL || g_utf8_strlen (e->password, -1) < 8 ||
+       g_utf8_strlen (e->password, -1) > 20))
+    return invalid (error, field, "password", _("A password has 8 to 20 characters"));
+  if ((mask & ND_USER_FIELD_DISPLAY_NAME) && e->display_name != NULL &&
+      g_utf8_strlen (e->display_name, -1) > 20)
+    return invalid (error, field, "display_name",
+                    _("A display name has at most 20 characters"));
+  if ((mask & ND_USER_FIELD_ROLE) && e->role != 1 && e->role != 10)
+    return invalid (error, field, "role",
+                    _("A user is either a common user or an administrator; there is only one "
+                      "root"));
+  if ((mask & ND_USER_FIELD_GROUP) && blank (e->group))
+    return invalid (error, field, "group", _("A user needs a group"));
+  if ((mask & ND_USER_FIELD_REMARK) && e->remark != NULL &&
+      g_utf8_strlen (e->remark, -1) > REMARK_MAX_CHARS)
+    return invalid (error, field, "remark", _("The remark is longer than %d characters"),
+                    REMARK_MAX_CHARS);
+  return TRUE;
+}
+
+static gboolean
+valid_ip_list (const char *list, char **bad)
+{
+  g_auto(GStrv) lines = g_strsplit_set (list ? list : "", "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autoptr(GInetAddressMask) mask = NULL;
+      char *line = g_strstrip (lines[i]);
+
+      if (*line == '\0')
+        continue;
+      mask = g_inet_address_mask_new_from_string (line, NULL);
+      if (mask == NULL)
+        {
+          *bad = g_strdup (line);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+validate_token (const NdTokenEdit *e, gboolean create, const char **field, GError **error)
+{
+  NdTokenField mask = create ? (e->mask | ND_TOKEN_FIELD_NAME) : e->mask;
+  g_autofree char *bad = NULL;
+
+  if (!create && mask == 0)
+    return invalid (error, field, NULL, _("Nothing to change"));
+  if ((mask & ND_TOKEN_FIELD_NAME) && (blank (e->name) || g_utf8_strlen (e->name, -1) > 50))
+    return invalid (error, field, "name", _("A token name has 1 to 50 characters"));
+  if ((mask & ND_TOKEN_FIELD_EXPIRED_TIME) && e->expired_time != -1 &&
+      e->expired_time <= now_seconds ())
+    return invalid (error, field, "expired_time", _("The expiry is in the past"));
+  if ((mask & ND_TOKEN_FIELD_REMAIN_QUOTA) && e->remain_quota < 0)
+    return invalid (error, field, "remain_quota", _("The quota cannot be negative"));
+  if ((mask & ND_TOKEN_FIELD_ALLOW_IPS) && !valid_ip_list (e->allow_ips, &bad))
+    return invalid (error, field, "allow_ips",
+                    _("“%s” is not an IP address or a network (CIDR)"), bad);
+  return TRUE;
+}
+
+static gboolean
+validate_redemption (const NdRedemptionEdit *e, gboolean create, const char **field,
+                     GError **error)
+{
+  if (blank (e->name) || g_utf8_strlen (e->name, -1) > 20)
+    return invalid (error, field, "name", _("A code name has 1 to 20 characters"));
+  if (create && (e->count < 1 || e->count > 100))
+    return invalid (error, field, "count", _("Between 1 and 100 codes can be made at once"));
+  if (e->quota <= 0)
+    return invalid (error, field, "quota", _("Each code must add some quota"));
+  if (e->expired_time != 0 && e->expired_time <= now_seconds ())
+    return invalid (error, field, "expired_time", _("The expiry is in the past"));
+  return TRUE;
+}
+
+static gboolean
+valid_number (double v)
+{
+  return isfinite (v) && v >= 0;
+}
+
+static gboolean
+validate_price (const NdPriceEdit *e, gboolean group, const char **field, GError **error)
+{
+  if (e == NULL || blank (e->name))
+    return invalid (error, field, "name", group ? _("Which group?") : _("Which model?"));
+  if (!group && e->per_call)
+    {
+      if (!valid_number (e->price))
+        return invalid (error, field, "price", _("A price is a number of 0 or more"));
+      return TRUE;
+    }
+  if (!valid_number (e->ratio))
+    return invalid (error, field, "ratio", _("A ratio is a number of 0 or more"));
+  if (!group && !isnan (e->completion_ratio) && !valid_number (e->completion_ratio))
+    return invalid (error, field, "completion_ratio",
+                    _("A completion ratio is a number of 0 or more"));
+  return TRUE;
+}
+
+/* Quota amounts beyond this cannot be real (2^53: exact in every client). */
+#define QUOTA_AMOUNT_MAX G_GINT64_CONSTANT (9007199254740992)
+
 gboolean
 nd_write_validate (const NdWrite *write, const char **field, GError **error)
 {
@@ -388,15 +832,33 @@ nd_write_validate (const NdWrite *write, const char **field, GError **error)
       if (write->channel == NULL)
         return invalid (error, field, NULL, _("Nothing to create"));
       return validate_channel (write->channel, TRUE, field, error);
+    case ND_WRITE_USER_CREATE:
+      if (write->user == NULL)
+        return invalid (error, field, NULL, _("Nothing to create"));
+      return validate_user (write->user, TRUE, field, error);
+    case ND_WRITE_TOKEN_CREATE:
+      if (write->token == NULL)
+        return invalid (error, field, NULL, _("Nothing to create"));
+      return validate_token (write->token, TRUE, field, error);
+    case ND_WRITE_REDEMPTION_CREATE:
+      if (write->redemption == NULL)
+        return invalid (error, field, NULL, _("Nothing to create"));
+      return validate_redemption (write->redemption, TRUE, field, error);
+    case ND_WRITE_REDEMPTION_DELETE_INVALID:
+      return TRUE;
+    case ND_WRITE_MODEL_PRICE:
+      return validate_price (write->price, FALSE, field, error);
+    case ND_WRITE_GROUP_RATIO:
+      return validate_price (write->price, TRUE, field, error);
     default:
       break;
     }
 
   if (write->ids->len == 0)
-    return invalid (error, field, NULL, _("No channel was chosen"));
+    return invalid (error, field, NULL, _("Nothing was chosen"));
   for (guint i = 0; i < write->ids->len; i++)
     if (g_array_index (write->ids, gint64, i) <= 0)
-      return invalid (error, field, NULL, _("Channel ids are positive numbers"));
+      return invalid (error, field, NULL, _("Ids are positive numbers"));
 
   switch (write->kind)
     {
@@ -428,6 +890,34 @@ nd_write_validate (const NdWrite *write, const char **field, GError **error)
       if (!isfinite (write->balance) || write->balance_time <= 0)
         return invalid (error, field, NULL, _("A balance needs a number and its time"));
       return TRUE;
+    case ND_WRITE_USER_UPDATE:
+      if (write->user == NULL)
+        return invalid (error, field, NULL, _("Nothing to change"));
+      return validate_user (write->user, FALSE, field, error);
+    case ND_WRITE_USER_STATUS:
+    case ND_WRITE_TOKEN_STATUS:
+    case ND_WRITE_REDEMPTION_STATUS:
+      if (write->status != 1 && write->status != 2)
+        return invalid (error, field, "status", _("It can only be enabled or disabled"));
+      return TRUE;
+    case ND_WRITE_USER_QUOTA:
+      if (write->amount > QUOTA_AMOUNT_MAX || write->amount < -QUOTA_AMOUNT_MAX)
+        return invalid (error, field, "amount", _("That quota is too large to be real"));
+      if (write->quota_mode != ND_QUOTA_SET && write->amount <= 0)
+        return invalid (error, field, "amount",
+                        _("Add or subtract a positive amount of quota"));
+      if (write->reason != NULL && g_utf8_strlen (write->reason, -1) > REMARK_MAX_CHARS)
+        return invalid (error, field, "reason", _("The reason is longer than %d characters"),
+                        REMARK_MAX_CHARS);
+      return TRUE;
+    case ND_WRITE_TOKEN_UPDATE:
+      if (write->token == NULL)
+        return invalid (error, field, NULL, _("Nothing to change"));
+      return validate_token (write->token, FALSE, field, error);
+    case ND_WRITE_REDEMPTION_UPDATE:
+      if (write->redemption == NULL)
+        return invalid (error, field, NULL, _("Nothing to change"));
+      return validate_redemption (write->redemption, FALSE, field, error);
     case ND_WRITE_CHANNEL_DELETE:
     case ND_WRITE_CHANNEL_TAG:
     case ND_WRITE_CHANNEL_COPY:
@@ -452,6 +942,12 @@ nd_write_result_free (NdWriteResult *result)
     return;
   g_free (result->audit_error);
   g_free (result->notice);
+  if (result->secrets != NULL)
+    {
+      for (guint i = 0; i < result->secrets->len; i++)
+        nd_secure_wipe (g_ptr_array_index (result->secrets, i));
+      g_ptr_array_unref (result->secrets);
+    }
   g_free (result);
 }
 

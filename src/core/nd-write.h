@@ -33,6 +33,27 @@ typedef enum {
   ND_WRITE_CHANNEL_KEY_STATUS,    /* ids[0], key_index, status (multi-key channels) */
   ND_WRITE_CHANNEL_TEST_RESULT,   /* ids[0], response_ms, test_time: a health check result */
   ND_WRITE_CHANNEL_BALANCE,       /* ids[0], balance, balance_time */
+
+  ND_WRITE_USER_CREATE,           /* user */
+  ND_WRITE_USER_UPDATE,           /* ids[0], user (fields in mask) */
+  ND_WRITE_USER_STATUS,           /* ids, status (1 enable, 2 disable) */
+  ND_WRITE_USER_DELETE,           /* ids (soft delete: deleted_at) */
+  ND_WRITE_USER_RESTORE,          /* ids (deleted_at back to NULL) */
+  ND_WRITE_USER_QUOTA,            /* ids[0], quota_mode, amount (quota units), reason */
+
+  ND_WRITE_TOKEN_CREATE,          /* token; result secrets[0] = the new key, shown once */
+  ND_WRITE_TOKEN_UPDATE,          /* ids[0], token (fields in mask) */
+  ND_WRITE_TOKEN_STATUS,          /* ids, status (1 enable, 2 disable) */
+  ND_WRITE_TOKEN_DELETE,          /* ids (soft delete) */
+
+  ND_WRITE_REDEMPTION_CREATE,     /* redemption; result secrets = the new codes, shown once */
+  ND_WRITE_REDEMPTION_UPDATE,     /* ids[0], redemption (name, quota, expired_time) */
+  ND_WRITE_REDEMPTION_STATUS,     /* ids, status (1 enable, 2 disable) */
+  ND_WRITE_REDEMPTION_DELETE,     /* ids (soft delete) */
+  ND_WRITE_REDEMPTION_DELETE_INVALID, /* used, disabled and expired codes (soft delete) */
+
+  ND_WRITE_MODEL_PRICE,           /* price: one model's ratio / completion ratio / fixed price */
+  ND_WRITE_GROUP_RATIO,           /* price: one group's ratio */
 } NdWriteKind;
 
 /* Which NdChannelEdit fields a create/update sets (others are left alone). */
@@ -93,6 +114,97 @@ NdChannelEdit *nd_channel_edit_new  (void);
 void           nd_channel_edit_free (NdChannelEdit *edit);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdChannelEdit, nd_channel_edit_free)
 
+/* ---- users (reference §1.3 users, §1.6a, §2.2) ---- */
+
+typedef enum {
+  ND_USER_FIELD_USERNAME     = 1 << 0,   /* create only */
+  ND_USER_FIELD_PASSWORD     = 1 << 1,   /* bcrypt $2a$ cost 10; bumps auth_version */
+  ND_USER_FIELD_DISPLAY_NAME = 1 << 2,
+  ND_USER_FIELD_ROLE         = 1 << 3,   /* below the operator's own role; bumps auth_version */
+  ND_USER_FIELD_GROUP        = 1 << 4,   /* a key of GroupRatio; bumps auth_version */
+  ND_USER_FIELD_REMARK       = 1 << 5,
+} NdUserField;
+
+typedef struct {
+  NdUserField mask;
+  char *username;              /* 1–20 characters, unique */
+  char *password;              /* 8–20 characters; a secret: wiped on free */
+  char *display_name;          /* ≤ 20 characters */
+  int role;                    /* 1 common, 10 admin (100 root is never granted) */
+  char *group;
+  char *remark;                /* ≤ 255 characters */
+} NdUserEdit;
+
+NdUserEdit *nd_user_edit_new  (void);
+void        nd_user_edit_free (NdUserEdit *edit);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdUserEdit, nd_user_edit_free)
+
+typedef enum {
+  ND_QUOTA_ADD,                /* quota = quota + amount (amount > 0) */
+  ND_QUOTA_SUBTRACT,           /* quota = quota - amount (amount > 0, may go below 0) */
+  ND_QUOTA_SET,                /* quota = amount (old value read under a row lock) */
+} NdQuotaMode;
+
+/* ---- tokens (reference §1.3 tokens, §2.3) ---- */
+
+typedef enum {
+  ND_TOKEN_FIELD_NAME            = 1 << 0,
+  ND_TOKEN_FIELD_EXPIRED_TIME    = 1 << 1,
+  ND_TOKEN_FIELD_REMAIN_QUOTA    = 1 << 2,
+  ND_TOKEN_FIELD_UNLIMITED       = 1 << 3,
+  ND_TOKEN_FIELD_MODEL_LIMITS    = 1 << 4,   /* model_limits_enabled + model_limits */
+  ND_TOKEN_FIELD_ALLOW_IPS       = 1 << 5,
+  ND_TOKEN_FIELD_GROUP           = 1 << 6,
+} NdTokenField;
+
+typedef struct {
+  NdTokenField mask;
+  gint64 user_id;              /* owner (create; over HTTP always the caller) */
+  char *name;                  /* ≤ 50 characters */
+  gint64 expired_time;         /* -1 never, else unix s in the future */
+  gint64 remain_quota;         /* ≥ 0 */
+  gboolean unlimited_quota;
+  gboolean model_limits_enabled;
+  char *model_limits;          /* comma list */
+  char *allow_ips;             /* newline list of IPs / CIDRs */
+  char *group;                 /* "" = the owner's group */
+} NdTokenEdit;
+
+NdTokenEdit *nd_token_edit_new  (void);
+void         nd_token_edit_free (NdTokenEdit *edit);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdTokenEdit, nd_token_edit_free)
+
+/* ---- redemption codes (reference §1.3 redemptions, §2.5) ---- */
+
+typedef struct {
+  char *name;                  /* 1–20 characters */
+  guint count;                 /* 1–100 (create) */
+  gint64 quota;                /* > 0 quota units */
+  gint64 expired_time;         /* 0 never, else unix s in the future */
+} NdRedemptionEdit;
+
+NdRedemptionEdit *nd_redemption_edit_new  (void);
+void              nd_redemption_edit_free (NdRedemptionEdit *edit);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdRedemptionEdit, nd_redemption_edit_free)
+
+/* ---- prices (reference §1.3 options, §2.7) ---- */
+
+/* A model is billed either by ratio (ModelRatio + CompletionRatio) or by a
+ * fixed price per call (ModelPrice), never both: setting one removes the
+ * model from the other option's map. Each option holds the full map; only
+ * this key of it changes. */
+typedef struct {
+  char *name;                  /* model or group */
+  gboolean per_call;           /* TRUE: price; FALSE: ratio (+ completion_ratio) */
+  double ratio;                /* ModelRatio / GroupRatio value, ≥ 0 */
+  double completion_ratio;     /* CompletionRatio; NAN = leave unset */
+  double price;                /* ModelPrice, USD per call, ≥ 0 */
+} NdPriceEdit;
+
+NdPriceEdit *nd_price_edit_new  (void);
+void         nd_price_edit_free (NdPriceEdit *edit);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdPriceEdit, nd_price_edit_free)
+
 typedef struct {
   NdWriteKind kind;
   GArray *ids;                 /* (element-type gint64) target rows */
@@ -105,9 +217,17 @@ typedef struct {
   gint64 test_time;
   double balance;
   gint64 balance_time;
+  NdUserEdit *user;
+  NdQuotaMode quota_mode;
+  gint64 amount;               /* quota units */
+  NdTokenEdit *token;
+  NdRedemptionEdit *redemption;
+  NdPriceEdit *price;
 } NdWrite;
 
 void     nd_write_free (NdWrite *write);
+/* A deep copy (secrets included), for sources that outlive the caller's. */
+NdWrite *nd_write_copy (const NdWrite *write);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdWrite, nd_write_free)
 
 const char *nd_write_kind_to_string (NdWriteKind kind);
@@ -124,6 +244,28 @@ NdWrite *nd_write_channel_copy_new    (gint64 id);
 NdWrite *nd_write_channel_key_status_new (gint64 id, int key_index, int status);
 NdWrite *nd_write_channel_test_result_new (gint64 id, gint64 response_ms, gint64 test_time);
 NdWrite *nd_write_channel_balance_new (gint64 id, double balance, gint64 balance_time);
+
+NdWrite *nd_write_user_create_new     (NdUserEdit *edit);                    /* takes @edit */
+NdWrite *nd_write_user_update_new     (gint64 id, NdUserEdit *edit);         /* takes @edit */
+NdWrite *nd_write_user_status_new     (const gint64 *ids, guint n_ids, int status);
+NdWrite *nd_write_user_delete_new     (const gint64 *ids, guint n_ids);
+NdWrite *nd_write_user_restore_new    (const gint64 *ids, guint n_ids);
+NdWrite *nd_write_user_quota_new      (gint64 id, NdQuotaMode mode, gint64 amount,
+                                       const char *reason);
+
+NdWrite *nd_write_token_create_new    (NdTokenEdit *edit);                   /* takes @edit */
+NdWrite *nd_write_token_update_new    (gint64 id, NdTokenEdit *edit);        /* takes @edit */
+NdWrite *nd_write_token_status_new    (const gint64 *ids, guint n_ids, int status);
+NdWrite *nd_write_token_delete_new    (const gint64 *ids, guint n_ids);
+
+NdWrite *nd_write_redemption_create_new (NdRedemptionEdit *edit);            /* takes @edit */
+NdWrite *nd_write_redemption_update_new (gint64 id, NdRedemptionEdit *edit); /* takes @edit */
+NdWrite *nd_write_redemption_status_new (const gint64 *ids, guint n_ids, int status);
+NdWrite *nd_write_redemption_delete_new (const gint64 *ids, guint n_ids);
+NdWrite *nd_write_redemption_delete_invalid_new (void);
+
+NdWrite *nd_write_model_price_new     (NdPriceEdit *edit);                   /* takes @edit */
+NdWrite *nd_write_group_ratio_new     (const char *group, double ratio);
 
 /* Checks what can be checked without the server. On failure sets
  * ND_ERROR_INVALID_INPUT with a sentence for people, and *@field (when not
@@ -145,6 +287,9 @@ typedef struct {
   /* A sentence for the UI, e.g. that servers with a memory cache apply a
    * database write within SYNC_FREQUENCY. NULL when there is nothing to say. */
   char *notice;
+  /* Secrets the write created (a token key, redemption codes), to be shown
+   * once; wiped when the result is freed. NULL when none. */
+  GPtrArray *secrets;
 } NdWriteResult;
 
 NdWriteResult *nd_write_result_new  (void);

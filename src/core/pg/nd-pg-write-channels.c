@@ -11,6 +11,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
@@ -76,7 +78,7 @@ static gboolean
 channel_missing (GError **error, gint64 id)
 {
   g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND,
-               _("Channel #%" G_GINT64_FORMAT " does not exist (any more): nothing was changed"),
+               _("Channel #%" PRId64 " does not exist (any more): nothing was changed"),
                id);
   return FALSE;
 }
@@ -257,7 +259,7 @@ check_duplicate_name (NdPgWriteCtx *ctx, const NdChannelEdit *e, gint64 id, GErr
   if (PQntuples (res) > 0)
     {
       g_set_error (error, ND_ERROR, ND_ERROR_CONFLICT,
-                   _("Channel #%" G_GINT64_FORMAT " is already named “%s”: nothing was saved. "
+                   _("Channel #%" PRId64 " is already named “%s”: nothing was saved. "
                      "Choose another name, or save again to keep both."),
                    nd_pg_int64 (res, 0, 0), name);
       return FALSE;
@@ -590,14 +592,14 @@ write_key_status (NdPgWriteCtx *ctx, GError **error)
   if (!nd_json_bool (info, "is_multi_key"))
     {
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID_INPUT,
-                   _("Channel #%" G_GINT64_FORMAT " has a single key: enable or disable the "
+                   _("Channel #%" PRId64 " has a single key: enable or disable the "
                      "channel instead"), id);
       return FALSE;
     }
   if ((guint) w->key_index >= n_keys)
     {
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID_INPUT,
-                   _("Channel #%" G_GINT64_FORMAT " has %u keys; there is no key %d"),
+                   _("Channel #%" PRId64 " has %u keys; there is no key %d"),
                    id, n_keys, w->key_index + 1);
       return FALSE;
     }

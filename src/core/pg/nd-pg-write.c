@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 
 #include "nd-pg-write-private.h"
@@ -126,7 +128,7 @@ resolve_operator (PGconn *pg, gint64 wanted, NdPgOperator *op, GCancellable *can
     {
       if (wanted > 0)
         g_set_error (error, ND_ERROR, ND_ERROR_PERMISSION,
-                     _("The profile acts as user #%" G_GINT64_FORMAT ", who does not exist: "
+                     _("The profile acts as user #%" PRId64 ", who does not exist: "
                        "nothing was changed. Choose another user in the profile."), wanted);
       else
         g_set_error (error, ND_ERROR, ND_ERROR_PERMISSION,
@@ -282,40 +284,6 @@ write_done (GObject *object, GAsyncResult *result, gpointer user_data)
   g_object_unref (sub);
 }
 
-static NdWrite *
-write_copy (const NdWrite *w)
-{
-  NdWrite *copy = g_new0 (NdWrite, 1);
-
-  *copy = *w;
-  copy->ids = g_array_copy (w->ids);
-  copy->reason = g_strdup (w->reason);
-  copy->tag = g_strdup (w->tag);
-  if (w->channel != NULL)
-    {
-      NdChannelEdit *e = nd_channel_edit_new ();
-
-      *e = *w->channel;
-      e->name = g_strdup (w->channel->name);
-      e->key = g_strdup (w->channel->key);
-      e->base_url = g_strdup (w->channel->base_url);
-      e->group = g_strdup (w->channel->group);
-      e->models = g_strdup (w->channel->models);
-      e->model_mapping = g_strdup (w->channel->model_mapping);
-      e->status_code_mapping = g_strdup (w->channel->status_code_mapping);
-      e->tag = g_strdup (w->channel->tag);
-      e->remark = g_strdup (w->channel->remark);
-      e->test_model = g_strdup (w->channel->test_model);
-      e->other = g_strdup (w->channel->other);
-      e->setting = g_strdup (w->channel->setting);
-      e->param_override = g_strdup (w->channel->param_override);
-      e->header_override = g_strdup (w->channel->header_override);
-      e->settings = g_strdup (w->channel->settings);
-      copy->channel = e;
-    }
-  return copy;
-}
-
 static void
 pg_write_async (NdSource *source, const NdWrite *write, GCancellable *cancellable,
                 GAsyncReadyCallback callback, gpointer user_data)
@@ -326,7 +294,7 @@ pg_write_async (NdSource *source, const NdWrite *write, GCancellable *cancellabl
   GTask *sub;
 
   g_task_set_source_tag (task, pg_write_async);
-  wd->write = write_copy (write);
+  wd->write = nd_write_copy (write);
   wd->operator_id = nd_pg_source_get_operator_id (self);
   wd->logs_here = !nd_pg_source_has_log_db (self);
   wd->audits = g_ptr_array_new_with_free_func ((GDestroyNotify) audit_free);
