@@ -8,6 +8,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "nd-records.h"
+#include "nd-secure-string.h"
 
 const char *
 nd_log_type_to_label (int type)
@@ -100,7 +101,29 @@ nd_channel_free (NdChannel *channel)
   g_free (channel->tag);
   g_free (channel->base_url);
   g_free (channel->remark);
+  g_free (channel->test_model);
+  g_free (channel->status_reason);
+  g_free (channel->model_mapping);
+  g_free (channel->status_code_mapping);
+  g_free (channel->other);
+  g_free (channel->setting);
+  /* Overrides may carry upstream credentials (an Authorization header). */
+  nd_secure_free (channel->param_override);
+  nd_secure_free (channel->header_override);
+  g_free (channel->settings);
+  g_free (channel->multi_key_mode);
+  g_clear_pointer (&channel->keys, g_ptr_array_unref);
   g_free (channel);
+}
+
+void
+nd_channel_key_free (NdChannelKey *key)
+{
+  if (key == NULL)
+    return;
+  g_free (key->reason);
+  g_free (key->preview);
+  g_free (key);
 }
 
 /* Labels as NewAPI's web UI shows them (reference §2.6). Brand names are

@@ -54,6 +54,17 @@ NdLog *nd_log_copy (const NdLog *log);
 void   nd_log_free (NdLog *log);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdLog, nd_log_free)
 
+/* One key of a multi-key channel (channel_info, reference §1.3). */
+typedef struct {
+  int index;
+  int status;                /* 1 enabled, 2 manually disabled, 3 auto disabled */
+  char *reason;              /* why it was disabled, or NULL */
+  gint64 disabled_time;      /* unix s, 0 when enabled */
+  char *preview;             /* masked (nd_mask_secret), never the key */
+} NdChannelKey;
+
+void nd_channel_key_free (NdChannelKey *key);
+
 typedef struct {
   gint64 id;
   int type;                  /* reference §2.6 */
@@ -73,6 +84,22 @@ typedef struct {
   gboolean is_multi_key;
   int multi_key_size;
   char *remark;
+  gint64 balance_updated_time;
+  int auto_ban;
+  char *test_model;
+  char *status_reason;       /* other_info.status_reason: why the status last changed */
+  gint64 status_time;        /* other_info.status_time, 0 when unknown */
+  /* Detail only (nd_source_get_channel_async); NULL in lists. The key
+   * itself is never read: it is write-only in the UI. */
+  char *model_mapping;
+  char *status_code_mapping;
+  char *other;
+  char *setting;
+  char *param_override;
+  char *header_override;
+  char *settings;
+  char *multi_key_mode;      /* "random" | "polling" */
+  GPtrArray *keys;           /* (element-type NdChannelKey) multi-key channels */
 } NdChannel;
 
 NdChannel  *nd_channel_new  (void);

@@ -402,3 +402,88 @@ nd_source_pull_facts_finish (NdSource *self, GAsyncResult *result, GError **erro
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* ---- writes ------------------------------------------------------------ */
+
+gboolean
+nd_source_check_writable (NdSource *self, GError **error)
+{
+  NdServerInfo *info = nd_source_get_info (self);
+
+  g_return_val_if_fail (ND_IS_SOURCE (self), FALSE);
+
+  if (info == NULL)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_CONNECTION,
+                   _("Not connected yet: nothing was changed"));
+      return FALSE;
+    }
+  if (info->kind == ND_SOURCE_KIND_REPORT)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_READ_ONLY,
+                   _("A report file is a snapshot and cannot be changed. Connect to the gateway "
+                     "to make changes."));
+      return FALSE;
+    }
+  if (!nd_server_info_has (info, ND_CAP_WRITE))
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_READ_ONLY,
+                   _("This profile is read-only: nothing was changed. To allow changes, edit the "
+                     "profile and turn off “Read-only” (on the command line: --read-write)."));
+      return FALSE;
+    }
+  if (info->read_only)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_READ_ONLY,
+                   _("The server only allows reading with these credentials "
+                     "(default_transaction_read_only is on for this database role): nothing "
+                     "was changed."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+nd_source_write_async (NdSource *self, const NdWrite *write, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  GError *error = NULL;
+
+  g_return_if_fail (ND_IS_SOURCE (self));
+  g_return_if_fail (write != NULL);
+  g_return_if_fail (!cancellable || G_IS_CANCELLABLE (cancellable));
+
+  /* Input first: a form shows what is wrong even on a read-only profile. */
+  if (!nd_write_validate (write, NULL, &error) || !nd_source_check_writable (self, &error))
+    {
+      g_task_report_error (self, callback, user_data, nd_source_write_async, error);
+      return;
+    }
+  if (ND_SOURCE_GET_CLASS (self)->write_async == NULL)
+    {
+      nd_source_report_unsupported (self, callback, user_data, nd_source_write_async);
+      return;
+    }
+  ND_SOURCE_GET_CLASS (self)->write_async (self, write, cancellable, callback, user_data);
+}
+
+NdWriteResult *
+nd_source_write_finish (NdSource *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (ND_IS_SOURCE (self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+nd_source_get_channel_async (NdSource *self, gint64 id, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  DISPATCH (get_channel_async, nd_source_get_channel_async, id, cancellable, callback, user_data);
+}
+
+NdChannel *
+nd_source_get_channel_finish (NdSource *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

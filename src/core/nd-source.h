@@ -16,6 +16,7 @@
 #include "logs/nd-log-query.h"
 #include "nd-records.h"
 #include "nd-server-info.h"
+#include "nd-write.h"
 
 G_BEGIN_DECLS
 
@@ -124,7 +125,15 @@ struct _NdSourceClass
                                 GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
 
-  gpointer padding[12];
+  /* → NdWriteResult*. Only called with a validated request on a writable
+   * source (nd_source_write_async checks both); see nd-write.h. */
+  void (*write_async)          (NdSource *self, const NdWrite *write, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+  /* → NdChannel* with the detail fields (nd-records.h), never the key */
+  void (*get_channel_async)    (NdSource *self, gint64 id, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+
+  gpointer padding[10];
 };
 
 NdServerInfo *nd_source_get_info (NdSource *self);
@@ -188,6 +197,21 @@ void          nd_source_pull_facts_async     (NdSource *self, const NdFactsReque
                                               GCancellable *cancellable,
                                               GAsyncReadyCallback callback, gpointer user_data);
 NdFactsBatch *nd_source_pull_facts_finish    (NdSource *self, GAsyncResult *result, GError **error);
+
+/* Runs one management action (nd-write.h): validates it, refuses it on a
+ * read-only profile or session before anything is sent, then lets the
+ * source run it. → NdWriteResult* */
+void           nd_source_write_async        (NdSource *self, const NdWrite *write,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+NdWriteResult *nd_source_write_finish       (NdSource *self, GAsyncResult *result, GError **error);
+/* FALSE with ND_ERROR_READ_ONLY and a sentence saying how to allow writes
+ * when this source must not write. */
+gboolean       nd_source_check_writable     (NdSource *self, GError **error);
+
+void           nd_source_get_channel_async  (NdSource *self, gint64 id, GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+NdChannel     *nd_source_get_channel_finish (NdSource *self, GAsyncResult *result, GError **error);
 
 /* For implementations: fail a call this source cannot make. */
 void          nd_source_report_unsupported   (NdSource *self, GAsyncReadyCallback callback,

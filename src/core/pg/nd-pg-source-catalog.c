@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "nd-json.h"
+#include "nd-records-json.h"
 #include "nd-pg-source-private.h"
 
 #define CHANNEL_CACHE_SECONDS 60
@@ -264,33 +265,7 @@ run_list (NdSource *source, const ListSpec *spec, const NdListQuery *q, gpointer
 static gpointer
 parse_channel (JsonObject *o)
 {
-  NdChannel *c = nd_channel_new ();
-
-  c->id = nd_json_int (o, "id", 0);
-  c->type = (int) nd_json_int (o, "type", 0);
-  c->status = (int) nd_json_int (o, "status", 0);
-  c->name = nd_json_strdup (o, "name");
-  c->group = nd_json_strdup (o, "group");
-  c->models = nd_json_strdup (o, "models");
-  c->tag = nd_json_strdup (o, "tag");
-  c->base_url = nd_json_strdup (o, "base_url");
-  c->priority = nd_json_int (o, "priority", 0);
-  c->weight = nd_json_int (o, "weight", 0);
-  c->balance = nd_json_double (o, "balance", 0);
-  c->used_quota = nd_json_int (o, "used_quota", 0);
-  c->response_time = nd_json_int (o, "response_time", 0);
-  c->test_time = nd_json_int (o, "test_time", 0);
-  c->created_time = nd_json_int (o, "created_time", 0);
-  c->remark = nd_json_strdup (o, "remark");
-  if (json_object_has_member (o, "channel_info") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (o, "channel_info")))
-    {
-      JsonObject *info = json_object_get_object_member (o, "channel_info");
-
-      c->is_multi_key = nd_json_bool (info, "is_multi_key");
-      c->multi_key_size = (int) nd_json_int (info, "multi_key_size", 0);
-    }
-  return c;
+  return nd_channel_from_json (o, NULL);
 }
 
 static void

@@ -16,6 +16,10 @@ void _nd_pg_source_class_init_logs    (NdSourceClass *klass);
 void _nd_pg_source_class_init_catalog (NdSourceClass *klass);
 /* nd-pg-source-facts.c: pull_facts */
 void _nd_pg_source_class_init_facts   (NdSourceClass *klass);
+/* nd-pg-write.c: write (the actions live in nd-pg-write-*.c) */
+void _nd_pg_source_class_init_write   (NdSourceClass *klass);
+/* nd-pg-source-channel.c: get_channel (detail) */
+void _nd_pg_source_class_init_channel (NdSourceClass *klass);
 
 /* nd-pg-source-catalog.c: channel id → name from the MAIN database, cached
  * on the source for a minute (logs may live in another database, so names

@@ -19,6 +19,7 @@ struct _NdPgSource
   char *log_dsn;
   char *log_password;
   gboolean read_only;
+  gint64 operator_id;  /* the admin writes are attributed to; 0 = lowest-id root */
 
   NdPgConn *main;
   NdPgConn *logs;     /* == main when there is no log database */
@@ -425,6 +426,8 @@ nd_pg_source_class_init (NdPgSourceClass *klass)
   _nd_pg_source_class_init_logs (source_class);
   _nd_pg_source_class_init_catalog (source_class);
   _nd_pg_source_class_init_facts (source_class);
+  _nd_pg_source_class_init_write (source_class);
+  _nd_pg_source_class_init_channel (source_class);
 }
 
 static void
@@ -451,6 +454,20 @@ nd_pg_source_new (const char *dsn, const char *password,
   else
     self->logs = g_object_ref (self->main);
   return ND_SOURCE (self);
+}
+
+void
+nd_pg_source_set_operator_id (NdPgSource *self, gint64 user_id)
+{
+  g_return_if_fail (ND_IS_PG_SOURCE (self));
+  self->operator_id = MAX (user_id, 0);
+}
+
+gint64
+nd_pg_source_get_operator_id (NdPgSource *self)
+{
+  g_return_val_if_fail (ND_IS_PG_SOURCE (self), 0);
+  return self->operator_id;
 }
 
 NdPgConn *

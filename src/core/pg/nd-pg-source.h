@@ -16,6 +16,10 @@ NdSource   *nd_pg_source_new          (const char *dsn,
                                        const char *log_dsn,
                                        const char *log_password,
                                        gboolean    read_only);
+/* The NewAPI admin that writes are attributed to in the audit log (the
+ * profile's "act as" user); 0, the default, is the lowest-id root user. */
+void        nd_pg_source_set_operator_id (NdPgSource *self, gint64 user_id);
+gint64      nd_pg_source_get_operator_id (NdPgSource *self);
 /* The connection to the main database (options, channels, users, …). */
 NdPgConn   *nd_pg_source_get_main     (NdPgSource *self);
 /* The connection logs are read from: the log database if configured. */

@@ -1,0 +1,22 @@
+/* nd-records-json.h — NewAPI's JSON shape of a row → NdRecords
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * NewAPI's admin API answers a channel with the same field names its
+ * `channels` table has, so the HTTP source (replies) and the PostgreSQL
+ * source (to_jsonb of the row) read rows with these one functions.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "nd-records.h"
+
+G_BEGIN_DECLS
+
+/* Every field present in @obj; detail fields (model_mapping, overrides,
+ * per-key status) only when the object has them. A `key` member is never
+ * read: for multi-key channels @key_previews (a JSON array of masked keys,
+ * or NULL) gives the previews. */
+NdChannel *nd_channel_from_json (JsonObject *obj, JsonArray *key_previews);
+
+G_END_DECLS

@@ -1,0 +1,68 @@
+/* nd-pg-write-private.h — the PostgreSQL write path, shared by its action files
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * nd-pg-write.c runs every NdWrite the same way, on the main connection's
+ * worker thread:
+ *
+ *   BEGIN
+ *     resolve the operator (the profile's "act as" admin, else the lowest-id
+ *     root user), check the action against the operator's role
+ *     run the action's function (nd-pg-write-channels.c, …): statements
+ *     only through nd_pg_exec (parameters, never spliced values), NewAPI's
+ *     invariants kept (abilities, other_info, relative quota updates), and
+ *     the audit rows NewAPI's admin API writes queued with nd_pg_audit()
+ *     insert the audit rows here when the logs live in this database
+ *   COMMIT (ROLLBACK on any error: no write is half done)
+ *
+ * With a separate log database the audit rows are inserted there after the
+ * main commit; a failure is reported in NdWriteResult.audit_error, never
+ * dropped.
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "nd-pg-source-private.h"
+#include "nd-write.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  gint64 id;
+  char *username;
+  int role;
+} NdPgOperator;
+
+/* One type-3 log row (reference §1.6a). */
+typedef struct {
+  char *action;                /* "channel.status_update" */
+  JsonNode *params;            /* a JSON object */
+  char *content;               /* NewAPI's English sentence */
+} NdPgAudit;
+
+typedef struct {
+  PGconn *pg;
+  GCancellable *cancellable;
+  const NdWrite *write;
+  NdPgOperator op;
+  NdWriteResult *result;
+  GPtrArray *audits;           /* (element-type NdPgAudit) */
+  gint64 now;                  /* unix s, one clock for the whole action */
+} NdPgWriteCtx;
+
+/* Runs the statements of one action inside the open transaction. */
+typedef gboolean (*NdPgWriteFunc) (NdPgWriteCtx *ctx, GError **error);
+
+/* Queues an audit row; takes @params (a JSON object node from a
+ * JsonBuilder; NULL for {}). */
+void      nd_pg_audit              (NdPgWriteCtx *ctx, const char *action, JsonNode *params,
+                                    const char *content);
+
+/* Rebuilds the abilities of one channel exactly as NewAPI's
+ * UpdateAbilities does (reference §1.6a). */
+gboolean  nd_pg_rebuild_abilities  (NdPgWriteCtx *ctx, gint64 channel_id, GError **error);
+
+/* nd-pg-write-channels.c */
+NdPgWriteFunc _nd_pg_write_channels_func (NdWriteKind kind);
+
+G_END_DECLS
