@@ -382,6 +382,19 @@ apply_fault (NdFakeNewapi *self, SoupServerMessage *msg, const char *path)
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, not_envelope,
                                         strlen (not_envelope));
       return TRUE;
+    case ND_FAKE_FAULT_DEEP:
+      {
+        GString *body = g_string_new ("{\"success\":true,\"message\":\"\",\"data\":");
+
+        /* json-glib recurses once per level: this ran the client's stack out. */
+        for (int i = 0; i < 100000; i++)
+          g_string_append_c (body, '[');
+        soup_server_message_set_status (msg, 200, NULL);
+        soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                          body->str, body->len);
+        g_string_free (body, FALSE);
+        return TRUE;
+      }
     case ND_FAKE_FAULT_SERVER_ERROR:
       nd_fake_reply_envelope (msg, 500, FALSE, NULL, "database is locked", NULL);
       return TRUE;

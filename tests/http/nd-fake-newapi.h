@@ -38,6 +38,7 @@ typedef enum {
   ND_FAKE_FAULT_SERVER_ERROR, /* 500 {success:false, message} */
   ND_FAKE_FAULT_REFUSE,       /* 200 {success:false, message:"数据库错误…"} */
   ND_FAKE_FAULT_NOT_ENVELOPE, /* 200, JSON without success */
+  ND_FAKE_FAULT_DEEP,         /* 200, {"success":true,"data":[[[[… 100 000 levels */
 } NdFakeFault;
 
 typedef struct _NdFakeNewapi NdFakeNewapi;

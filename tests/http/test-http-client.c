@@ -156,6 +156,7 @@ test_tls_untrusted (void)
   g_autoptr(GError) error = NULL;
   GSList *uris;
   g_autofree char *url = NULL;
+  int port;
 
   cert = g_tls_certificate_new_from_file (pem, &error);
   if (!nd_test_require (cert != NULL, "a TLS backend (glib-networking)"))
@@ -165,7 +166,8 @@ test_tls_untrusted (void)
                                            SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS,
                                            &error));
   uris = soup_server_get_uris (server);
-  url = g_strdup_printf ("https://127.0.0.1:%d", g_uri_get_port (uris->data));
+  port = g_uri_get_port (uris->data);
+  url = g_strdup_printf ("https://127.0.0.1:%d", port);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
   {
@@ -173,8 +175,18 @@ test_tls_untrusted (void)
 
     /* Verified, never skipped: a self-signed certificate is refused. */
     g_assert_error (perr, ND_ERROR, ND_ERROR_TLS);
+    g_assert_nonnull (strstr (perr->message, "never skips"));
   }
-  /* Plain http to the TLS port is not TLS either way: a protocol error. */
+  /* Plain http to the TLS port: the server drops the connection (reset or
+   * cut short, depending on timing), never a TLS error nor a reply. */
+  {
+    g_autofree char *plain = g_strdup_printf ("http://127.0.0.1:%d", port);
+    g_autoptr(GError) perr = probe_error (plain);
+
+    g_assert_true (g_error_matches (perr, ND_ERROR, ND_ERROR_CONNECTION) ||
+                   g_error_matches (perr, ND_ERROR, ND_ERROR_PROTOCOL));
+    g_assert_nonnull (strstr (perr->message, plain));
+  }
   soup_server_disconnect (server);
 }
 

@@ -475,6 +475,33 @@ test_logs_export (gconstpointer data)
   g_assert_cmpint (counts[1], >=, expected / 100);
 }
 
+static void
+test_logs_deep_reply (gconstpointer data)
+{
+  FX (data);
+  g_autoptr(NdLogQuery) q = nd_log_query_new ();
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(NdLogPage) page = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 counts[2] = { 0, 0 };
+
+  /* A reply nested 100 000 arrays deep crashed the log list and
+   * `export-logs --url` (the parser recursed until the stack ran out). */
+  nd_fake_newapi_set_fault (fx.fake, "/api/log/", ND_FAKE_FAULT_DEEP);
+  page = query_logs (fx.source, q, NULL, 50, &error);
+  g_assert_null (page);
+  g_assert_error (error, ND_ERROR, ND_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "nested more than"));
+  g_clear_error (&error);
+
+  nd_source_export_logs_async (fx.source, q, count_batch, counts, NULL, nd_test_store_result, &res);
+  nd_test_wait (&res);
+  g_assert_cmpint (nd_source_export_logs_finish (fx.source, res, &error), <, 0);
+  g_assert_error (error, ND_ERROR, ND_ERROR_PROTOCOL);
+  g_assert_cmpint (counts[0], ==, 0);
+  nd_fake_newapi_set_fault (fx.fake, "/api/log/", ND_FAKE_FAULT_NONE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -488,5 +515,6 @@ main (int argc, char **argv)
   nd_http_fx_add ("logs-tail-gap", test_logs_tail_gap);
   nd_http_fx_add ("logs-request-budget", test_logs_request_budget);
   nd_http_fx_add ("logs-export-budget", test_logs_export_budget);
+  nd_http_fx_add ("logs-deep-reply", test_logs_deep_reply);
   return g_test_run ();
 }

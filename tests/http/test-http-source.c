@@ -160,10 +160,11 @@ test_bad_replies (gconstpointer data)
   FX (data);
 
   expect_status_error (&fx, ND_FAKE_FAULT_MALFORMED, ND_ERROR_PROTOCOL, "did not answer with JSON");
-  expect_status_error (&fx, ND_FAKE_FAULT_BAD_JSON, ND_ERROR_PROTOCOL, "malformed or was cut off");
-  expect_status_error (&fx, ND_FAKE_FAULT_TRUNCATED, ND_ERROR_PROTOCOL, "malformed or was cut off");
+  expect_status_error (&fx, ND_FAKE_FAULT_BAD_JSON, ND_ERROR_PROTOCOL, "malformed or cut off");
+  expect_status_error (&fx, ND_FAKE_FAULT_TRUNCATED, ND_ERROR_PROTOCOL, "malformed or cut off");
   expect_status_error (&fx, ND_FAKE_FAULT_NOT_ENVELOPE, ND_ERROR_PROTOCOL, "not a NewAPI reply");
   expect_status_error (&fx, ND_FAKE_FAULT_SERVER_ERROR, ND_ERROR_SERVER, "database is locked");
+  expect_status_error (&fx, ND_FAKE_FAULT_DEEP, ND_ERROR_PROTOCOL, "nested more than");
   /* success=false: the server's own words, verbatim. */
   expect_status_error (&fx, ND_FAKE_FAULT_REFUSE, ND_ERROR_SERVER, "数据库错误，请稍后重试");
 }
@@ -176,11 +177,22 @@ test_large_reply_parsed_in_thread (gconstpointer data)
   g_autoptr(NdLogPage) page = NULL;
   g_autoptr(GError) error = NULL;
 
-  /* 100 logs with their `other` JSON exceed ND_HTTP_THREAD_PARSE_BYTES. */
-  nd_fake_newapi_set_fault (fx.fake, "/api/log/", ND_FAKE_FAULT_NONE);
+  NdHttpClient *client = nd_http_source_get_client (ND_HTTP_SOURCE (fx.source));
+  guint before = nd_http_client_get_n_thread_parses (client);
+
+  /* A small reply is parsed where it arrives (a thread costs more). */
+  page = query_logs (fx.source, q, NULL, 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->rows->len, ==, 5);
+  g_assert_cmpuint (nd_http_client_get_n_thread_parses (client), ==, before);
+  g_clear_pointer (&page, nd_log_page_free);
+
+  /* 100 logs with their `other` JSON exceed ND_HTTP_THREAD_PARSE_BYTES:
+   * parsed in a worker, so the window keeps drawing meanwhile. */
   page = query_logs (fx.source, q, NULL, 100, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (page->rows->len, ==, 100);
+  g_assert_cmpuint (nd_http_client_get_n_thread_parses (client), ==, before + 1);
 }
 
 static void
@@ -247,11 +259,15 @@ test_rate_limit (gconstpointer data)
   nd_list_page_free (page);
   g_assert_cmpuint (nd_fake_newapi_count (fx.fake, "/api/user/"), ==, 3);
 
-  /* No Retry-After: exponential back-off, bounded retries, then RATE_LIMITED. */
+  /* No Retry-After: exponential back-off, bounded retries (4 here: five
+   * requests, not one more), then RATE_LIMITED. */
+  nd_fake_newapi_reset_log (fx.fake);
   nd_fake_newapi_force_429 (fx.fake, 100, -1);
   page = list (fx.source, nd_source_list_users_async, &q, &error);
   g_assert_null (page);
   g_assert_error (error, ND_ERROR, ND_ERROR_RATE_LIMITED);
+  g_assert_nonnull (strstr (error->message, "after 4 retries"));
+  g_assert_cmpuint (nd_fake_newapi_count (fx.fake, "/api/user/"), ==, 5);
   g_clear_error (&error);
 
   /* A Retry-After longer than we are willing to wait: fail at once. */
@@ -276,6 +292,49 @@ test_rate_limit (gconstpointer data)
   g_assert_cmpint (g_get_monotonic_time () - start, >=, G_USEC_PER_SEC);
   nd_fake_newapi_set_rate_limit (fx.fake, 0, 0);
   (void) client;
+}
+
+static gboolean
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_close_stops_backoff (gconstpointer data)
+{
+  FX (data);
+  NdHttpClient *client = nd_http_source_get_client (ND_HTTP_SOURCE (fx.source));
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(NdListPage) page = NULL;
+  g_autoptr(GError) error = NULL;
+  NdListQuery q = { .limit = 5 };
+  gboolean settled = FALSE;
+  gint64 start;
+
+  /* A 429 without Retry-After: the client waits 5 s before retrying. */
+  nd_http_client_set_backoff (client, 4, 5000, 60000);
+  nd_fake_newapi_force_429 (fx.fake, 100, -1);
+  nd_fake_newapi_reset_log (fx.fake);
+  nd_source_list_users_async (fx.source, &q, NULL, nd_test_store_result, &res);
+  g_timeout_add (300, set_flag, &settled);
+  while (!settled)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (nd_fake_newapi_count (fx.fake, "/api/user/"), ==, 1);
+  g_assert_null (res);
+
+  /* Closing ends the wait now: the call fails as cancelled at once, and no
+   * retry goes out from a closed source. */
+  start = g_get_monotonic_time ();
+  nd_source_close (fx.source);
+  nd_test_wait (&res);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  page = nd_source_list_finish (fx.source, res, &error);
+  g_assert_null (page);
+  g_assert_true (nd_error_is_cancelled (error));
+  g_assert_cmpuint (nd_fake_newapi_count (fx.fake, "/api/user/"), ==, 1);
+  nd_fake_newapi_force_429 (fx.fake, 0, -1);
 }
 
 /* ---- catalogue ---------------------------------------------------------- */
@@ -370,6 +429,7 @@ main (int argc, char **argv)
   nd_http_fx_add ("timeout", test_timeout);
   nd_http_fx_add ("cancel", test_cancel);
   nd_http_fx_add ("rate-limit", test_rate_limit);
+  nd_http_fx_add ("close-stops-backoff", test_close_stops_backoff);
   nd_http_fx_add ("lists", test_lists);
   return g_test_run ();
 }
