@@ -1,0 +1,205 @@
+/* nd-http-source-logs-counts.c — log counts and totals over the admin API
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The estimate is exact: the sum of each request stream's `total` (one
+ * request with page_size 1 per stream). Totals come from /api/log/stat,
+ * which only sums quota: prompt_tokens and completion_tokens are -1
+ * (unknown); requests are the `total` of type 2 and type 5 page queries.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+
+#include "nd-http-source-logs-private.h"
+
+typedef struct {
+  NdHttpLogPlan *plan;
+  guint pending;
+  gint64 total;                /* estimate: rows */
+  NdLogTotals totals;
+  GError *error;
+} CountJob;
+
+static void
+count_job_free (CountJob *cj)
+{
+  _nd_http_log_plan_free (cj->plan);
+  g_clear_error (&cj->error);
+  g_free (cj);
+}
+
+typedef enum { COUNT_ROWS, COUNT_REQUESTS, COUNT_QUOTA } CountKind;
+
+typedef struct {
+  GTask *task;
+  CountKind kind;
+} CountCall;
+
+static void
+count_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  CountCall *call = user_data;
+  GTask *task = call->task;
+  CountJob *cj = g_task_get_task_data (task);
+  g_autoptr(JsonNode) data = NULL;
+  GError *error = NULL;
+
+  data = nd_http_client_get_finish (ND_HTTP_CLIENT (object), result, &error);
+  if (data == NULL)
+    {
+      if (cj->error == NULL)
+        cj->error = error;
+      else
+        g_error_free (error);
+    }
+  else if (call->kind == COUNT_QUOTA)
+    {
+      if (JSON_NODE_HOLDS_OBJECT (data))
+        cj->totals.quota += nd_json_int (json_node_get_object (data), "quota", 0);
+    }
+  else
+    {
+      JsonArray *items;
+      gint64 total;
+
+      if (!nd_http_page_items (data, &items, &total, &error))
+        {
+          if (cj->error == NULL)
+            cj->error = error;
+          else
+            g_error_free (error);
+        }
+      else
+        {
+          /* A bare array (no total) would be a server without paging info. */
+          if (total < 0)
+            total = items ? json_array_get_length (items) : 0;
+          if (call->kind == COUNT_ROWS)
+            cj->total += total;
+          else
+            cj->totals.requests += total;
+        }
+    }
+
+  if (--cj->pending == 0)
+    {
+      if (cj->error != NULL)
+        g_task_return_error (task, g_steal_pointer (&cj->error));
+      else if (g_task_get_source_tag (task) == (gpointer) nd_source_estimate_logs_async)
+        {
+          NdLogEstimate *est = g_new0 (NdLogEstimate, 1);
+
+          est->rows = cj->total;
+          est->exact = TRUE;
+          g_task_return_pointer (task, est, g_free);
+        }
+      else
+        g_task_return_pointer (task, g_memdup2 (&cj->totals, sizeof cj->totals), g_free);
+    }
+  g_object_unref (task);
+  g_free (call);
+}
+
+static void
+count_call (NdHttpSource *self, GTask *task, CountKind kind, const char *path, GString *query)
+{
+  CountJob *cj = g_task_get_task_data (task);
+  CountCall *call = g_new0 (CountCall, 1);
+
+  call->task = g_object_ref (task);
+  call->kind = kind;
+  cj->pending++;
+  if (kind != COUNT_QUOTA)
+    {
+      nd_http_query_add_int (query, "p", 1);
+      nd_http_query_add_int (query, "page_size", 1);
+    }
+  nd_http_source_get (self, path, query->str, g_task_get_cancellable (task), count_done, call);
+}
+
+static CountJob *
+count_job_new (NdHttpSource *self, GTask *task, const NdLogQuery *query, GError **error)
+{
+  NdHttpLogPlan *plan = _nd_http_log_plan_new (self, query, error);
+  CountJob *cj;
+
+  if (plan == NULL)
+    return NULL;
+  cj = g_new0 (CountJob, 1);
+  cj->plan = plan;
+  g_task_set_task_data (task, cj, (GDestroyNotify) count_job_free);
+  return cj;
+}
+
+static void
+http_estimate_logs_async (NdSource *source, const NdLogQuery *query, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  NdHttpSource *self = ND_HTTP_SOURCE (source);
+  g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
+  GError *error = NULL;
+  CountJob *cj;
+
+  /* The API's `total` is an exact COUNT(*) on the server. */
+  g_task_set_source_tag (task, nd_source_estimate_logs_async);
+  cj = count_job_new (self, task, query, &error);
+  if (cj == NULL)
+    return g_task_return_error (task, error);
+  for (guint i = 0; i < cj->plan->streams->len; i++)
+    {
+      g_autoptr(GString) q = _nd_http_log_stream_query (cj->plan, &g_array_index (cj->plan->streams, NdHttpLogStream, i),
+                                           cj->plan->query->type, 0);
+
+      count_call (self, task, COUNT_ROWS, "/api/log/", q);
+    }
+}
+
+static void
+http_log_totals_async (NdSource *source, const NdLogQuery *query, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  NdHttpSource *self = ND_HTTP_SOURCE (source);
+  g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
+  GError *error = NULL;
+  CountJob *cj;
+  int type;
+
+  g_task_set_source_tag (task, http_log_totals_async);
+  cj = count_job_new (self, task, query, &error);
+  if (cj == NULL)
+    return g_task_return_error (task, error);
+  type = cj->plan->query->type;
+  /* /api/log/stat sums quota of consume rows and has no token sums. */
+  cj->totals.prompt_tokens = -1;
+  cj->totals.completion_tokens = -1;
+  for (guint i = 0; i < cj->plan->streams->len; i++)
+    {
+      const NdHttpLogStream *s = &g_array_index (cj->plan->streams, NdHttpLogStream, i);
+
+      if (type == 0 || type == ND_LOG_CONSUME)
+        {
+          g_autoptr(GString) q = _nd_http_log_stream_query (cj->plan, s, 0, 0);
+
+          count_call (self, task, COUNT_QUOTA, "/api/log/stat", q);
+          g_string_free (g_steal_pointer (&q), TRUE);
+          q = _nd_http_log_stream_query (cj->plan, s, ND_LOG_CONSUME, 0);
+          count_call (self, task, COUNT_REQUESTS, "/api/log/", q);
+        }
+      if (type == 0 || type == ND_LOG_ERROR)
+        {
+          g_autoptr(GString) q = _nd_http_log_stream_query (cj->plan, s, ND_LOG_ERROR, 0);
+
+          count_call (self, task, COUNT_REQUESTS, "/api/log/", q);
+        }
+    }
+  if (cj->pending == 0)
+    g_task_return_pointer (task, g_memdup2 (&cj->totals, sizeof cj->totals), g_free);
+}
+
+void
+_nd_http_source_class_init_log_counts (NdSourceClass *klass)
+{
+  klass->estimate_logs_async = http_estimate_logs_async;
+  klass->log_totals_async = http_log_totals_async;
+}
