@@ -176,6 +176,10 @@ handle_groups (NdFakeNewapi *self, SoupServerMessage *msg)
     {
       g_autoptr(GList) names = json_object_get_members (json_node_get_object (json_parser_get_root (parser)));
 
+      /* The keys of a Go map: in no particular order. Stricter than kind,
+       * the fake answers them in reverse order. */
+      names = g_list_sort (names, (GCompareFunc) g_strcmp0);
+      names = g_list_reverse (names);
       for (GList *l = names; l; l = l->next)
         json_builder_add_string_value (b, l->data);
     }

@@ -36,6 +36,29 @@ typedef struct {
   CountKind kind;
 } CountCall;
 
+/* The figure one reply carries: /api/log/stat's quota, or a page's total. */
+static gint64
+reply_figure (CountKind kind, JsonNode *data, GError **error)
+{
+  JsonArray *items;
+  gint64 total;
+
+  if (kind == COUNT_QUOTA)
+    {
+      if (!JSON_NODE_HOLDS_OBJECT (data))
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_PROTOCOL,
+                       _("The server sent an impossible reply to %s: no object"), "/api/log/stat");
+          return 0;
+        }
+      return nd_json_read_int (json_node_get_object (data), "quota", ND_JSON_AMOUNT, 0, error);
+    }
+  if (!nd_http_page_items (data, &items, &total, error))
+    return 0;
+  /* A bare array (no total) would be a server without paging info. */
+  return total >= 0 ? total : items ? json_array_get_length (items) : 0;
+}
+
 static void
 count_done (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -44,9 +67,12 @@ count_done (GObject *object, GAsyncResult *result, gpointer user_data)
   CountJob *cj = g_task_get_task_data (task);
   g_autoptr(JsonNode) data = NULL;
   GError *error = NULL;
+  gint64 figure = 0;
 
   data = nd_http_client_get_finish (ND_HTTP_CLIENT (object), result, &error);
-  if (data == NULL)
+  if (data != NULL)
+    figure = reply_figure (call->kind, data, &error);
+  if (error != NULL)
     {
       if (cj->error == NULL)
         cj->error = error;
@@ -54,33 +80,11 @@ count_done (GObject *object, GAsyncResult *result, gpointer user_data)
         g_error_free (error);
     }
   else if (call->kind == COUNT_QUOTA)
-    {
-      if (JSON_NODE_HOLDS_OBJECT (data))
-        cj->totals.quota += nd_json_int (json_node_get_object (data), "quota", 0);
-    }
+    cj->totals.quota += figure;
+  else if (call->kind == COUNT_ROWS)
+    cj->total += figure;
   else
-    {
-      JsonArray *items;
-      gint64 total;
-
-      if (!nd_http_page_items (data, &items, &total, &error))
-        {
-          if (cj->error == NULL)
-            cj->error = error;
-          else
-            g_error_free (error);
-        }
-      else
-        {
-          /* A bare array (no total) would be a server without paging info. */
-          if (total < 0)
-            total = items ? json_array_get_length (items) : 0;
-          if (call->kind == COUNT_ROWS)
-            cj->total += total;
-          else
-            cj->totals.requests += total;
-        }
-    }
+    cj->totals.requests += figure;
 
   if (--cj->pending == 0)
     {

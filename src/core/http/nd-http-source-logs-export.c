@@ -71,14 +71,14 @@ export_stream_done (GObject *object, GAsyncResult *result, gpointer user_data)
   ExportStream *es = call->es;
   g_autoptr(JsonNode) data = NULL;
   g_autoptr(GHashTable) ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  JsonArray *items = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
   gint64 total = -1;
   GError *error = NULL;
   guint n;
 
   g_free (call);
   data = nd_http_client_get_finish (ND_HTTP_CLIENT (object), result, &error);
-  if (data == NULL || !nd_http_page_items (data, &items, &total, &error))
+  if (data == NULL || (rows = _nd_http_log_read_reply (data, &n, &total, &error)) == NULL)
     {
       if (ej->error == NULL)
         ej->error = error;
@@ -86,18 +86,13 @@ export_stream_done (GObject *object, GAsyncResult *result, gpointer user_data)
         g_error_free (error);
       goto out;
     }
-  n = items ? json_array_get_length (items) : 0;
   g_ptr_array_set_size (es->buf, 0);
   es->pos = 0;
 
   for (guint i = 0; i < n; i++)
     {
-      JsonNode *node = json_array_get_element (items, i);
-      NdLog *log;
+      NdLog *log = g_steal_pointer (&g_ptr_array_index (rows, i));
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      log = nd_http_parse_log (json_node_get_object (node));
       if (es->page == 1)
         es->end = MAX (es->end, log->created_at);
       g_hash_table_add (ids, g_memdup2 (&log->id, sizeof log->id));

@@ -131,6 +131,28 @@ _nd_http_log_stream_query (const NdHttpLogPlan *plan, const NdHttpLogStream *s, 
   return str;
 }
 
+GPtrArray *
+_nd_http_log_read_reply (JsonNode *data, guint *n_items, gint64 *total, GError **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) nd_log_free);
+  JsonArray *items;
+
+  *n_items = 0;
+  if (!nd_http_page_items (data, &items, total, error))
+    return NULL;
+  *n_items = items ? json_array_get_length (items) : 0;
+  for (guint i = 0; i < *n_items; i++)
+    {
+      JsonObject *obj = nd_http_item_object (items, i, error);
+      NdLog *log = obj ? nd_http_read_log (obj, error) : NULL;
+
+      if (log == NULL)
+        return NULL;
+      g_ptr_array_add (rows, log);
+    }
+  return g_steal_pointer (&rows);
+}
+
 gboolean
 _nd_http_log_row_matches (const NdHttpLogStream *s, const NdLog *log)
 {

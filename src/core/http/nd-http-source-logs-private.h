@@ -35,6 +35,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdHttpLogPlan, _nd_http_log_plan_free)
  * (inclusive, as NewAPI's end_timestamp). */
 GString       *_nd_http_log_stream_query    (const NdHttpLogPlan *plan, const NdHttpLogStream *s,
                                              int type, gint64 end);
+/* The rows of one /api/log/ reply, in reply order (every number checked;
+ * ND_ERROR_PROTOCOL for an impossible row); *@n_items counts the reply's
+ * items, *@total is its `total` (-1 without). */
+GPtrArray     *_nd_http_log_read_reply      (JsonNode *data, guint *n_items, gint64 *total,
+                                             GError **error);
 /* Rows a server may have matched too loosely (LIKE on old servers). */
 gboolean       _nd_http_log_row_matches     (const NdHttpLogStream *s, const NdLog *log);
 /* (created_at, id) descending, for g_ptr_array_sort of NdLog*. */

@@ -76,7 +76,7 @@ fetch_page_done (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr(GTask) task = user_data;
   Fetch *f = g_task_get_task_data (task);
   g_autoptr(JsonNode) data = NULL;
-  JsonArray *items;
+  g_autoptr(GPtrArray) rows = NULL;
   gint64 total;
   guint n;
   GError *error = NULL;
@@ -84,18 +84,13 @@ fetch_page_done (GObject *object, GAsyncResult *result, gpointer user_data)
   guint left_over = 0;         /* matching rows of this reply past `want` */
 
   data = nd_http_client_get_finish (ND_HTTP_CLIENT (object), result, &error);
-  if (data == NULL || !nd_http_page_items (data, &items, &total, &error))
+  if (data == NULL || (rows = _nd_http_log_read_reply (data, &n, &total, &error)) == NULL)
     return g_task_return_error (task, error);
-  n = items ? json_array_get_length (items) : 0;
 
   for (guint i = 0; i < n; i++)
     {
-      JsonNode *node = json_array_get_element (items, i);
-      NdLog *log;
+      NdLog *log = g_steal_pointer (&g_ptr_array_index (rows, i));
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      log = nd_http_parse_log (json_node_get_object (node));
       if (!_nd_http_log_row_matches (f->stream, log))
         {
           nd_log_free (log);
