@@ -11,12 +11,21 @@
 
 /* ---- logs --------------------------------------------------------------- */
 
-static void
-assert_same_pages (NdSource *a, NdSource *b, const NdLogQuery *q, guint limit, guint pages)
+/* Pages both sources from the cursors (NULL: the newest) and asserts the
+ * same rows; returns the number of rows seen. */
+static guint
+assert_same_from (NdSource *a, NdSource *b, const NdLogQuery *q, const NdLogCursor *from_a,
+                  const NdLogCursor *from_b, guint limit, guint pages)
 {
   NdLogCursor ca = { 0 }, cb = { 0 };
-  gboolean first = TRUE;
+  gboolean first = from_a == NULL;
+  guint seen = 0;
 
+  if (from_a != NULL)
+    {
+      ca = *from_a;
+      cb = *from_b;
+    }
   for (guint p = 0; p < pages; p++)
     {
       g_autoptr(NdLogPage) pa = NULL;
@@ -42,12 +51,20 @@ assert_same_pages (NdSource *a, NdSource *b, const NdLogQuery *q, guint limit, g
           if (y->channel_name != NULL && x->channel_id != 0)
             g_assert_cmpstr (x->channel_name, ==, y->channel_name);
         }
+      seen += pa->rows->len;
       if (!pa->has_more)
         break;
       ca = pa->next;
       cb = pb->next;
       first = FALSE;
     }
+  return seen;
+}
+
+static void
+assert_same_pages (NdSource *a, NdSource *b, const NdLogQuery *q, guint limit, guint pages)
+{
+  assert_same_from (a, b, q, NULL, NULL, limit, pages);
 }
 
 static char *
@@ -94,6 +111,74 @@ test_logs_equal_pg (gconstpointer data)
   nd_log_query_add_channel (multi, 2);
   nd_log_query_add_channel (multi, 3);
   assert_same_pages (fx.source, pg, multi, 50, 4);
+}
+
+/* @n rows at second @at, copies of the newest row with growing ids (as
+ * rows written within one second are). Returns the first new id. */
+static gint64
+insert_burst (Fx *fx, gint64 at, guint n)
+{
+  gint64 first = sql_scalar (fx, "SELECT max(id) + 1 FROM logs");
+  g_autofree char *q = g_strdup_printf (
+    "INSERT INTO logs (id, created_at, user_id, type, content, username, token_name, model_name, "
+    "  quota, prompt_tokens, completion_tokens, use_time, is_stream, channel_id, token_id, "
+    "  \"group\", ip, other) "
+    "SELECT %" G_GINT64_FORMAT " + g - 1, %" G_GINT64_FORMAT ", user_id, type, content, username, "
+    "  token_name, model_name, quota + g, prompt_tokens, completion_tokens, use_time, is_stream, "
+    "  channel_id, token_id, \"group\", ip, other "
+    "FROM (SELECT * FROM logs WHERE type = 2 ORDER BY id DESC LIMIT 1) t, generate_series(1, %u) g",
+    first, at, n);
+
+  nd_test_pg_exec (fx->pg, fx->mode->db, q);
+  return first;
+}
+
+static void
+test_logs_same_second (gconstpointer data)
+{
+  FX (data);
+  g_autoptr(NdSource) pg = pg_source (&fx);
+  g_autoptr(NdLogQuery) q = nd_log_query_new ();
+  gint64 max_at = sql_scalar (&fx, "SELECT max(created_at) FROM logs");
+  gint64 max_id = sql_scalar (&fx, "SELECT max(id) FROM logs");
+  g_autofree char *undo = g_strdup_printf ("DELETE FROM logs WHERE id > %" G_GINT64_FORMAT, max_id);
+  guint limits[] = { 37, 100, 200 };
+  gint64 expected;
+
+  /* Bursts within one second that straddle every page size: 99 rows, one
+   * row, then 250 rows (the newest). A cursor inside a burst must resume
+   * with the rest of its second, not skip to the next one. */
+  insert_burst (&fx, max_at + 5, 99);
+  insert_burst (&fx, max_at + 6, 1);
+  insert_burst (&fx, max_at + 7, 250);
+  q->from = max_at - 3600;
+  expected = sql_scalar (&fx, "SELECT count(*) FROM logs WHERE created_at >= %" G_GINT64_FORMAT,
+                         q->from);
+  for (guint i = 0; i < G_N_ELEMENTS (limits); i++)
+    g_assert_cmpuint (assert_same_from (fx.source, pg, q, NULL, NULL, limits[i], 100), ==,
+                      expected);
+
+  /* Late rows at the cursor's own second (larger ids, the same created_at)
+   * sort before the cursor: neither source shows them on the next pages,
+   * and nothing after the cursor is lost. */
+  {
+    g_autoptr(NdLogPage) pa = NULL;
+    g_autoptr(NdLogPage) pb = NULL;
+    g_autoptr(GError) error = NULL;
+    gint64 late;
+
+    pa = query_logs (fx.source, q, NULL, 37, &error);
+    g_assert_no_error (error);
+    pb = query_logs (pg, q, NULL, 37, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (pa->next.created_at, ==, max_at + 7);
+    g_assert_cmpint (pa->next.id, ==, pb->next.id);
+    late = insert_burst (&fx, max_at + 7, 5);
+    g_assert_cmpuint (assert_same_from (fx.source, pg, q, &pa->next, &pb->next, 37, 100), ==,
+                      expected - 37);
+    g_assert_cmpint (late, >, pa->next.id);
+  }
+  nd_test_pg_exec (fx.pg, fx.mode->db, undo);
 }
 
 static void
@@ -507,6 +592,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   nd_http_fx_add ("logs-equal-pg", test_logs_equal_pg);
+  nd_http_fx_add ("logs-same-second", test_logs_same_second);
   nd_http_fx_add ("logs-refused-filters", test_logs_refused_filters);
   nd_http_fx_add ("logs-underscore-exact", test_logs_underscore_exact);
   nd_http_fx_add ("logs-counts", test_logs_counts);
