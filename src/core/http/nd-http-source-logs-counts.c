@@ -24,7 +24,7 @@ typedef struct {
 static void
 count_job_free (CountJob *cj)
 {
-  _nd_http_log_plan_free (cj->plan);
+  g_clear_pointer (&cj->plan, _nd_http_log_plan_free);
   g_clear_error (&cj->error);
   g_free (cj);
 }
@@ -35,6 +35,29 @@ typedef struct {
   GTask *task;
   CountKind kind;
 } CountCall;
+
+static void http_estimate_logs_async (NdSource *source, const NdLogQuery *query,
+                                      GCancellable *cancellable, GAsyncReadyCallback callback,
+                                      gpointer user_data);
+
+static void
+count_return (GTask *task)
+{
+  CountJob *cj = g_task_get_task_data (task);
+
+  if (cj->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&cj->error));
+  else if (g_task_get_source_tag (task) == (gpointer) http_estimate_logs_async)
+    {
+      NdLogEstimate *est = g_new0 (NdLogEstimate, 1);
+
+      est->rows = cj->total;
+      est->exact = TRUE;
+      g_task_return_pointer (task, est, g_free);
+    }
+  else
+    g_task_return_pointer (task, g_memdup2 (&cj->totals, sizeof cj->totals), g_free);
+}
 
 /* The figure one reply carries: /api/log/stat's quota, or a page's total. */
 static gint64
@@ -87,20 +110,7 @@ count_done (GObject *object, GAsyncResult *result, gpointer user_data)
     cj->totals.requests += figure;
 
   if (--cj->pending == 0)
-    {
-      if (cj->error != NULL)
-        g_task_return_error (task, g_steal_pointer (&cj->error));
-      else if (g_task_get_source_tag (task) == (gpointer) nd_source_estimate_logs_async)
-        {
-          NdLogEstimate *est = g_new0 (NdLogEstimate, 1);
-
-          est->rows = cj->total;
-          est->exact = TRUE;
-          g_task_return_pointer (task, est, g_free);
-        }
-      else
-        g_task_return_pointer (task, g_memdup2 (&cj->totals, sizeof cj->totals), g_free);
-    }
+    count_return (task);
   g_object_unref (task);
   g_free (call);
 }
@@ -122,83 +132,98 @@ count_call (NdHttpSource *self, GTask *task, CountKind kind, const char *path, G
   nd_http_source_get (self, path, query->str, g_task_get_cancellable (task), count_done, call);
 }
 
-static CountJob *
-count_job_new (NdHttpSource *self, GTask *task, const NdLogQuery *query, GError **error)
+/* The server counts rows it filtered; a token_id is filtered here. */
+static gboolean
+countable (NdHttpLogPlan *plan, GError **error)
 {
-  NdHttpLogPlan *plan = _nd_http_log_plan_new (self, query, error);
-  CountJob *cj;
+  if (!plan->scans)
+    return TRUE;
+  g_set_error (error, ND_ERROR, ND_ERROR_UNSUPPORTED,
+               _("NewAPI’s admin API cannot count logs by token; the list shows them, and a "
+                 "database connection counts them"));
+  return FALSE;
+}
 
-  if (plan == NULL)
-    return NULL;
-  cj = g_new0 (CountJob, 1);
+static void
+estimate_planned (GTask *task, NdHttpLogPlan *plan)
+{
+  NdHttpSource *self = g_task_get_source_object (task);
+  CountJob *cj = g_task_get_task_data (task);
+  GError *error = NULL;
+
   cj->plan = plan;
-  g_task_set_task_data (task, cj, (GDestroyNotify) count_job_free);
-  return cj;
+  if (!countable (plan, &error))
+    return g_task_return_error (task, error);
+  for (guint i = 0; i < plan->streams->len && !plan->matches_nothing; i++)
+    {
+      const NdHttpLogStream *s = &g_array_index (plan->streams, NdHttpLogStream, i);
+      g_autoptr(GString) q = _nd_http_log_stream_query (plan, s, plan->query->type, 0);
+
+      count_call (self, task, COUNT_ROWS, "/api/log/", q);
+    }
+  if (cj->pending == 0)
+    count_return (task);
+}
+
+static void
+totals_planned (GTask *task, NdHttpLogPlan *plan)
+{
+  NdHttpSource *self = g_task_get_source_object (task);
+  CountJob *cj = g_task_get_task_data (task);
+  int type = plan->query->type;
+  GError *error = NULL;
+
+  cj->plan = plan;
+  if (!countable (plan, &error))
+    return g_task_return_error (task, error);
+  /* /api/log/stat sums quota of consume rows and has no token sums. */
+  cj->totals.prompt_tokens = -1;
+  cj->totals.completion_tokens = -1;
+  for (guint i = 0; i < plan->streams->len && !plan->matches_nothing; i++)
+    {
+      const NdHttpLogStream *s = &g_array_index (plan->streams, NdHttpLogStream, i);
+
+      if (type == 0 || type == ND_LOG_CONSUME)
+        {
+          g_autoptr(GString) q = _nd_http_log_stream_query (plan, s, 0, 0);
+
+          count_call (self, task, COUNT_QUOTA, "/api/log/stat", q);
+          g_string_free (g_steal_pointer (&q), TRUE);
+          q = _nd_http_log_stream_query (plan, s, ND_LOG_CONSUME, 0);
+          count_call (self, task, COUNT_REQUESTS, "/api/log/", q);
+        }
+      if (type == 0 || type == ND_LOG_ERROR)
+        {
+          g_autoptr(GString) q = _nd_http_log_stream_query (plan, s, ND_LOG_ERROR, 0);
+
+          count_call (self, task, COUNT_REQUESTS, "/api/log/", q);
+        }
+    }
+  if (cj->pending == 0)
+    count_return (task);
 }
 
 static void
 http_estimate_logs_async (NdSource *source, const NdLogQuery *query, GCancellable *cancellable,
                           GAsyncReadyCallback callback, gpointer user_data)
 {
-  NdHttpSource *self = ND_HTTP_SOURCE (source);
   g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
-  GError *error = NULL;
-  CountJob *cj;
 
   /* The API's `total` is an exact COUNT(*) on the server. */
-  g_task_set_source_tag (task, nd_source_estimate_logs_async);
-  cj = count_job_new (self, task, query, &error);
-  if (cj == NULL)
-    return g_task_return_error (task, error);
-  for (guint i = 0; i < cj->plan->streams->len; i++)
-    {
-      g_autoptr(GString) q = _nd_http_log_stream_query (cj->plan, &g_array_index (cj->plan->streams, NdHttpLogStream, i),
-                                           cj->plan->query->type, 0);
-
-      count_call (self, task, COUNT_ROWS, "/api/log/", q);
-    }
+  g_task_set_source_tag (task, http_estimate_logs_async);
+  g_task_set_task_data (task, g_new0 (CountJob, 1), (GDestroyNotify) count_job_free);
+  _nd_http_log_plan_then (task, query, estimate_planned);
 }
 
 static void
 http_log_totals_async (NdSource *source, const NdLogQuery *query, GCancellable *cancellable,
                        GAsyncReadyCallback callback, gpointer user_data)
 {
-  NdHttpSource *self = ND_HTTP_SOURCE (source);
   g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
-  GError *error = NULL;
-  CountJob *cj;
-  int type;
 
   g_task_set_source_tag (task, http_log_totals_async);
-  cj = count_job_new (self, task, query, &error);
-  if (cj == NULL)
-    return g_task_return_error (task, error);
-  type = cj->plan->query->type;
-  /* /api/log/stat sums quota of consume rows and has no token sums. */
-  cj->totals.prompt_tokens = -1;
-  cj->totals.completion_tokens = -1;
-  for (guint i = 0; i < cj->plan->streams->len; i++)
-    {
-      const NdHttpLogStream *s = &g_array_index (cj->plan->streams, NdHttpLogStream, i);
-
-      if (type == 0 || type == ND_LOG_CONSUME)
-        {
-          g_autoptr(GString) q = _nd_http_log_stream_query (cj->plan, s, 0, 0);
-
-          count_call (self, task, COUNT_QUOTA, "/api/log/stat", q);
-          g_string_free (g_steal_pointer (&q), TRUE);
-          q = _nd_http_log_stream_query (cj->plan, s, ND_LOG_CONSUME, 0);
-          count_call (self, task, COUNT_REQUESTS, "/api/log/", q);
-        }
-      if (type == 0 || type == ND_LOG_ERROR)
-        {
-          g_autoptr(GString) q = _nd_http_log_stream_query (cj->plan, s, ND_LOG_ERROR, 0);
-
-          count_call (self, task, COUNT_REQUESTS, "/api/log/", q);
-        }
-    }
-  if (cj->pending == 0)
-    g_task_return_pointer (task, g_memdup2 (&cj->totals, sizeof cj->totals), g_free);
+  g_task_set_task_data (task, g_new0 (CountJob, 1), (GDestroyNotify) count_job_free);
+  _nd_http_log_plan_then (task, query, totals_planned);
 }
 
 void

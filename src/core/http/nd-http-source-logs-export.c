@@ -51,7 +51,7 @@ export_job_free (ExportJob *ej)
   g_free (ej->streams);
   g_clear_pointer (&ej->batch, g_ptr_array_unref);
   g_clear_error (&ej->error);
-  _nd_http_log_plan_free (ej->plan);
+  g_clear_pointer (&ej->plan, _nd_http_log_plan_free);
   g_free (ej);
 }
 
@@ -100,7 +100,7 @@ export_stream_done (GObject *object, GAsyncResult *result, gpointer user_data)
        * their victims show up again at the top of the next page. */
       if (g_hash_table_contains (es->prev_ids, &log->id) ||
           g_hash_table_contains (es->end_ids, &log->id) ||
-          !_nd_http_log_row_matches (es->stream, log))
+          !_nd_http_log_row_matches (ej->plan, es->stream, log))
         {
           nd_log_free (log);
           continue;
@@ -218,33 +218,12 @@ export_pump (GTask *task)
 }
 
 static void
-http_export_logs_async (NdSource *source, const NdLogQuery *query,
-                        NdLogBatchFunc func, gpointer func_data,
-                        GCancellable *cancellable,
-                        GAsyncReadyCallback callback, gpointer user_data)
+export_planned (GTask *task, NdHttpLogPlan *plan)
 {
-  NdHttpSource *self = ND_HTTP_SOURCE (source);
-  GTask *task = g_task_new (source, cancellable, callback, user_data);
-  GError *error = NULL;
-  ExportJob *ej;
-  NdHttpLogPlan *plan;
+  ExportJob *ej = g_task_get_task_data (task);
 
-  /* Batches of 100 rows (the API's page_size maximum), newest first,
-   * called on the main thread. */
-  g_task_set_source_tag (task, http_export_logs_async);
-  plan = _nd_http_log_plan_new (self, query, &error);
-  if (plan == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  ej = g_new0 (ExportJob, 1);
   ej->plan = plan;
-  ej->func = func;
-  ej->func_data = func_data;
-  ej->batch = g_ptr_array_new_with_free_func ((GDestroyNotify) nd_log_free);
-  ej->n_streams = plan->streams->len;
+  ej->n_streams = plan->matches_nothing ? 0 : plan->streams->len;
   ej->streams = g_new0 (ExportStream, ej->n_streams);
   for (guint i = 0; i < ej->n_streams; i++)
     {
@@ -256,8 +235,26 @@ http_export_logs_async (NdSource *source, const NdLogQuery *query,
       es->prev_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
       es->end_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
     }
+  export_pump (g_object_ref (task));
+}
+
+static void
+http_export_logs_async (NdSource *source, const NdLogQuery *query,
+                        NdLogBatchFunc func, gpointer func_data,
+                        GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
+  ExportJob *ej = g_new0 (ExportJob, 1);
+
+  /* Batches of 100 rows (the API's page_size maximum), newest first,
+   * called on the main thread. */
+  g_task_set_source_tag (task, http_export_logs_async);
+  ej->func = func;
+  ej->func_data = func_data;
+  ej->batch = g_ptr_array_new_with_free_func ((GDestroyNotify) nd_log_free);
   g_task_set_task_data (task, ej, (GDestroyNotify) export_job_free);
-  export_pump (task);
+  _nd_http_log_plan_then (task, query, export_planned);
 }
 
 void

@@ -31,6 +31,7 @@
 
 #define MAX_SKIP_PAGES 50      /* rows sharing the cursor's second */
 #define TAIL_MAX_PAGES 20
+#define MAX_SCAN_ROWS 1000     /* rows read per stream and page when rows are filtered here */
 
 /* ---- one stream: keyset page or tail ------------------------------------ */
 
@@ -43,12 +44,18 @@ cmp_asc_id (gconstpointer a, gconstpointer b)
   return x->id < y->id ? -1 : (x->id > y->id ? 1 : 0);
 }
 
+/* (created_at, id) of @a is older than @b's. */
+static gboolean
+older (gint64 at_a, gint64 id_a, const NdLogCursor *b)
+{
+  return at_a < b->created_at || (at_a == b->created_at && id_a < b->id);
+}
 
 typedef enum { FETCH_PAGE, FETCH_TAIL } FetchMode;
 
 typedef struct {
   FetchMode mode;
-  const NdHttpLogPlan *plan;            /* owned by the parent job */
+  NdHttpLogPlan *plan;         /* owned by the parent job */
   const NdHttpLogStream *stream;
   gboolean has_after;
   NdLogCursor after;           /* FETCH_PAGE */
@@ -57,7 +64,9 @@ typedef struct {
   guint page;                  /* 1-based p */
   guint page_size;
   GPtrArray *rows;             /* (element-type NdLog) */
-  gboolean more;               /* the server has rows past the collected ones (page) */
+  guint scanned;               /* rows past the cursor read (page) */
+  gboolean has_frontier;       /* the stream is complete only down to frontier (page) */
+  NdLogCursor frontier;
   gboolean gap;                /* page cap hit before after_id (tail) */
 } Fetch;
 
@@ -66,6 +75,17 @@ fetch_free (Fetch *f)
 {
   g_clear_pointer (&f->rows, g_ptr_array_unref);
   g_free (f);
+}
+
+static void
+fetch_set_frontier (Fetch *f, gint64 created_at, gint64 id)
+{
+  if (!f->has_frontier || older (created_at, id, &f->frontier))
+    {
+      f->frontier.created_at = created_at;
+      f->frontier.id = id;
+      f->has_frontier = TRUE;
+    }
 }
 
 static void fetch_next (GTask *task);
@@ -81,7 +101,8 @@ fetch_page_done (GObject *object, GAsyncResult *result, gpointer user_data)
   guint n;
   GError *error = NULL;
   gboolean reached_end, boundary = FALSE;
-  guint left_over = 0;         /* matching rows of this reply past `want` */
+  gboolean left_over = FALSE;  /* matching rows of this reply past `want` */
+  NdLogCursor oldest = { G_MAXINT64, G_MAXINT64 };
 
   data = nd_http_client_get_finish (ND_HTTP_CLIENT (object), result, &error);
   if (data == NULL || (rows = _nd_http_log_read_reply (data, &n, &total, &error)) == NULL)
@@ -89,40 +110,34 @@ fetch_page_done (GObject *object, GAsyncResult *result, gpointer user_data)
 
   for (guint i = 0; i < n; i++)
     {
-      NdLog *log = g_steal_pointer (&g_ptr_array_index (rows, i));
+      g_autoptr(NdLog) log = g_steal_pointer (&g_ptr_array_index (rows, i));
 
-      if (!_nd_http_log_row_matches (f->stream, log))
-        {
-          nd_log_free (log);
-          continue;
-        }
-      if (f->mode == FETCH_PAGE)
-        {
-          if (f->has_after &&
-              !(log->created_at < f->after.created_at ||
-                (log->created_at == f->after.created_at && log->id < f->after.id)))
-            {
-              nd_log_free (log);
-              continue;
-            }
-          if (f->rows->len < f->want)
-            g_ptr_array_add (f->rows, log);
-          else
-            {
-              left_over++;
-              nd_log_free (log);
-            }
-        }
-      else
+      if (f->mode == FETCH_TAIL)
         {
           if (log->id <= f->after_id)
-            {
-              boundary = TRUE;
-              nd_log_free (log);
-              continue;
-            }
-          g_ptr_array_add (f->rows, log);
+            boundary = TRUE;
+          else if (_nd_http_log_row_matches (f->plan, f->stream, log))
+            g_ptr_array_add (f->rows, g_steal_pointer (&log));
+          continue;
         }
+      /* Rows of the cursor's second already shown come first: skipped. */
+      if (f->has_after && !older (log->created_at, log->id, &f->after))
+        continue;
+      f->scanned++;
+      if (older (log->created_at, log->id, &oldest))
+        {
+          oldest.created_at = log->created_at;
+          oldest.id = log->id;
+        }
+      if (!_nd_http_log_row_matches (f->plan, f->stream, log))
+        continue;
+      if (f->rows->len < f->want)
+        {
+          fetch_set_frontier (f, log->created_at, log->id);
+          g_ptr_array_add (f->rows, g_steal_pointer (&log));
+        }
+      else
+        left_over = TRUE;
     }
 
   reached_end = n < f->page_size ||
@@ -131,9 +146,18 @@ fetch_page_done (GObject *object, GAsyncResult *result, gpointer user_data)
     {
       if (f->rows->len >= f->want || reached_end)
         {
-          /* More past the last kept row: rows left in this reply, else the
-           * server's next page (known from `total`, or from a full page). */
-          f->more = left_over > 0 || !reached_end;
+          /* Complete when the server has nothing past the last kept row:
+           * no rows left in this reply, and this was its last page (known
+           * from `total`, or from a short page). */
+          if (!left_over && reached_end)
+            f->has_frontier = FALSE;
+          return g_task_return_boolean (task, TRUE);
+        }
+      if (f->plan->scans && f->scanned >= MAX_SCAN_ROWS)
+        {
+          /* Rows are filtered here: stop after a bounded scan and say how
+           * far it got; the next page goes on from there. */
+          fetch_set_frontier (f, oldest.created_at, oldest.id);
           return g_task_return_boolean (task, TRUE);
         }
       if (f->page >= MAX_SKIP_PAGES + (f->want / f->page_size) + 1)
@@ -165,7 +189,7 @@ fetch_next (GTask *task)
   g_autoptr(GString) query = NULL;
 
   query = _nd_http_log_stream_query (f->plan, f->stream, f->plan->query->type,
-                        f->mode == FETCH_PAGE && f->has_after ? f->after.created_at : 0);
+                                     f->mode == FETCH_PAGE && f->has_after ? f->after.created_at : 0);
   nd_http_query_add_int (query, "p", f->page);
   nd_http_query_add_int (query, "page_size", f->page_size);
   nd_http_source_get (self, "/api/log/", query->str, g_task_get_cancellable (task),
@@ -195,7 +219,8 @@ typedef struct {
   guint limit;
   guint pending;
   GPtrArray *rows;
-  gboolean more;
+  gboolean has_stop;           /* the newest frontier of the streams */
+  NdLogCursor stop;
   gboolean gap;
   GError *error;
 } Job;
@@ -203,26 +228,18 @@ typedef struct {
 static void
 job_free (Job *job)
 {
-  _nd_http_log_plan_free (job->plan);
+  g_clear_pointer (&job->plan, _nd_http_log_plan_free);
   g_clear_pointer (&job->rows, g_ptr_array_unref);
   g_clear_error (&job->error);
   g_free (job);
 }
 
 static void
-job_complete (GTask *task)
+job_complete_tail (GTask *task, NdLogPage *page)
 {
   Job *job = g_task_get_task_data (task);
-  NdLogPage *page;
 
-  if (job->error != NULL)
-    return g_task_return_error (task, g_steal_pointer (&job->error));
-
-  page = nd_log_page_new ();
-  if (job->mode == FETCH_PAGE)
-    g_ptr_array_sort (job->rows, _nd_http_log_cmp_desc);
-  else
-    g_ptr_array_sort (job->rows, cmp_asc_id);
+  g_ptr_array_sort (job->rows, cmp_asc_id);
   if (job->gap)
     {
       /* Not every row after after_id could be read: the newest `limit`
@@ -235,9 +252,9 @@ job_complete (GTask *task)
       if (page->rows->len > 0)
         page->next.created_at = ((NdLog *) g_ptr_array_index (page->rows, page->rows->len - 1))->created_at;
       page->next.id = -1;
-      return g_task_return_pointer (task, page, (GDestroyNotify) nd_log_page_free);
+      return;
     }
-  page->has_more = job->more || job->rows->len > job->limit;
+  page->has_more = job->rows->len > job->limit;
   for (guint i = 0; i < MIN (job->limit, job->rows->len); i++)
     g_ptr_array_add (page->rows, g_steal_pointer (&g_ptr_array_index (job->rows, i)));
   if (page->rows->len > 0)
@@ -247,8 +264,57 @@ job_complete (GTask *task)
       page->next.created_at = last->created_at;
       page->next.id = last->id;
     }
+}
+
+/* Each stream is complete down to its frontier; rows older than the newest
+ * frontier may be missing from the others, so the page ends there (and the
+ * next one starts there). Without a scan cap this is the last row of a
+ * stream that filled the page, which the merged page reaches anyway. */
+static void
+job_complete_page (GTask *task, NdLogPage *page)
+{
+  Job *job = g_task_get_task_data (task);
+  guint usable = job->rows->len, take;
+
+  g_ptr_array_sort (job->rows, _nd_http_log_cmp_desc);
+  if (job->has_stop)
+    for (usable = 0; usable < job->rows->len; usable++)
+      {
+        NdLog *log = g_ptr_array_index (job->rows, usable);
+
+        if (older (log->created_at, log->id, &job->stop))
+          break;
+      }
+  take = MIN (job->limit, usable);
+  for (guint i = 0; i < take; i++)
+    g_ptr_array_add (page->rows, g_steal_pointer (&g_ptr_array_index (job->rows, i)));
+  page->has_more = job->has_stop || usable > take;
+  if (take > 0 && (take == job->limit || !job->has_stop))
+    {
+      NdLog *last = g_ptr_array_index (page->rows, take - 1);
+
+      page->next.created_at = last->created_at;
+      page->next.id = last->id;
+    }
+  else if (job->has_stop)
+    page->next = job->stop;
   else if (job->has_after)
     page->next = job->after;
+}
+
+static void
+job_complete (GTask *task)
+{
+  Job *job = g_task_get_task_data (task);
+  NdLogPage *page;
+
+  if (job->error != NULL)
+    return g_task_return_error (task, g_steal_pointer (&job->error));
+  page = nd_log_page_new ();
+  if (job->mode == FETCH_PAGE)
+    job_complete_page (task, page);
+  else
+    job_complete_tail (task, page);
   g_task_return_pointer (task, page, (GDestroyNotify) nd_log_page_free);
 }
 
@@ -271,8 +337,13 @@ stream_done (GObject *object, GAsyncResult *result, gpointer user_data)
     {
       Fetch *f = g_task_get_task_data (sub);
 
-      job->more |= f->more;
       job->gap |= f->gap;
+      if (f->has_frontier && (!job->has_stop || older (job->stop.created_at, job->stop.id,
+                                                       &f->frontier)))
+        {
+          job->stop = f->frontier;
+          job->has_stop = TRUE;
+        }
       for (guint i = 0; i < f->rows->len; i++)
         g_ptr_array_add (job->rows, g_steal_pointer (&g_ptr_array_index (f->rows, i)));
     }
@@ -282,51 +353,34 @@ stream_done (GObject *object, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-job_run (NdHttpSource *self, GTask *task)
+job_planned (GTask *task, NdHttpLogPlan *plan)
 {
+  NdHttpSource *self = g_task_get_source_object (task);
   Job *job = g_task_get_task_data (task);
 
+  job->plan = plan;
   job->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) nd_log_free);
-  job->pending = job->plan->streams->len;
-  for (guint i = 0; i < job->plan->streams->len; i++)
+  if (plan->matches_nothing)
+    return job_complete (task);
+  job->pending = plan->streams->len;
+  for (guint i = 0; i < plan->streams->len; i++)
     {
       Fetch *f = g_new0 (Fetch, 1);
 
       f->mode = job->mode;
-      f->plan = job->plan;
-      f->stream = &g_array_index (job->plan->streams, NdHttpLogStream, i);
+      f->plan = plan;
+      f->stream = &g_array_index (plan->streams, NdHttpLogStream, i);
       f->has_after = job->has_after;
       f->after = job->after;
       f->after_id = job->after_id;
       f->want = job->limit;
       /* After a cursor the reply also carries the skipped prefix (rows of
-       * the cursor's second already shown): full pages leave room for it. */
-      f->page_size = job->mode == FETCH_TAIL || job->has_after
+       * the cursor's second already shown), and a scan reads past rows of
+       * other tokens: full pages leave room for them. */
+      f->page_size = job->mode == FETCH_TAIL || job->has_after || plan->scans
                        ? ND_HTTP_LOG_PAGE_SIZE : CLAMP (f->want, 1, ND_HTTP_LOG_PAGE_SIZE);
       fetch_start (self, f, g_task_get_cancellable (task), stream_done, g_object_ref (task));
     }
-}
-
-/* Plans the request streams for @query and attaches a job of @mode to
- * @task; NULL after failing @task when the query cannot go over the API. */
-static Job *
-job_attach (NdSource *source, GTask *task, const NdLogQuery *query, FetchMode mode, guint limit)
-{
-  GError *error = NULL;
-  NdHttpLogPlan *plan = _nd_http_log_plan_new (ND_HTTP_SOURCE (source), query, &error);
-  Job *job;
-
-  if (plan == NULL)
-    {
-      g_task_return_error (task, error);
-      return NULL;
-    }
-  job = g_new0 (Job, 1);
-  job->plan = plan;
-  job->mode = mode;
-  job->limit = limit;
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  return job;
 }
 
 static void
@@ -335,18 +389,18 @@ http_query_logs_async (NdSource *source, const NdLogQuery *query, const NdLogCur
                        GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
-  Job *job;
+  Job *job = g_new0 (Job, 1);
 
   g_task_set_source_tag (task, http_query_logs_async);
-  job = job_attach (source, task, query, FETCH_PAGE, limit ? limit : 200);
-  if (job == NULL)
-    return;
+  job->mode = FETCH_PAGE;
+  job->limit = limit ? limit : 200;
   if (after != NULL)
     {
       job->has_after = TRUE;
       job->after = *after;
     }
-  job_run (ND_HTTP_SOURCE (source), task);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  _nd_http_log_plan_then (task, query, job_planned);
 }
 
 static void
@@ -355,14 +409,14 @@ http_tail_logs_async (NdSource *source, const NdLogQuery *query, gint64 after_id
                       GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
-  Job *job;
+  Job *job = g_new0 (Job, 1);
 
   g_task_set_source_tag (task, http_tail_logs_async);
-  job = job_attach (source, task, query, FETCH_TAIL, limit ? limit : 500);
-  if (job == NULL)
-    return;
+  job->mode = FETCH_TAIL;
+  job->limit = limit ? limit : 500;
   job->after_id = after_id;
-  job_run (ND_HTTP_SOURCE (source), task);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  _nd_http_log_plan_then (task, query, job_planned);
 }
 
 void

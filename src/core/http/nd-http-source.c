@@ -18,6 +18,7 @@ struct _NdHttpSource
   gint64 user_id;
   gboolean read_only;
   NdHttpDialect dialect;
+  GHashTable *log_names;     /* see _nd_http_source_get_log_names */
 };
 
 G_DEFINE_FINAL_TYPE (NdHttpSource, nd_http_source, ND_TYPE_SOURCE)
@@ -42,6 +43,7 @@ nd_http_source_finalize (GObject *object)
   NdHttpSource *self = ND_HTTP_SOURCE (object);
 
   g_clear_object (&self->client);
+  g_clear_pointer (&self->log_names, g_hash_table_unref);
   g_free (self->url);
   G_OBJECT_CLASS (nd_http_source_parent_class)->finalize (object);
 }
@@ -57,6 +59,12 @@ const NdHttpDialect *
 _nd_http_source_get_dialect (NdHttpSource *self)
 {
   return &self->dialect;
+}
+
+GHashTable *
+_nd_http_source_get_log_names (NdHttpSource *self)
+{
+  return self->log_names;
 }
 
 /* ---- probe -------------------------------------------------------------- */
@@ -289,6 +297,7 @@ static void
 nd_http_source_init (NdHttpSource *self)
 {
   self->dialect.data_export = TRUE;
+  self->log_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 NdSource *
