@@ -17,10 +17,12 @@ handle_logs (NdFakeNewapi *self, SoupServerMessage *msg, GHashTable *query)
   PGresult *count, *rows;
   g_autoptr(JsonNode) data = NULL;
   gint64 total;
+  /* `json:"request_id,omitempty"` (rc.6+); `channel` is logs.channel_id. */
+  static const char * const omitempty[] = { "request_id", "upstream_request_id", NULL };
 
   nd_fake_where_init (&w);
   nd_fake_log_filters (self, query, &w, TRUE);
-  nd_fake_paging (query, FALSE, &page, &page_size, &offset);
+  nd_fake_paging (query, FALSE, FALSE, &page, &page_size, &offset);
   count_sql = g_strdup_printf ("SELECT count(*) FROM logs l WHERE %s", w.where->str);
   count = nd_fake_sql (self, count_sql, w.params->len, (const char * const *) w.params->pdata);
   total = g_ascii_strtoll (PQgetvalue (count, 0, 0), NULL, 10);
@@ -37,7 +39,7 @@ handle_logs (NdFakeNewapi *self, SoupServerMessage *msg, GHashTable *query)
     self->mode == ND_FAKE_NEWAPI_OLD ? "l.id DESC" : "l.created_at DESC, l.id DESC",
     page_size, offset);
   rows = nd_fake_sql (self, rows_sql, w.params->len, (const char * const *) w.params->pdata);
-  data = nd_fake_page_node (rows, total, page, page_size);
+  data = nd_fake_page_node_omit (rows, total, page, page_size, omitempty);
   PQclear (rows);
   nd_fake_where_clear (&w);
   nd_fake_reply_data (msg, data);

@@ -37,6 +37,12 @@ nd_fake_column_exists (NdFakeNewapi *self, const char *table, const char *column
   return found;
 }
 
+static gboolean
+omitted (const char * const *omitempty, const char *name, const char *value, gboolean null)
+{
+  return omitempty != NULL && g_strv_contains (omitempty, name) && (null || *value == '\0');
+}
+
 void
 nd_fake_add_value (JsonBuilder *b, PGresult *res, int row, int col)
 {
@@ -46,8 +52,17 @@ nd_fake_add_value (JsonBuilder *b, PGresult *res, int row, int col)
   gboolean null = PQgetisnull (res, row, col);
 
   json_builder_set_member_name (b, name);
-  if (null && (g_str_equal (name, "DeletedAt")))
-    json_builder_add_null_value (b);
+  if (type == 114 || type == 3802)
+    {
+      /* json/jsonb columns (channel_info, to_json(deleted_at)) are JSON in
+       * the reply, as GORM's serializer writes them; NULL is null. */
+      g_autoptr(JsonParser) parser = json_parser_new ();
+
+      if (null || !json_parser_load_from_data (parser, v, -1, NULL))
+        json_builder_add_null_value (b);
+      else
+        json_builder_add_value (b, json_node_copy (json_parser_get_root (parser)));
+    }
   else if (type == 16)
     json_builder_add_boolean_value (b, !null && v[0] == 't');
   else if (type == 20 || type == 21 || type == 23)
@@ -59,17 +74,24 @@ nd_fake_add_value (JsonBuilder *b, PGresult *res, int row, int col)
 }
 
 void
-nd_fake_add_rows (JsonBuilder *b, PGresult *res)
+nd_fake_add_rows_omit (JsonBuilder *b, PGresult *res, const char * const *omitempty)
 {
   json_builder_begin_array (b);
   for (int r = 0; r < PQntuples (res); r++)
     {
       json_builder_begin_object (b);
       for (int c = 0; c < PQnfields (res); c++)
-        nd_fake_add_value (b, res, r, c);
+        if (!omitted (omitempty, PQfname (res, c), PQgetvalue (res, r, c), PQgetisnull (res, r, c)))
+          nd_fake_add_value (b, res, r, c);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+}
+
+void
+nd_fake_add_rows (JsonBuilder *b, PGresult *res)
+{
+  nd_fake_add_rows_omit (b, res, NULL);
 }
 
 /* ---- replies ------------------------------------------------------------ */
@@ -129,23 +151,30 @@ nd_fake_builder_root (JsonBuilder *b)
   return json_builder_get_root (b);
 }
 
-/* {items, total, page, page_size} */
+/* {page, page_size, total, items}, in Go's field order */
 JsonNode *
-nd_fake_page_node (PGresult *rows, gint64 total, int page, int page_size)
+nd_fake_page_node_omit (PGresult *rows, gint64 total, int page, int page_size,
+                        const char * const *omitempty)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "items");
-  nd_fake_add_rows (b, rows);
-  json_builder_set_member_name (b, "total");
-  json_builder_add_int_value (b, total);
   json_builder_set_member_name (b, "page");
   json_builder_add_int_value (b, page);
   json_builder_set_member_name (b, "page_size");
   json_builder_add_int_value (b, page_size);
+  json_builder_set_member_name (b, "total");
+  json_builder_add_int_value (b, total);
+  json_builder_set_member_name (b, "items");
+  nd_fake_add_rows_omit (b, rows, omitempty);
   json_builder_end_object (b);
   return nd_fake_builder_root (b);
+}
+
+JsonNode *
+nd_fake_page_node (PGresult *rows, gint64 total, int page, int page_size)
+{
+  return nd_fake_page_node_omit (rows, total, page, page_size, NULL);
 }
 
 JsonNode *
@@ -175,17 +204,23 @@ nd_fake_param_int (GHashTable *query, const char *key, gint64 fallback)
   return v ? g_ascii_strtoll (v, NULL, 10) : fallback;
 }
 
-/* NewAPI: p 1-based (default 1), page_size default 10, max 100
- * (fallbacks ps, size). */
+/* NewAPI: p 1-based (default 1), page_size default 10, max 100; the first
+ * positive of page_size, ps, size counts. Old channel and token lists count
+ * p from 0, and old tokens read only `size`. */
 void
-nd_fake_paging (GHashTable *query, gboolean zero_based, int *page, int *page_size, int *offset)
+nd_fake_paging (GHashTable *query, gboolean zero_based, gboolean size_only, int *page,
+                int *page_size, int *offset)
 {
+  static const char * const keys[] = { "page_size", "ps", "size", NULL };
   gint64 p = nd_fake_param_int (query, "p", zero_based ? 0 : 1);
-  gint64 size = nd_fake_param_int (query, "page_size",
-                           nd_fake_param_int (query, "ps", nd_fake_param_int (query, "size", 10)));
+  gint64 size = 10;
 
-  if (size <= 0)
-    size = 10;
+  for (guint i = size_only ? 2 : 0; keys[i]; i++)
+    if (nd_fake_param_int (query, keys[i], 0) > 0)
+      {
+        size = nd_fake_param_int (query, keys[i], 0);
+        break;
+      }
   if (size > 100)
     size = 100;
   if (zero_based)
@@ -430,23 +465,51 @@ rate_limited (NdFakeNewapi *self, SoupServerMessage *msg)
       gint64 now = g_get_monotonic_time ();
       gint64 window = (gint64) self->rate_seconds * G_USEC_PER_SEC;
 
+      /* GLOBAL_API_RATE_LIMIT as upstream's in-memory limiter: a sliding
+       * window of accepted requests; a refusal is a bare 429 (no body, no
+       * Retry-After) and is not counted. */
       while (!g_queue_is_empty (&self->rate_times) &&
              *(gint64 *) g_queue_peek_head (&self->rate_times) <= now - window)
         g_free (g_queue_pop_head (&self->rate_times));
       if (g_queue_get_length (&self->rate_times) >= self->rate_max)
         {
-          gint64 oldest = *(gint64 *) g_queue_peek_head (&self->rate_times);
-          char buf[16];
-
-          g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT,
-                      (oldest + window - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
           soup_server_message_set_status (msg, 429, NULL);
-          soup_message_headers_replace (rh, "Retry-After", buf);
           return TRUE;
         }
       g_queue_push_tail (&self->rate_times, g_memdup2 (&now, sizeof now));
     }
   return FALSE;
+}
+
+gboolean
+nd_fake_search_limited (NdFakeNewapi *self, SoupServerMessage *msg, Caller *caller)
+{
+  gint64 now = g_get_monotonic_time ();
+  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT, caller->id);
+  GQueue *times = g_hash_table_lookup (self->search_times, key);
+
+  /* SearchRateLimit: 10 requests per 60 s per user, a bare 429 beyond. */
+  if (times == NULL)
+    {
+      times = g_queue_new ();
+      g_hash_table_insert (self->search_times, g_steal_pointer (&key), times);
+    }
+  while (!g_queue_is_empty (times) &&
+         *(gint64 *) g_queue_peek_head (times) <= now - 60 * G_USEC_PER_SEC)
+    g_free (g_queue_pop_head (times));
+  if (g_queue_get_length (times) >= 10)
+    {
+      soup_server_message_set_status (msg, 429, NULL);
+      return TRUE;
+    }
+  g_queue_push_tail (times, g_memdup2 (&now, sizeof now));
+  return FALSE;
+}
+
+static void
+times_free (GQueue *times)
+{
+  g_queue_free_full (times, g_free);
 }
 
 typedef struct {
@@ -634,6 +697,8 @@ nd_fake_newapi_new (const char *dsn, NdFakeNewapiMode mode, GError **error)
   self->requests = g_ptr_array_new_with_free_func (g_free);
   self->headers = g_ptr_array_new_with_free_func (g_free);
   g_queue_init (&self->rate_times);
+  self->search_times = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) times_free);
   self->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) route_free);
   nd_fake_routes_status (self);
   nd_fake_routes_logs (self);
@@ -668,6 +733,7 @@ nd_fake_newapi_free (NdFakeNewapi *self)
   g_hash_table_unref (self->faults);
   g_hash_table_unref (self->delays);
   g_queue_clear_full (&self->rate_times, g_free);
+  g_hash_table_unref (self->search_times);
   g_ptr_array_unref (self->requests);
   g_ptr_array_unref (self->headers);
   g_ptr_array_unref (self->routes);

@@ -279,8 +279,11 @@ test_rate_limit (gconstpointer data)
   g_assert_cmpuint (nd_fake_newapi_count (fx.fake, "/api/user/"), ==, 1);
   nd_fake_newapi_force_429 (fx.fake, 0, -1);
 
-  /* A real window (3 requests / 1 s, as GLOBAL_API_RATE_LIMIT): eight calls
-   * all succeed by waiting for Retry-After. */
+  /* A real window (3 requests / 1 s, as GLOBAL_API_RATE_LIMIT, which
+   * answers a bare 429: no Retry-After): eight calls all succeed by backing
+   * off. The default schedule (7 retries, 2 s doubling to 60 s) for the
+   * default 180 s window, scaled down 180 times. */
+  nd_http_client_set_backoff (client, 7, 2000 / 180, 60000 / 180);
   nd_fake_newapi_set_rate_limit (fx.fake, 3, 1);
   start = g_get_monotonic_time ();
   for (int i = 0; i < 8; i++)
@@ -291,7 +294,6 @@ test_rate_limit (gconstpointer data)
     }
   g_assert_cmpint (g_get_monotonic_time () - start, >=, G_USEC_PER_SEC);
   nd_fake_newapi_set_rate_limit (fx.fake, 0, 0);
-  (void) client;
 }
 
 static gboolean
@@ -353,15 +355,39 @@ test_lists (gconstpointer data)
   g_auto(GStrv) suggest = NULL;
   gint64 n_channels = sql_scalar (&fx, "SELECT count(*) FROM channels");
 
-  /* Every channel, over several pages (0-based bare arrays on OLD). */
+  /* Every channel, over several pages (0-based bare arrays on OLD): 110
+   * more channels of one priority, which NewAPI pages in no stable order
+   * unless asked to sort by id. */
+  nd_test_pg_exec (fx.pg, fx.mode->db,
+                   "INSERT INTO channels (id, type, \"key\", status, name, models, \"group\", "
+                   "priority) SELECT 1000 + g, 1, 'sk-x', 1, 'extra-' || g, 'gpt-4o', 'default', "
+                   "0 FROM generate_series(1, 110) g");
+  n_channels += 110;
   nd_source_list_channels_async (fx.source, NULL, nd_test_store_result, &r1);
   nd_test_wait (&r1);
   channels = nd_source_list_channels_finish (fx.source, r1, &error);
+  nd_test_pg_exec (fx.pg, fx.mode->db, "DELETE FROM channels WHERE id > 1000");
   g_assert_no_error (error);
   g_assert_cmpint (channels->len, ==, n_channels);
   for (guint i = 0; i < channels->len; i++)
-    g_assert_cmpint (((NdChannel *) g_ptr_array_index (channels, i))->id, ==,
-                     n_channels - i > 0 ? sql_scalar (&fx, "SELECT id FROM channels ORDER BY id DESC OFFSET %u LIMIT 1", i) : 0);
+    {
+      NdChannel *ch = g_ptr_array_index (channels, i);
+
+      g_assert_cmpint (ch->id, ==, i < 110 ? 1110 - (gint64) i
+                                           : sql_scalar (&fx, "SELECT id FROM channels ORDER BY "
+                                                              "id DESC OFFSET %u LIMIT 1", i - 110));
+    }
+  /* The multi-key channel says so (channel_info is an object). */
+  g_assert_cmpint (sql_scalar (&fx, "SELECT count(*) FROM channels WHERE "
+                                    "(channel_info->>'is_multi_key')::boolean"), >, 0);
+  {
+    guint multi = 0;
+
+    for (guint i = 0; i < channels->len; i++)
+      multi += ((NdChannel *) g_ptr_array_index (channels, i))->is_multi_key;
+    g_assert_cmpuint (multi, ==, sql_scalar (&fx, "SELECT count(*) FROM channels WHERE "
+                                                  "(channel_info->>'is_multi_key')::boolean"));
+  }
 
   /* Users: an offset that is not a page multiple. */
   page = list (fx.source, nd_source_list_users_async, &q, &error);
@@ -389,6 +415,30 @@ test_lists (gconstpointer data)
       g_assert_cmpuint (strlen (t->masked_key), ==, strlen ("sk-abcd***wxyz"));
     }
   nd_list_page_free (page);
+
+  /* Token search: part of a name (a new server matches exactly unless
+   * told %…%; an old one answers every match at once, unpaged). */
+  {
+    PGresult *r = nd_test_pg_query (fx.pg, fx.mode->db,
+                                    "SELECT substr(name, 2, 3) FROM tokens WHERE user_id = 1 AND "
+                                    "deleted_at IS NULL AND length(name) > 4 ORDER BY id LIMIT 1");
+    g_autofree char *part = g_strdup (PQgetvalue (r, 0, 0));
+    gint64 n_match;
+    NdListQuery sq = { .limit = 2 };
+
+    PQclear (r);
+    n_match = sql_scalar (&fx, "SELECT count(*) FROM tokens WHERE user_id = 1 AND deleted_at "
+                               "IS NULL AND name LIKE '%%%s%%'", part);
+    g_assert_cmpint (fx.admin_id, ==, 1);
+    sq.search = part;
+    page = list (fx.source, nd_source_list_tokens_async, &sq, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (page->items->len, ==, MIN (2, n_match));
+    g_assert_cmpint (page->total, ==, n_match);
+    for (guint i = 0; i < page->items->len; i++)
+      g_assert_nonnull (strstr (((NdToken *) g_ptr_array_index (page->items, i))->name, part));
+    nd_list_page_free (page);
+  }
 
   q.limit = 20;
   page = list (fx.source, nd_source_list_redemptions_async, &q, &error);

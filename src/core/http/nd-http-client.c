@@ -67,7 +67,10 @@ static void
 nd_http_client_init (NdHttpClient *self)
 {
   self->closing = g_cancellable_new ();
-  self->max_retries = 4;
+  /* NewAPI answers 429 with no Retry-After and frees a slot only when the
+   * oldest request of its window (GLOBAL_API_RATE_LIMIT_DURATION, 180 s by
+   * default) ages out: 2 + 4 + … + 32 + 60 + 60 s = 182 s outlasts it. */
+  self->max_retries = 7;
   self->base_delay_ms = 2000;
   self->max_delay_ms = 60000;
 }

@@ -49,9 +49,11 @@ NdHttpClient *nd_http_client_new            (const char *base_url, gint64 user_i
 const char   *nd_http_client_get_base_url   (NdHttpClient *self);
 /* Seconds before a request fails with TIMEOUT (default 30). */
 void          nd_http_client_set_timeout    (NdHttpClient *self, guint seconds);
-/* 429 handling: up to @max_retries retries; without Retry-After the delay is
- * @base_delay_ms × 2^attempt; a wait longer than @max_delay_ms is not made
- * (RATE_LIMITED at once). Defaults: 4, 2000 ms, 60000 ms. */
+/* 429 handling: up to @max_retries retries; without Retry-After (NewAPI
+ * never sends one; a proxy in front may) the delay is @base_delay_ms ×
+ * 2^attempt, at most @max_delay_ms; a Retry-After longer than
+ * @max_delay_ms is not waited for (RATE_LIMITED at once). Defaults: 7,
+ * 2000 ms, 60000 ms, which outlast NewAPI's default 180 s window. */
 void          nd_http_client_set_backoff    (NdHttpClient *self, guint max_retries,
                                              guint base_delay_ms, guint max_delay_ms);
 /* Requests sent so far (retries included); for tests and the rate budget. */

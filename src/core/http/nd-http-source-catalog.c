@@ -85,6 +85,7 @@ list_page_done (GObject *object, GAsyncResult *result, gpointer user_data)
   JsonArray *items;
   gint64 total;
   guint n;
+  gboolean whole;
   GError *error = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
@@ -94,7 +95,11 @@ list_page_done (GObject *object, GAsyncResult *result, gpointer user_data)
   n = items ? json_array_get_length (items) : 0;
   if (total >= 0)
     lj->total = total;
-  for (guint i = lj->skip; i < n && (lj->all || lj->items->len < lj->limit); i++)
+  /* A bare array longer than a page is a server that ignored the paging
+   * (old token search sends every match): it is the whole list. */
+  whole = total < 0 && n > lj->page_size;
+  for (guint i = (whole ? lj->page * lj->page_size : 0) + lj->skip;
+       i < n && (lj->all || lj->items->len < lj->limit); i++)
     {
       JsonObject *obj = nd_http_item_object (items, i, &error);
       gpointer item = obj ? read_item (lj->kind, obj, now, &error) : NULL;
@@ -105,7 +110,12 @@ list_page_done (GObject *object, GAsyncResult *result, gpointer user_data)
     }
   lj->skip = 0;
 
-  if (n < lj->page_size ||
+  /* A bare array has no total; its last page tells it. */
+  if (whole)
+    lj->total = n;
+  else if (total < 0 && n < lj->page_size)
+    lj->total = (gint64) lj->page * lj->page_size + n;
+  if (whole || n < lj->page_size ||
       (total >= 0 && (gint64) (lj->page + 1) * lj->page_size >= total) ||
       (!lj->all && lj->items->len >= lj->limit))
     {
@@ -183,7 +193,13 @@ static void
 http_list_channels_async (NdSource *source, GCancellable *cancellable,
                           GAsyncReadyCallback callback, gpointer user_data)
 {
-  list_start (ND_HTTP_SOURCE (source), KIND_CHANNEL, "/api/channel/", NULL, NULL, TRUE,
+  g_autoptr(GString) q = g_string_new (NULL);
+
+  /* Without id_sort NewAPI orders by priority alone: channels of equal
+   * priority may move between pages, and a list of several pages would
+   * repeat some and miss others. */
+  nd_http_query_add (q, "id_sort", "true");
+  list_start (ND_HTTP_SOURCE (source), KIND_CHANNEL, "/api/channel/", q, NULL, TRUE,
               http_list_channels_async, cancellable, callback, user_data);
 }
 
@@ -214,8 +230,18 @@ http_list_tokens_async (NdSource *source, const NdListQuery *lq, GCancellable *c
   g_autoptr(GString) q = g_string_new (NULL);
   gboolean search = lq && lq->search && *lq->search;
 
+  /* Newer servers match a keyword without % exactly and take at most two
+   * %: a plain keyword of two or more characters becomes %keyword% (any
+   * part of the name, as the other lists search); older ones always wrap
+   * it in % themselves, which a second pair does not change. Token search
+   * is rate-limited (10 / min per user): callers debounce. */
   if (search)
-    nd_http_query_add (q, "keyword", lq->search);
+    {
+      g_autofree char *kw = strchr (lq->search, '%') == NULL && g_utf8_strlen (lq->search, -1) >= 2
+                            ? g_strconcat ("%", lq->search, "%", NULL) : g_strdup (lq->search);
+
+      nd_http_query_add (q, "keyword", kw);
+    }
   list_start (ND_HTTP_SOURCE (source), KIND_TOKEN, search ? "/api/token/search" : "/api/token/",
               q, lq, FALSE, http_list_tokens_async, cancellable, callback, user_data);
 }
