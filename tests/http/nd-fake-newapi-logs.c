@@ -7,6 +7,42 @@
 
 #include "nd-fake-newapi-private.h"
 
+/* The log filters of /api/log/ and /api/log/stat (model_build_log_query). */
+void
+nd_fake_log_filters (NdFakeNewapi *self, GHashTable *query, Where *w, gboolean with_type)
+{
+  const char *v;
+
+  if (with_type && nd_fake_param_int (query, "type", 0) != 0)
+    nd_fake_where_add (w, "l.type = $%u::bigint", nd_fake_param (query, "type"));
+  if ((v = nd_fake_param (query, "start_timestamp")) && g_ascii_strtoll (v, NULL, 10) != 0)
+    nd_fake_where_add (w, "l.created_at >= $%u::bigint", v);
+  if ((v = nd_fake_param (query, "end_timestamp")) && g_ascii_strtoll (v, NULL, 10) != 0)
+    nd_fake_where_add (w, "l.created_at <= $%u::bigint", v);
+  if ((v = nd_fake_param (query, "username")))
+    nd_fake_where_add (w, "l.username = $%u", v);
+  if ((v = nd_fake_param (query, "token_name")))
+    nd_fake_where_add (w, "l.token_name = $%u", v);
+  if ((v = nd_fake_param (query, "model_name")))
+    {
+      if (self->mode == ND_FAKE_NEWAPI_OLD || strchr (v, '%') != NULL)
+        nd_fake_where_add (w, "l.model_name LIKE $%u", v);
+      else
+        nd_fake_where_add (w, "l.model_name = $%u", v);
+    }
+  if ((v = nd_fake_param (query, "channel")) && g_ascii_strtoll (v, NULL, 10) != 0)
+    nd_fake_where_add (w, "l.channel_id = $%u::bigint", v);
+  if ((v = nd_fake_param (query, "group")))
+    nd_fake_where_add (w, "l.\"group\" = $%u", v);
+  if (self->has_request_id && self->mode == ND_FAKE_NEWAPI_NEW)
+    {
+      if ((v = nd_fake_param (query, "request_id")))
+        nd_fake_where_add (w, "l.request_id = $%u", v);
+      if ((v = nd_fake_param (query, "upstream_request_id")))
+        nd_fake_where_add (w, "l.upstream_request_id = $%u", v);
+    }
+}
+
 static void
 handle_logs (NdFakeNewapi *self, SoupServerMessage *msg, GHashTable *query)
 {

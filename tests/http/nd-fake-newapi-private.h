@@ -1,7 +1,8 @@
 /* nd-fake-newapi-private.h — shared by the fake NewAPI's endpoint families
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * nd-fake-newapi.c holds the server, auth, faults, rate limit and routing;
+ * nd-fake-newapi.c holds the server, auth, faults, rate limit and routing,
+ * nd-fake-newapi-util.c the database, reply and parameter helpers;
  * each nd-fake-newapi-FAMILY.c answers one family of endpoints exactly as
  * reference §3 describes upstream, reading the fixture database.
  */
