@@ -1,5 +1,5 @@
 /* test-http-logs.c — the log calls of NdHttpSource against the fake NewAPI: pages equal to
- * the database's, filters, counts, tail, export and their request budgets
+ * the database's, counts, tail, export and their request budgets
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
