@@ -81,6 +81,7 @@ static ScanResult
 scan (const char *p, gsize len, guint max_depth, gsize *at, gsize *span)
 {
   guint depth = 0;
+  gboolean complete = FALSE;   /* the top-level value has ended */
   gsize i = 0;
 
   while (i < len)
@@ -89,9 +90,17 @@ scan (const char *p, gsize len, guint max_depth, gsize *at, gsize *span)
 
       *at = i;
       *span = 1;
+      if (g_ascii_isspace (c))
+        {
+          i++;
+          continue;
+        }
+      /* json-glib reads "{…}{…}" as its first value and drops the rest. */
+      if (complete)
+        return SCAN_FOREIGN;
       switch (c)
         {
-        case ' ': case '\t': case '\n': case '\r': case ',': case ':':
+        case ',': case ':':
           i++;
           break;
         case '[': case '{':
@@ -102,6 +111,7 @@ scan (const char *p, gsize len, guint max_depth, gsize *at, gsize *span)
         case ']': case '}':
           if (depth > 0)
             depth--;
+          complete = depth == 0;
           i++;
           break;
         case '"':
@@ -109,6 +119,7 @@ scan (const char *p, gsize len, guint max_depth, gsize *at, gsize *span)
             if (p[i] == '\\')
               i++;
           i++;
+          complete = depth == 0;
           break;
         case 't': case 'f': case 'n':
           {
@@ -119,6 +130,7 @@ scan (const char *p, gsize len, guint max_depth, gsize *at, gsize *span)
                 (i + n < len && g_ascii_isalnum (p[i + n])))
               return SCAN_FOREIGN;
             i += n;
+            complete = depth == 0;
             break;
           }
         default:
@@ -133,6 +145,7 @@ scan (const char *p, gsize len, guint max_depth, gsize *at, gsize *span)
               if (is_int && !int_fits (p + i, end - i))
                 return SCAN_BIG_INT;
               i = end;
+              complete = depth == 0;
               break;
             }
           return SCAN_FOREIGN;

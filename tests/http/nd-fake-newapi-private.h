@@ -36,6 +36,8 @@ struct _NdFakeNewapi
   GPtrArray *requests;
   GPtrArray *headers;          /* "Name: value" */
   GPtrArray *routes;           /* Route, in registration order */
+  NdFakeMutator mutator;
+  gpointer mutator_data;
 };
 
 typedef struct {

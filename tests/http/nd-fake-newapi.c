@@ -284,7 +284,7 @@ nd_fake_path_int (const char *path, guint index)
 }
 
 static void
-dispatch (NdFakeNewapi *self, SoupServerMessage *msg, const char *path, GHashTable *query)
+dispatch_route (NdFakeNewapi *self, SoupServerMessage *msg, const char *path, GHashTable *query)
 {
   g_auto(Caller) caller = { 0 };
   g_auto(GStrv) segments = g_strsplit (path, "/", -1);
@@ -308,6 +308,27 @@ dispatch (NdFakeNewapi *self, SoupServerMessage *msg, const char *path, GHashTab
       return;
     }
   nd_fake_not_found (msg);
+}
+
+static void
+dispatch (NdFakeNewapi *self, SoupServerMessage *msg, const char *path, GHashTable *query)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) mutated = NULL;
+
+  dispatch_route (self, msg, path, query);
+  if (self->mutator == NULL)
+    return;
+  body = soup_message_body_flatten (soup_server_message_get_response_body (msg));
+  mutated = self->mutator (path, soup_server_message_get_status (msg), body, self->mutator_data);
+  if (mutated != NULL)
+    {
+      /* set_response appends to what the handler wrote. */
+      soup_message_body_truncate (soup_server_message_get_response_body (msg));
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                        g_bytes_get_data (mutated, NULL),
+                                        g_bytes_get_size (mutated));
+    }
 }
 
 typedef struct {
@@ -509,6 +530,13 @@ nd_fake_newapi_set_fault (NdFakeNewapi *self, const char *path, NdFakeFault faul
     g_hash_table_remove (self->faults, path);
   else
     g_hash_table_insert (self->faults, g_strdup (path), GINT_TO_POINTER (fault));
+}
+
+void
+nd_fake_newapi_set_mutator (NdFakeNewapi *self, NdFakeMutator func, gpointer user_data)
+{
+  self->mutator = func;
+  self->mutator_data = user_data;
 }
 
 void

@@ -57,6 +57,11 @@ void          nd_fake_newapi_set_version  (NdFakeNewapi *self, const char *versi
 
 /* Faults for one path (e.g. "/api/log/"); NONE clears. */
 void          nd_fake_newapi_set_fault    (NdFakeNewapi *self, const char *path, NdFakeFault fault);
+/* A fault hook for every reply (the fuzz test): @func gets the request's
+ * path, the reply's status and body, and returns the body to send instead
+ * (NULL: unchanged). A NULL @func clears it. */
+typedef GBytes *(*NdFakeMutator) (const char *path, guint status, GBytes *body, gpointer user_data);
+void          nd_fake_newapi_set_mutator  (NdFakeNewapi *self, NdFakeMutator func, gpointer user_data);
 /* Answers @path only after @ms milliseconds (0 clears). */
 void          nd_fake_newapi_set_delay    (NdFakeNewapi *self, const char *path, guint ms);
 /* The next @count requests get 429 (Retry-After: @retry_after s, none if < 0). */

@@ -397,6 +397,50 @@ test_logs_deep_reply (gconstpointer data)
   nd_fake_newapi_set_fault (fx.fake, "/api/log/", ND_FAKE_FAULT_NONE);
 }
 
+static GBytes *
+huge_quota (const char *path, guint status, GBytes *body, gpointer user_data)
+{
+  g_autofree char *text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *out = NULL;
+
+  /* The first "quota": a value no NewAPI holds (a wrapped sum, say). */
+  if (strstr (text, "\"quota\":") == NULL)
+    return NULL;
+  parts = g_strsplit (text, "\"quota\":", 2);
+  out = g_strconcat (parts[0], "\"quota\":9223372036854775807,\"was\":", parts[1], NULL);
+  return g_bytes_new (out, strlen (out));
+}
+
+static void
+test_logs_impossible_values (gconstpointer data)
+{
+  FX (data);
+  g_autoptr(NdLogQuery) q = nd_log_query_new ();
+  g_autoptr(NdLogPage) page = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  NdLogTotals tot;
+
+  /* A row or a sum that cannot be real is the server's error, said so;
+   * before, it was shown, summed and stored until something overflowed. */
+  nd_fake_newapi_set_mutator (fx.fake, huge_quota, NULL);
+  page = query_logs (fx.source, q, NULL, 20, &error);
+  g_assert_null (page);
+  g_assert_error (error, ND_ERROR, ND_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "The server sent an impossible"));
+  g_assert_nonnull (strstr (error->message, "“quota”"));
+  g_clear_error (&error);
+
+  q->type = ND_LOG_CONSUME;
+  nd_source_log_totals_async (fx.source, q, NULL, nd_test_store_result, &res);
+  nd_test_wait (&res);
+  g_assert_false (nd_source_log_totals_finish (fx.source, res, &tot, &error));
+  g_assert_error (error, ND_ERROR, ND_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (error->message, "impossible"));
+  nd_fake_newapi_set_mutator (fx.fake, NULL, NULL);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -409,5 +453,6 @@ main (int argc, char **argv)
   nd_http_fx_add ("logs-request-budget", test_logs_request_budget);
   nd_http_fx_add ("logs-export-budget", test_logs_export_budget);
   nd_http_fx_add ("logs-deep-reply", test_logs_deep_reply);
+  nd_http_fx_add ("logs-impossible-values", test_logs_impossible_values);
   return g_test_run ();
 }

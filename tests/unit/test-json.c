@@ -98,6 +98,12 @@ test_foreign_syntax (void)
   assert_refused ("[$10]", -1, "malformed");
   assert_refused ("[tru]", -1, "malformed");
   assert_refused ("<html></html>", -1, "malformed");
+  /* json-glib keeps the first of two values and drops the second. */
+  assert_refused ("{\"a\":1}{\"a\":2}", -1, "malformed");
+  assert_refused ("[1] [2]", -1, "malformed");
+  assert_refused ("1 2", -1, "malformed");
+  assert_parses ("  {\"a\":[1,{\"b\":\"}\"}]}  \n");
+  assert_parses ("\"text\"");
   assert_parses ("[true, false, null, -0, 1.5e3, -2.25E-2, \"\\u00e9\"]");
 }
 
