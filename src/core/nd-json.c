@@ -175,9 +175,8 @@ nd_json_parse_bounded (const char *data, gssize len, GError **error)
     {
     case SCAN_DEEP:
       g_set_error (error, ND_ERROR, ND_ERROR_PROTOCOL,
-                   _("The JSON is nested more than %d levels deep (at byte %" G_GSIZE_FORMAT "); "
-                     "NewAPI never writes that, so it was not read."),
-                   ND_JSON_MAX_DEPTH, at);
+                   _("The JSON is nested more than %d levels deep; NewAPI never writes that, "
+                     "so it was not read."), ND_JSON_MAX_DEPTH);
       return NULL;
     case SCAN_BIG_INT:
       {
@@ -191,9 +190,10 @@ nd_json_parse_bounded (const char *data, gssize len, GError **error)
     case SCAN_FOREIGN:
       {
         g_autofree char *near = g_utf8_make_valid (data + at, MIN (size - at, 16));
+        g_autofree char *where = g_strdup_printf ("%" G_GSIZE_FORMAT, at);
 
         g_set_error (error, ND_ERROR, ND_ERROR_PROTOCOL,
-                     _("The JSON is malformed at byte %" G_GSIZE_FORMAT " (“%s”)."), at, near);
+                     _("The JSON is malformed at byte %s (“%s”)."), where, near);
         return NULL;
       }
     case SCAN_OK:
@@ -372,17 +372,42 @@ range_bounds (NdJsonRange range, gint64 *min, gint64 *max)
     }
 }
 
-static const char *
-range_noun (NdJsonRange range)
+static void
+set_out_of_range (GError **error, const char *what, const char *value, NdJsonRange range)
 {
+  gint64 min, max;
+  g_autofree char *limit = NULL;
+
+  range_bounds (range, &min, &max);
+  limit = g_strdup_printf ("%" G_GINT64_FORMAT, max);
   switch (range)
     {
-    case ND_JSON_ID: return _("id");
-    case ND_JSON_TIME: return _("time");
-    case ND_JSON_COUNT: return _("count");
-    case ND_JSON_AMOUNT: return _("amount");
+    case ND_JSON_ID:
+      g_set_error (error, ND_ERROR, ND_ERROR_PROTOCOL,
+                   _("The server sent an impossible id for “%s”: %s (ids lie between 0 and %s)"),
+                   what, value, limit);
+      break;
+    case ND_JSON_TIME:
+      g_set_error (error, ND_ERROR, ND_ERROR_PROTOCOL,
+                   _("The server sent an impossible time for “%s”: %s (not a time between 1970 "
+                     "and 9999)"), what, value);
+      break;
+    case ND_JSON_COUNT:
+      g_set_error (error, ND_ERROR, ND_ERROR_PROTOCOL,
+                   _("The server sent an impossible count for “%s”: %s (counts lie between 0 "
+                     "and %s)"), what, value, limit);
+      break;
+    case ND_JSON_AMOUNT:
+      g_set_error (error, ND_ERROR, ND_ERROR_PROTOCOL,
+                   _("The server sent an impossible amount for “%s”: %s (amounts lie within "
+                     "±%s)"), what, value, limit);
+      break;
     case ND_JSON_CODE:
-    default: return _("code");
+    default:
+      g_set_error (error, ND_ERROR, ND_ERROR_PROTOCOL,
+                   _("The server sent an impossible code for “%s”: %s (codes lie between -1 "
+                     "and %s)"), what, value, limit);
+      break;
     }
 }
 
@@ -390,32 +415,32 @@ gboolean
 nd_json_check_range (const char *what, gint64 value, NdJsonRange range, GError **error)
 {
   gint64 min, max;
+  g_autofree char *text = NULL;
 
   range_bounds (range, &min, &max);
   if (value >= min && value <= max)
     return TRUE;
-  g_set_error (error, ND_ERROR, ND_ERROR_PROTOCOL,
-               /* Translators: "The server sent an impossible count for “quota”: -5 (a count lies between 0 and …)" */
-               _("The server sent an impossible %s for “%s”: %" G_GINT64_FORMAT
-                 " (a %s lies between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT ")"),
-               range_noun (range), what, value, range_noun (range), min, max);
+  text = g_strdup_printf ("%" G_GINT64_FORMAT, value);
+  set_out_of_range (error, what, text, range);
   return FALSE;
 }
 
+/* JSON's own names for its types: not translated, like the member names. */
 static const char *
 node_kind (JsonNode *node)
 {
   if (JSON_NODE_HOLDS_OBJECT (node))
-    return _("an object");
+    return "object";
   if (JSON_NODE_HOLDS_ARRAY (node))
-    return _("a list");
+    return "array";
   if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
-    return _("true or false");
+    return "boolean";
   if (json_node_get_value_type (node) == G_TYPE_STRING)
-    return _("text");
-  return _("a number");
+    return "string";
+  return "number";
 }
 
+/* @wanted: JSON's name of what belongs there ("integer", "string", …). */
 static void
 set_wrong_type (GError **error, const char *member, JsonNode *node, const char *wanted)
 {
@@ -424,13 +449,13 @@ set_wrong_type (GError **error, const char *member, JsonNode *node, const char *
       g_autofree char *text = g_utf8_make_valid (json_node_get_string (node), 40);
 
       g_set_error (error, ND_ERROR, ND_ERROR_PROTOCOL,
-                   _("The server sent an impossible value for “%s”: the text “%s” where %s belongs"),
-                   member, text, wanted);
+                   _("The server sent an impossible value for “%s”: the text “%s” where NewAPI "
+                     "writes a JSON %s"), member, text, wanted);
     }
   else
     g_set_error (error, ND_ERROR, ND_ERROR_PROTOCOL,
-                 _("The server sent an impossible value for “%s”: %s where %s belongs"),
-                 member, node_kind (node), wanted);
+                 _("The server sent an impossible value for “%s”: a JSON %s where NewAPI writes "
+                   "a JSON %s"), member, node_kind (node), wanted);
 }
 
 /* The member's node, NULL when absent or null (or when *error is set). */
@@ -465,9 +490,10 @@ nd_json_read_int (JsonObject *obj, const char *member, NdJsonRange range, gint64
     case G_TYPE_DOUBLE:
       if (!double_to_int (json_node_get_double (node), &v))
         {
-          g_set_error (error, ND_ERROR, ND_ERROR_PROTOCOL,
-                       _("The server sent an impossible %s for “%s”: %g"),
-                       range_noun (range), member, json_node_get_double (node));
+          char buf[G_ASCII_DTOSTR_BUF_SIZE];
+
+          set_out_of_range (error, member,
+                            g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)), range);
           return fallback;
         }
       break;
@@ -481,7 +507,7 @@ nd_json_read_int (JsonObject *obj, const char *member, NdJsonRange range, gint64
   return nd_json_check_range (member, v, range, error) ? v : fallback;
 
 wrong:
-  set_wrong_type (error, member, node, _("a whole number"));
+  set_wrong_type (error, member, node, "integer");
   return fallback;
 }
 
@@ -519,13 +545,19 @@ nd_json_read_double (JsonObject *obj, const char *member, double min, double max
     }
   if (isfinite (v) && v >= min && v <= max)
     return v;
-  g_set_error (error, ND_ERROR, ND_ERROR_PROTOCOL,
-               _("The server sent an impossible value for “%s”: %g (it lies between %g and %g)"),
-               member, v, min, max);
+  {
+    char value[G_ASCII_DTOSTR_BUF_SIZE], low[G_ASCII_DTOSTR_BUF_SIZE], high[G_ASCII_DTOSTR_BUF_SIZE];
+
+    g_set_error (error, ND_ERROR, ND_ERROR_PROTOCOL,
+                 _("The server sent an impossible value for “%s”: %s (it lies between %s and %s)"),
+                 member, g_ascii_dtostr (value, sizeof value, v),
+                 g_ascii_formatd (low, sizeof low, "%g", min),
+                 g_ascii_formatd (high, sizeof high, "%g", max));
+  }
   return fallback;
 
 wrong:
-  set_wrong_type (error, member, node, _("a number"));
+  set_wrong_type (error, member, node, "number");
   return fallback;
 }
 
@@ -552,7 +584,7 @@ nd_json_read_str (JsonObject *obj, const char *member, GError **error)
       default:
         break;
       }
-  set_wrong_type (error, member, node, _("text"));
+  set_wrong_type (error, member, node, "string");
   return NULL;
 }
 
@@ -581,6 +613,6 @@ nd_json_read_bool (JsonObject *obj, const char *member, GError **error)
       default:
         break;
       }
-  set_wrong_type (error, member, node, _("true or false"));
+  set_wrong_type (error, member, node, "boolean");
   return FALSE;
 }

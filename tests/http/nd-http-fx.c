@@ -151,6 +151,31 @@ top_value (Fx *fx, const char *column, int type, guint nth)
   return v;
 }
 
+NdLogTotals
+assert_same_counts (Fx *fx, NdSource *pg, const NdLogQuery *q, const char *where)
+{
+  g_autoptr(GAsyncResult) r1 = NULL, r2 = NULL, r3 = NULL;
+  g_autoptr(GError) error = NULL;
+  NdLogEstimate est = { 0 };
+  NdLogTotals tot = { 0 }, pg_tot = { 0 };
+
+  nd_source_estimate_logs_async (fx->source, q, NULL, nd_test_store_result, &r1);
+  nd_test_wait (&r1);
+  g_assert_true (nd_source_estimate_logs_finish (fx->source, r1, &est, &error));
+  g_assert_true (est.exact);
+  g_assert_cmpint (est.rows, ==, sql_scalar (fx, "SELECT count(*) FROM logs WHERE %s", where));
+  nd_source_log_totals_async (fx->source, q, NULL, nd_test_store_result, &r2);
+  nd_test_wait (&r2);
+  g_assert_true (nd_source_log_totals_finish (fx->source, r2, &tot, &error));
+  nd_source_log_totals_async (pg, q, NULL, nd_test_store_result, &r3);
+  nd_test_wait (&r3);
+  g_assert_true (nd_source_log_totals_finish (pg, r3, &pg_tot, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tot.quota, ==, pg_tot.quota);
+  g_assert_cmpint (tot.requests, ==, pg_tot.requests);
+  return tot;
+}
+
 /* ---- sync wrappers ------------------------------------------------------ */
 
 NdLogPage *

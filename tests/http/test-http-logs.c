@@ -50,39 +50,19 @@ test_logs_counts (gconstpointer data)
   FX (data);
   g_autoptr(NdSource) pg = pg_source (&fx);
   g_autoptr(NdLogQuery) q = nd_log_query_new ();
-  g_autoptr(GAsyncResult) r1 = NULL, r2 = NULL, r3 = NULL;
-  NdLogEstimate est = { 0 };
-  NdLogTotals tot = { 0 }, pg_tot = { 0 };
-  g_autoptr(GError) error = NULL;
+  g_autofree char *where = NULL;
   gint64 max_at = sql_scalar (&fx, "SELECT max(created_at) FROM logs");
   g_autofree char *model = top_value (&fx, "model_name", 2, 0);
+  NdLogTotals tot;
 
   q->from = max_at - 7 * 86400;
   q->to = max_at;
   nd_log_query_add_model (q, model);
   nd_log_query_add_channel (q, 1);
   nd_log_query_add_channel (q, 2);
-
-  nd_source_estimate_logs_async (fx.source, q, NULL, nd_test_store_result, &r1);
-  nd_test_wait (&r1);
-  g_assert_true (nd_source_estimate_logs_finish (fx.source, r1, &est, &error));
-  g_assert_no_error (error);
-  g_assert_true (est.exact);
-  g_assert_cmpint (est.rows, ==,
-                   sql_scalar (&fx, "SELECT count(*) FROM logs WHERE created_at >= %" G_GINT64_FORMAT
-                               " AND created_at < %" G_GINT64_FORMAT " AND model_name = '%s' "
-                               "AND channel_id IN (1, 2)", q->from, q->to, model));
-
-  nd_source_log_totals_async (fx.source, q, NULL, nd_test_store_result, &r2);
-  nd_test_wait (&r2);
-  g_assert_true (nd_source_log_totals_finish (fx.source, r2, &tot, &error));
-  g_assert_no_error (error);
-  nd_source_log_totals_async (pg, q, NULL, nd_test_store_result, &r3);
-  nd_test_wait (&r3);
-  g_assert_true (nd_source_log_totals_finish (pg, r3, &pg_tot, &error));
-  g_assert_no_error (error);
-  g_assert_cmpint (tot.quota, ==, pg_tot.quota);
-  g_assert_cmpint (tot.requests, ==, pg_tot.requests);
+  where = g_strdup_printf ("created_at >= %" G_GINT64_FORMAT " AND created_at < %" G_GINT64_FORMAT
+                           " AND model_name = '%s' AND channel_id IN (1, 2)", q->from, q->to, model);
+  tot = assert_same_counts (&fx, pg, q, where);
   g_assert_cmpint (tot.quota, >, 0);
   /* /api/log/stat has no token sums: unknown, not zero. */
   g_assert_cmpint (tot.prompt_tokens, ==, -1);

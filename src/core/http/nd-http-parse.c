@@ -154,8 +154,8 @@ nd_http_read_channel (JsonObject *obj, GError **error)
     }
   else if (info != NULL && !JSON_NODE_HOLDS_NULL (info) && local == NULL)
     g_set_error (&local, ND_ERROR, ND_ERROR_PROTOCOL,
-                 _("The server sent an impossible value for “%s”: %s"), "channel_info",
-                 _("not an object"));
+                 _("The server sent an impossible value for “%s”: not a JSON object"),
+                 "channel_info");
   /* The channel key is never read: lists omit it, and it is not kept. */
   if (local == NULL)
     return ch;

@@ -194,10 +194,13 @@ user_lookup_done (GObject *object, GAsyncResult *result, gpointer user_data)
       user_lookup_next (task, pj);
       return;
     }
-  g_set_error (&error, ND_ERROR, ND_ERROR_NOT_FOUND,
-               _("NewAPI has no user with id %" G_GINT64_FORMAT "; the logs of a user removed "
-                 "for good can only be found by user name or over the database"),
-               plan->query->user_id);
+  {
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, plan->query->user_id);
+
+    g_set_error (&error, ND_ERROR, ND_ERROR_NOT_FOUND,
+                 _("NewAPI has no user with id %s; the logs of a user removed for good can "
+                   "only be found by user name or over the database"), id);
+  }
 
 fail:
   g_object_set_data (G_OBJECT (task), "nd-http-log-plan", NULL);
