@@ -15,9 +15,17 @@
  *   OLD (v0.8-era, "v0.8.4"): New-Api-User mandatory (401 when missing or
  *     not the token's owner); invalid token, banned user and too-low role are
  *     HTTP 200 + success=false with the old Chinese messages; channels page
- *     from p=0 with bare arrays, tokens from p=0 with `size` and bare arrays;
- *     logs ordered by id only and model_name always LIKE; no request_id,
- *     no /api/data/flow (404); token keys in full.
+ *     from p=0 with bare arrays, tokens from p=0 with `size` only and bare
+ *     arrays (token search: every LIKE %kw% match at once); logs ordered by
+ *     id only and model_name always LIKE; no request_id, no /api/data/flow
+ *     (404); token keys in full; sort_by ignored.
+ *
+ * Both, as upstream: GLOBAL_API_RATE_LIMIT and token search's 10 / 60 s per
+ * user answer a bare 429 (no body, no Retry-After: force_429 with a
+ * Retry-After stands for a proxy in front); channels come in "priority desc"
+ * unless id_sort=true, ties in an order that changes per page; the
+ * GroupRatio keys come out of order (a Go map); DeletedAt is null or an
+ * RFC 3339 time; empty request_id is omitted.
  */
 #pragma once
 
