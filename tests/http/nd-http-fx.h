@@ -58,8 +58,8 @@ guint         assert_same_from  (NdSource *a, NdSource *b, const NdLogQuery *q,
                                  guint limit, guint pages);
 void          assert_same_pages (NdSource *a, NdSource *b, const NdLogQuery *q, guint limit,
                                  guint pages);
-/* The exact estimate equals SQL's count(*) WHERE @where, the totals the
- * PostgreSQL source's; returns the HTTP totals. */
+/* The estimate equals SQL's count(*) WHERE @where (exact but for a
+ * user_id), the totals the PostgreSQL source's; returns the HTTP totals. */
 NdLogTotals   assert_same_counts (Fx *fx, NdSource *pg, const NdLogQuery *q, const char *where);
 /* Registers @func as /http/new/NAME and /http/old/NAME. */
 void          nd_http_fx_add (const char *name, GTestDataFunc func);

@@ -199,6 +199,28 @@ test_logs_user_filter (gconstpointer data)
   assert_same_counts (&fx, pg, q, where);
   g_assert_cmpuint (nd_fake_newapi_count (fx.fake, "/api/user/search"), ==, 1);
 
+  /* An earlier holder of the name (another id): the server sends those
+   * rows too, the list must not show them; 250 of them, newest, do not
+   * make a page walk without end. */
+  {
+    gint64 max_id = sql_scalar (&fx, "SELECT max(id) FROM logs");
+    gint64 max_at = sql_scalar (&fx, "SELECT max(created_at) FROM logs");
+    g_autofree char *undo = g_strdup_printf ("DELETE FROM logs WHERE id > %" G_GINT64_FORMAT, max_id);
+    g_autofree char *add = g_strdup_printf (
+      "INSERT INTO logs (id, created_at, user_id, type, username, model_name, quota) "
+      "SELECT %" G_GINT64_FORMAT " + g, %" G_GINT64_FORMAT " + g / 50, 987654, 2, '%s', "
+      "'gpt-4o', g FROM generate_series(1, 250) g", max_id, max_at, user);
+    g_autoptr(GArray) want = NULL;
+    g_autoptr(GArray) got = NULL;
+    guint calls;
+
+    nd_test_pg_exec (fx.pg, fx.mode->db, add);
+    want = collect_all (pg, q, 50, &calls);
+    got = collect_all (fx.source, q, 50, &calls);
+    nd_test_pg_exec (fx.pg, fx.mode->db, undo);
+    assert_same_ids (got, want);
+  }
+
   /* User 1 (root): "1" is in many names (LIKE), the id still matches. */
   g_clear_pointer (&q, nd_log_query_free);
   q = nd_log_query_new ();

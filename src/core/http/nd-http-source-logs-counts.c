@@ -1,8 +1,9 @@
 /* nd-http-source-logs-counts.c — log counts and totals over the admin API
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The estimate is exact: the sum of each request stream's `total` (one
- * request with page_size 1 per stream). Totals come from /api/log/stat,
+ * The estimate is the sum of each request stream's `total` (one request
+ * with page_size 1 per stream): exact, but for a user_id, which the server
+ * counts by the user's name. Totals come from /api/log/stat,
  * which only sums quota: prompt_tokens and completion_tokens are -1
  * (unknown); requests are the `total` of type 2 and type 5 page queries.
  */
@@ -52,7 +53,9 @@ count_return (GTask *task)
       NdLogEstimate *est = g_new0 (NdLogEstimate, 1);
 
       est->rows = cj->total;
-      est->exact = TRUE;
+      /* A user_id is counted by the user's name: rows of an earlier
+       * holder of the name count too. */
+      est->exact = cj->plan == NULL || cj->plan->query->user_id == 0;
       g_task_return_pointer (task, est, g_free);
     }
   else
@@ -132,11 +135,12 @@ count_call (NdHttpSource *self, GTask *task, CountKind kind, const char *path, G
   nd_http_source_get (self, path, query->str, g_task_get_cancellable (task), count_done, call);
 }
 
-/* The server counts rows it filtered; a token_id is filtered here. */
+/* The server counts the rows it filtered; a token_id is filtered here
+ * (a user_id is the user's name on the server, counted there). */
 static gboolean
 countable (NdHttpLogPlan *plan, GError **error)
 {
-  if (!plan->scans)
+  if (plan->query->token_id == 0)
     return TRUE;
   g_set_error (error, ND_ERROR, ND_ERROR_UNSUPPORTED,
                _("NewAPI’s admin API cannot count logs by token; the list shows them, and a "

@@ -71,7 +71,9 @@ plan_new (NdHttpSource *self, const NdLogQuery *query, GError **error)
   plan->names = g_hash_table_ref (_nd_http_source_get_log_names (self));
   if (plan->query->username != NULL && *plan->query->username != '\0')
     plan->username = g_strdup (plan->query->username);
-  plan->scans = plan->query->token_id != 0;
+  /* Rows are re-checked here for both ids: a name reused by another user
+   * must not turn a page into an unbounded walk either. */
+  plan->scans = plan->query->token_id != 0 || plan->query->user_id != 0;
 
   if (plan->query->ip != NULL && *plan->query->ip != '\0')
     {

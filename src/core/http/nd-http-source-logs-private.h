@@ -27,8 +27,9 @@ typedef struct {
   char *username;              /* sent as `username`: the query's, the user_id's
                                 * name, or the token_id's owner once known */
   gboolean matches_nothing;    /* user_id and username name different users */
-  gboolean scans;              /* rows are filtered here (token_id) beyond what the
-                                * server filtered: a page scans a bounded number */
+  gboolean scans;              /* rows are filtered here (user_id, token_id) beyond
+                                * what the server filtered: a page scans a bounded
+                                * number */
   GHashTable *names;           /* the source's (see _nd_http_source_get_log_names) */
 } NdHttpLogPlan;
 
