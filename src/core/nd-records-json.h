@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 /* Every field present in @obj; detail fields (model_mapping, overrides,
  * per-key status) only when the object has them. A `key` member is never
  * read: for multi-key channels @key_previews (a JSON array of masked keys,
- * or NULL) gives the previews. */
-NdChannel *nd_channel_from_json (JsonObject *obj, JsonArray *key_previews);
+ * or NULL) gives the previews. Values are range-checked (nd_json_read_*):
+ * an impossible one is ND_ERROR_PROTOCOL naming the member, and NULL. */
+NdChannel *nd_channel_read_json (JsonObject *obj, JsonArray *key_previews, GError **error);
 
 G_END_DECLS

@@ -81,7 +81,9 @@ struct _NdSourceClass
   /* → NdServerInfo* */
   void (*probe_async)          (NdSource *self, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
-  /* → NdLogPage*: rows after @after (NULL = newest) in (created_at, id) DESC order */
+  /* → NdLogPage*: rows after @after (NULL = newest) in (created_at, id) DESC order.
+   * A source that filters rows itself (HTTP, token_id) may stop early: fewer
+   * than @limit rows, even none, with has_more; go on from next. */
   void (*query_logs_async)     (NdSource *self, const NdLogQuery *query, const NdLogCursor *after,
                                 guint limit, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);

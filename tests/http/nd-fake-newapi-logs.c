@@ -7,6 +7,42 @@
 
 #include "nd-fake-newapi-private.h"
 
+/* The log filters of /api/log/ and /api/log/stat (model_build_log_query). */
+void
+nd_fake_log_filters (NdFakeNewapi *self, GHashTable *query, Where *w, gboolean with_type)
+{
+  const char *v;
+
+  if (with_type && nd_fake_param_int (query, "type", 0) != 0)
+    nd_fake_where_add (w, "l.type = $%u::bigint", nd_fake_param (query, "type"));
+  if ((v = nd_fake_param (query, "start_timestamp")) && g_ascii_strtoll (v, NULL, 10) != 0)
+    nd_fake_where_add (w, "l.created_at >= $%u::bigint", v);
+  if ((v = nd_fake_param (query, "end_timestamp")) && g_ascii_strtoll (v, NULL, 10) != 0)
+    nd_fake_where_add (w, "l.created_at <= $%u::bigint", v);
+  if ((v = nd_fake_param (query, "username")))
+    nd_fake_where_add (w, "l.username = $%u", v);
+  if ((v = nd_fake_param (query, "token_name")))
+    nd_fake_where_add (w, "l.token_name = $%u", v);
+  if ((v = nd_fake_param (query, "model_name")))
+    {
+      if (self->mode == ND_FAKE_NEWAPI_OLD || strchr (v, '%') != NULL)
+        nd_fake_where_add (w, "l.model_name LIKE $%u", v);
+      else
+        nd_fake_where_add (w, "l.model_name = $%u", v);
+    }
+  if ((v = nd_fake_param (query, "channel")) && g_ascii_strtoll (v, NULL, 10) != 0)
+    nd_fake_where_add (w, "l.channel_id = $%u::bigint", v);
+  if ((v = nd_fake_param (query, "group")))
+    nd_fake_where_add (w, "l.\"group\" = $%u", v);
+  if (self->has_request_id && self->mode == ND_FAKE_NEWAPI_NEW)
+    {
+      if ((v = nd_fake_param (query, "request_id")))
+        nd_fake_where_add (w, "l.request_id = $%u", v);
+      if ((v = nd_fake_param (query, "upstream_request_id")))
+        nd_fake_where_add (w, "l.upstream_request_id = $%u", v);
+    }
+}
+
 static void
 handle_logs (NdFakeNewapi *self, SoupServerMessage *msg, GHashTable *query)
 {
@@ -17,10 +53,12 @@ handle_logs (NdFakeNewapi *self, SoupServerMessage *msg, GHashTable *query)
   PGresult *count, *rows;
   g_autoptr(JsonNode) data = NULL;
   gint64 total;
+  /* `json:"request_id,omitempty"` (rc.6+); `channel` is logs.channel_id. */
+  static const char * const omitempty[] = { "request_id", "upstream_request_id", NULL };
 
   nd_fake_where_init (&w);
   nd_fake_log_filters (self, query, &w, TRUE);
-  nd_fake_paging (query, FALSE, &page, &page_size, &offset);
+  nd_fake_paging (query, FALSE, FALSE, &page, &page_size, &offset);
   count_sql = g_strdup_printf ("SELECT count(*) FROM logs l WHERE %s", w.where->str);
   count = nd_fake_sql (self, count_sql, w.params->len, (const char * const *) w.params->pdata);
   total = g_ascii_strtoll (PQgetvalue (count, 0, 0), NULL, 10);
@@ -37,7 +75,7 @@ handle_logs (NdFakeNewapi *self, SoupServerMessage *msg, GHashTable *query)
     self->mode == ND_FAKE_NEWAPI_OLD ? "l.id DESC" : "l.created_at DESC, l.id DESC",
     page_size, offset);
   rows = nd_fake_sql (self, rows_sql, w.params->len, (const char * const *) w.params->pdata);
-  data = nd_fake_page_node (rows, total, page, page_size);
+  data = nd_fake_page_node_omit (rows, total, page, page_size, omitempty);
   PQclear (rows);
   nd_fake_where_clear (&w);
   nd_fake_reply_data (msg, data);

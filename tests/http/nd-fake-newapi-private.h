@@ -1,7 +1,8 @@
 /* nd-fake-newapi-private.h — shared by the fake NewAPI's endpoint families
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * nd-fake-newapi.c holds the server, auth, faults, rate limit and routing;
+ * nd-fake-newapi.c holds the server, auth, faults, rate limit and routing,
+ * nd-fake-newapi-util.c the database, reply and parameter helpers;
  * each nd-fake-newapi-FAMILY.c answers one family of endpoints exactly as
  * reference §3 describes upstream, reading the fixture database.
  */
@@ -31,9 +32,12 @@ struct _NdFakeNewapi
   guint rate_max;
   guint rate_seconds;
   GQueue rate_times;           /* monotonic µs of recent requests */
+  GHashTable *search_times;    /* user id → GQueue of monotonic µs (SearchRateLimit) */
   GPtrArray *requests;
   GPtrArray *headers;          /* "Name: value" */
   GPtrArray *routes;           /* Route, in registration order */
+  NdFakeMutator mutator;
+  gpointer mutator_data;
 };
 
 typedef struct {
@@ -51,9 +55,13 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Caller, nd_fake_caller_clear)
 PGresult   *nd_fake_sql           (NdFakeNewapi *self, const char *query, int n,
                                    const char * const *params);
 gboolean    nd_fake_column_exists (NdFakeNewapi *self, const char *table, const char *column);
-/* One member named after the column, typed as NewAPI's JSON would type it. */
+/* One member named after the column, typed as NewAPI's JSON would type it
+ * (json columns embedded as JSON). */
 void        nd_fake_add_value     (JsonBuilder *b, PGresult *res, int row, int col);
 void        nd_fake_add_rows      (JsonBuilder *b, PGresult *res);
+/* Rows whose members named in @omitempty are left out when NULL or ''
+ * (Go's `json:",omitempty"`). */
+void        nd_fake_add_rows_omit (JsonBuilder *b, PGresult *res, const char * const *omitempty);
 
 /* ---- replies ----------------------------------------------------------- */
 
@@ -66,8 +74,10 @@ void        nd_fake_reply_data     (SoupServerMessage *msg, JsonNode *data);
 void        nd_fake_reply_fail     (SoupServerMessage *msg, const char *message);
 void        nd_fake_not_found      (SoupServerMessage *msg);
 JsonNode   *nd_fake_builder_root   (JsonBuilder *b);
-/* {items, total, page, page_size} */
+/* {page, page_size, total, items} */
 JsonNode   *nd_fake_page_node      (PGresult *rows, gint64 total, int page, int page_size);
+JsonNode   *nd_fake_page_node_omit (PGresult *rows, gint64 total, int page, int page_size,
+                                    const char * const *omitempty);
 JsonNode   *nd_fake_rows_node      (PGresult *rows);
 
 /* ---- query parameters --------------------------------------------------- */
@@ -76,9 +86,10 @@ JsonNode   *nd_fake_rows_node      (PGresult *rows);
 const char *nd_fake_param          (GHashTable *query, const char *key);
 gint64      nd_fake_param_int      (GHashTable *query, const char *key, gint64 fallback);
 /* NewAPI: p 1-based (default 1), page_size default 10, max 100 (fallbacks
- * ps, size); old channel and token lists count p from 0. */
-void        nd_fake_paging         (GHashTable *query, gboolean zero_based, int *page,
-                                    int *page_size, int *offset);
+ * ps, size); old channel and token lists count p from 0, old tokens read
+ * only `size` (@size_only). */
+void        nd_fake_paging         (GHashTable *query, gboolean zero_based, gboolean size_only,
+                                    int *page, int *page_size, int *offset);
 
 typedef struct {
   GString *where;
@@ -95,6 +106,8 @@ void        nd_fake_log_filters    (NdFakeNewapi *self, GHashTable *query, Where
 
 /* ---- auth and routes ---------------------------------------------------- */
 
+/* SearchRateLimit (10 / 60 s per user): TRUE after answering 429. */
+gboolean    nd_fake_search_limited (NdFakeNewapi *self, SoupServerMessage *msg, Caller *caller);
 /* Returns FALSE after replying with the server's refusal. */
 gboolean    nd_fake_authenticate   (NdFakeNewapi *self, SoupServerMessage *msg, int min_role,
                                     Caller *caller);

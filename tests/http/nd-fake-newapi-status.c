@@ -49,6 +49,27 @@ handle_status (NdFakeNewapi *self, SoupServerMessage *msg, GHashTable *query)
       json_builder_set_member_name (b, "custom_currency_exchange_rate");
       json_builder_add_double_value (b, g_ascii_strtod (OPT ("general_setting.custom_currency_exchange_rate", "1"), NULL));
     }
+  json_builder_set_member_name (b, "logo");
+  json_builder_add_string_value (b, OPT ("Logo", ""));
+  json_builder_set_member_name (b, "enable_batch_update");
+  json_builder_add_boolean_value (b, FALSE);
+  json_builder_set_member_name (b, "self_use_mode_enabled");
+  json_builder_add_boolean_value (b, g_str_equal (OPT ("SelfUseModeEnabled", "false"), "true"));
+  json_builder_set_member_name (b, "demo_site_enabled");
+  json_builder_add_boolean_value (b, FALSE);
+  json_builder_set_member_name (b, "register_enabled");
+  json_builder_add_boolean_value (b, TRUE);
+  json_builder_set_member_name (b, "email_verification");
+  json_builder_add_boolean_value (b, FALSE);
+  json_builder_set_member_name (b, "github_oauth");
+  json_builder_add_boolean_value (b, FALSE);
+  if (self->mode == ND_FAKE_NEWAPI_NEW)
+    {
+      json_builder_set_member_name (b, "checkin_enabled");
+      json_builder_add_boolean_value (b, FALSE);
+      json_builder_set_member_name (b, "HeaderNavModules");
+      json_builder_add_string_value (b, "");
+    }
   json_builder_set_member_name (b, "setup");
   json_builder_add_boolean_value (b, TRUE);
   json_builder_end_object (b);
@@ -67,12 +88,37 @@ handle_self (NdFakeNewapi *self, SoupServerMessage *msg, Caller *caller)
   g_autoptr(JsonNode) data = NULL;
 
   g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT, caller->id);
-  res = nd_fake_sql (self, "SELECT id, username, display_name, role, status, email, \"group\", quota, "
-                   "used_quota, request_count, aff_code, inviter_id FROM users WHERE id = $1::bigint",
-             1, params);
+  res = nd_fake_sql (self, "SELECT id, username, display_name, role, status, email, github_id, "
+                     "discord_id, oidc_id, wechat_id, telegram_id, linux_do_id, \"group\", "
+                     "quota, used_quota, request_count, aff_code, aff_count, aff_quota, "
+                     "aff_history AS aff_history_quota, inviter_id, COALESCE(setting, '') AS "
+                     "setting FROM users WHERE id = $1::bigint", 1, params);
   json_builder_begin_object (b);
   for (int c = 0; c < PQnfields (res); c++)
     nd_fake_add_value (b, res, 0, c);
+  if (self->mode == ND_FAKE_NEWAPI_NEW)
+    {
+      /* rc.16+: what the caller may do (casbin); the viewer's own modules. */
+      json_builder_set_member_name (b, "sidebar_modules");
+      json_builder_add_string_value (b, "");
+      json_builder_set_member_name (b, "permissions");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "admin_permissions");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "channel");
+      json_builder_begin_array (b);
+      json_builder_add_string_value (b, "read");
+      json_builder_add_string_value (b, "operate");
+      json_builder_add_string_value (b, "write");
+      if (caller->role >= 100)
+        {
+          json_builder_add_string_value (b, "sensitive_write");
+          json_builder_add_string_value (b, "secret_view");
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+    }
   json_builder_end_object (b);
   PQclear (res);
   data = nd_fake_builder_root (b);
@@ -82,13 +128,17 @@ handle_self (NdFakeNewapi *self, SoupServerMessage *msg, Caller *caller)
 static void
 handle_pricing (NdFakeNewapi *self, SoupServerMessage *msg)
 {
-  PGresult *res = nd_fake_sql (self,
-    "SELECT a.model AS model_name, "
-    "  COALESCE((o.value::json ->> a.model)::float8, 37.5) AS model_ratio, "
-    "  1.0::float8 AS completion_ratio, 0 AS quota_type, 0.0::float8 AS model_price, "
-    "  '' AS description, '' AS tags, 0 AS vendor_id "
+  gboolean old = self->mode == ND_FAKE_NEWAPI_OLD;
+  g_autofree char *q = g_strdup_printf (
+    "SELECT a.model AS model_name, %s"
+    "  0 AS quota_type, COALESCE((o.value::json ->> a.model)::float8, 37.5) AS model_ratio, "
+    "  0.0::float8 AS model_price, 'custom' AS owner_by, 1.0::float8 AS completion_ratio, "
+    "  (SELECT json_agg(DISTINCT \"group\") FROM abilities g WHERE g.model = a.model) "
+    "    AS enable_groups "
     "FROM (SELECT DISTINCT model FROM abilities) a "
-    "LEFT JOIN options o ON o.key = 'ModelRatio' ORDER BY a.model", 0, NULL);
+    "LEFT JOIN options o ON o.key = 'ModelRatio' ORDER BY a.model",
+    old ? "" : "'' AS description, '' AS icon, '' AS tags, 0 AS vendor_id, ");
+  PGresult *res = nd_fake_sql (self, q, 0, NULL);
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
 
@@ -98,10 +148,24 @@ handle_pricing (NdFakeNewapi *self, SoupServerMessage *msg)
   json_builder_add_boolean_value (b, TRUE);
   json_builder_set_member_name (b, "data");
   nd_fake_add_rows (b, res);
-  json_builder_set_member_name (b, "vendors");
-  json_builder_begin_array (b);
-  json_builder_end_array (b);
+  if (!old)
+    {
+      json_builder_set_member_name (b, "vendors");
+      json_builder_begin_array (b);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "supported_endpoint");
+      json_builder_begin_object (b);
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "auto_groups");
+      json_builder_begin_array (b);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "pricing_version");
+      json_builder_add_string_value (b, "fake");
+    }
   json_builder_set_member_name (b, "group_ratio");
+  json_builder_begin_object (b);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "usable_group");
   json_builder_begin_object (b);
   json_builder_end_object (b);
   json_builder_end_object (b);

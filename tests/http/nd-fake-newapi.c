@@ -13,259 +13,6 @@ nd_fake_caller_clear (Caller *c)
   g_free (c->username);
 }
 
-/* ---- database ----------------------------------------------------------- */
-
-PGresult *
-nd_fake_sql (NdFakeNewapi *self, const char *query, int n, const char * const *params)
-{
-  PGresult *res = PQexecParams (self->pg, query, n, NULL, params, NULL, NULL, 0);
-
-  if (PQresultStatus (res) != PGRES_TUPLES_OK && PQresultStatus (res) != PGRES_COMMAND_OK)
-    g_error ("fake NewAPI SQL failed: %s\n%s", PQerrorMessage (self->pg), query);
-  return res;
-}
-
-gboolean
-nd_fake_column_exists (NdFakeNewapi *self, const char *table, const char *column)
-{
-  const char *params[2] = { table, column };
-  PGresult *res = nd_fake_sql (self, "SELECT 1 FROM information_schema.columns WHERE table_name = $1 "
-                             "AND column_name = $2", 2, params);
-  gboolean found = PQntuples (res) > 0;
-
-  PQclear (res);
-  return found;
-}
-
-void
-nd_fake_add_value (JsonBuilder *b, PGresult *res, int row, int col)
-{
-  Oid type = PQftype (res, col);
-  const char *name = PQfname (res, col);
-  const char *v = PQgetvalue (res, row, col);
-  gboolean null = PQgetisnull (res, row, col);
-
-  json_builder_set_member_name (b, name);
-  if (null && (g_str_equal (name, "DeletedAt")))
-    json_builder_add_null_value (b);
-  else if (type == 16)
-    json_builder_add_boolean_value (b, !null && v[0] == 't');
-  else if (type == 20 || type == 21 || type == 23)
-    json_builder_add_int_value (b, null ? 0 : g_ascii_strtoll (v, NULL, 10));
-  else if (type == 700 || type == 701 || type == 1700)
-    json_builder_add_double_value (b, null ? 0 : g_ascii_strtod (v, NULL));
-  else
-    json_builder_add_string_value (b, null ? "" : v);
-}
-
-void
-nd_fake_add_rows (JsonBuilder *b, PGresult *res)
-{
-  json_builder_begin_array (b);
-  for (int r = 0; r < PQntuples (res); r++)
-    {
-      json_builder_begin_object (b);
-      for (int c = 0; c < PQnfields (res); c++)
-        nd_fake_add_value (b, res, r, c);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-}
-
-/* ---- replies ------------------------------------------------------------ */
-
-void
-nd_fake_reply_json (SoupServerMessage *msg, guint status, JsonNode *root)
-{
-  g_autofree char *body = json_to_string (root, FALSE);
-
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json; charset=utf-8", SOUP_MEMORY_COPY,
-                                    body, strlen (body));
-}
-
-void
-nd_fake_reply_envelope (SoupServerMessage *msg, guint status, gboolean success, const char *code,
-                const char *message, JsonNode *data)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "success");
-  json_builder_add_boolean_value (b, success);
-  if (code != NULL)
-    {
-      json_builder_set_member_name (b, "code");
-      json_builder_add_string_value (b, code);
-    }
-  json_builder_set_member_name (b, "message");
-  json_builder_add_string_value (b, message ? message : "");
-  if (data != NULL)
-    {
-      json_builder_set_member_name (b, "data");
-      json_builder_add_value (b, json_node_copy (data));
-    }
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  nd_fake_reply_json (msg, status, root);
-}
-
-void
-nd_fake_reply_data (SoupServerMessage *msg, JsonNode *data)
-{
-  nd_fake_reply_envelope (msg, 200, TRUE, NULL, "", data);
-}
-
-void
-nd_fake_reply_fail (SoupServerMessage *msg, const char *message)
-{
-  nd_fake_reply_envelope (msg, 200, FALSE, NULL, message, NULL);
-}
-
-JsonNode *
-nd_fake_builder_root (JsonBuilder *b)
-{
-  return json_builder_get_root (b);
-}
-
-/* {items, total, page, page_size} */
-JsonNode *
-nd_fake_page_node (PGresult *rows, gint64 total, int page, int page_size)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "items");
-  nd_fake_add_rows (b, rows);
-  json_builder_set_member_name (b, "total");
-  json_builder_add_int_value (b, total);
-  json_builder_set_member_name (b, "page");
-  json_builder_add_int_value (b, page);
-  json_builder_set_member_name (b, "page_size");
-  json_builder_add_int_value (b, page_size);
-  json_builder_end_object (b);
-  return nd_fake_builder_root (b);
-}
-
-JsonNode *
-nd_fake_rows_node (PGresult *rows)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  nd_fake_add_rows (b, rows);
-  return nd_fake_builder_root (b);
-}
-
-/* ---- query parameters --------------------------------------------------- */
-
-const char *
-nd_fake_param (GHashTable *query, const char *key)
-{
-  const char *v = query ? g_hash_table_lookup (query, key) : NULL;
-
-  return v && *v ? v : NULL;
-}
-
-gint64
-nd_fake_param_int (GHashTable *query, const char *key, gint64 fallback)
-{
-  const char *v = nd_fake_param (query, key);
-
-  return v ? g_ascii_strtoll (v, NULL, 10) : fallback;
-}
-
-/* NewAPI: p 1-based (default 1), page_size default 10, max 100
- * (fallbacks ps, size). */
-void
-nd_fake_paging (GHashTable *query, gboolean zero_based, int *page, int *page_size, int *offset)
-{
-  gint64 p = nd_fake_param_int (query, "p", zero_based ? 0 : 1);
-  gint64 size = nd_fake_param_int (query, "page_size",
-                           nd_fake_param_int (query, "ps", nd_fake_param_int (query, "size", 10)));
-
-  if (size <= 0)
-    size = 10;
-  if (size > 100)
-    size = 100;
-  if (zero_based)
-    {
-      if (p < 0)
-        p = 0;
-      *offset = (int) (p * size);
-    }
-  else
-    {
-      if (p < 1)
-        p = 1;
-      *offset = (int) ((p - 1) * size);
-    }
-  *page = (int) p;
-  *page_size = (int) size;
-}
-
-void
-nd_fake_where_init (Where *w)
-{
-  w->where = g_string_new ("TRUE");
-  w->params = g_ptr_array_new_with_free_func (g_free);
-}
-
-void
-nd_fake_where_clear (Where *w)
-{
-  g_string_free (w->where, TRUE);
-  g_ptr_array_unref (w->params);
-}
-
-void
-nd_fake_where_add (Where *w, const char *fmt, const char *value)
-{
-  const char *mark = strstr (fmt, "$%u");
-
-  g_ptr_array_add (w->params, g_strdup (value));
-  g_string_append (w->where, " AND ");
-  g_string_append_len (w->where, fmt, mark - fmt);
-  g_string_append_printf (w->where, "$%u", w->params->len);
-  g_string_append (w->where, mark + 3);
-}
-
-/* The log filters of /api/log/ and /api/log/stat (model_build_log_query). */
-void
-nd_fake_log_filters (NdFakeNewapi *self, GHashTable *query, Where *w, gboolean with_type)
-{
-  const char *v;
-
-  if (with_type && nd_fake_param_int (query, "type", 0) != 0)
-    nd_fake_where_add (w, "l.type = $%u::bigint", nd_fake_param (query, "type"));
-  if ((v = nd_fake_param (query, "start_timestamp")) && g_ascii_strtoll (v, NULL, 10) != 0)
-    nd_fake_where_add (w, "l.created_at >= $%u::bigint", v);
-  if ((v = nd_fake_param (query, "end_timestamp")) && g_ascii_strtoll (v, NULL, 10) != 0)
-    nd_fake_where_add (w, "l.created_at <= $%u::bigint", v);
-  if ((v = nd_fake_param (query, "username")))
-    nd_fake_where_add (w, "l.username = $%u", v);
-  if ((v = nd_fake_param (query, "token_name")))
-    nd_fake_where_add (w, "l.token_name = $%u", v);
-  if ((v = nd_fake_param (query, "model_name")))
-    {
-      if (self->mode == ND_FAKE_NEWAPI_OLD || strchr (v, '%') != NULL)
-        nd_fake_where_add (w, "l.model_name LIKE $%u", v);
-      else
-        nd_fake_where_add (w, "l.model_name = $%u", v);
-    }
-  if ((v = nd_fake_param (query, "channel")) && g_ascii_strtoll (v, NULL, 10) != 0)
-    nd_fake_where_add (w, "l.channel_id = $%u::bigint", v);
-  if ((v = nd_fake_param (query, "group")))
-    nd_fake_where_add (w, "l.\"group\" = $%u", v);
-  if (self->has_request_id && self->mode == ND_FAKE_NEWAPI_NEW)
-    {
-      if ((v = nd_fake_param (query, "request_id")))
-        nd_fake_where_add (w, "l.request_id = $%u", v);
-      if ((v = nd_fake_param (query, "upstream_request_id")))
-        nd_fake_where_add (w, "l.upstream_request_id = $%u", v);
-    }
-}
-
 /* ---- auth --------------------------------------------------------------- */
 
 /* Returns FALSE after replying with the server's refusal. */
@@ -382,6 +129,19 @@ apply_fault (NdFakeNewapi *self, SoupServerMessage *msg, const char *path)
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, not_envelope,
                                         strlen (not_envelope));
       return TRUE;
+    case ND_FAKE_FAULT_DEEP:
+      {
+        GString *body = g_string_new ("{\"success\":true,\"message\":\"\",\"data\":");
+
+        /* json-glib recurses once per level: this ran the client's stack out. */
+        for (int i = 0; i < 100000; i++)
+          g_string_append_c (body, '[');
+        soup_server_message_set_status (msg, 200, NULL);
+        soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                          body->str, body->len);
+        g_string_free (body, FALSE);
+        return TRUE;
+      }
     case ND_FAKE_FAULT_SERVER_ERROR:
       nd_fake_reply_envelope (msg, 500, FALSE, NULL, "database is locked", NULL);
       return TRUE;
@@ -417,23 +177,51 @@ rate_limited (NdFakeNewapi *self, SoupServerMessage *msg)
       gint64 now = g_get_monotonic_time ();
       gint64 window = (gint64) self->rate_seconds * G_USEC_PER_SEC;
 
+      /* GLOBAL_API_RATE_LIMIT as upstream's in-memory limiter: a sliding
+       * window of accepted requests; a refusal is a bare 429 (no body, no
+       * Retry-After) and is not counted. */
       while (!g_queue_is_empty (&self->rate_times) &&
              *(gint64 *) g_queue_peek_head (&self->rate_times) <= now - window)
         g_free (g_queue_pop_head (&self->rate_times));
       if (g_queue_get_length (&self->rate_times) >= self->rate_max)
         {
-          gint64 oldest = *(gint64 *) g_queue_peek_head (&self->rate_times);
-          char buf[16];
-
-          g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT,
-                      (oldest + window - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
           soup_server_message_set_status (msg, 429, NULL);
-          soup_message_headers_replace (rh, "Retry-After", buf);
           return TRUE;
         }
       g_queue_push_tail (&self->rate_times, g_memdup2 (&now, sizeof now));
     }
   return FALSE;
+}
+
+gboolean
+nd_fake_search_limited (NdFakeNewapi *self, SoupServerMessage *msg, Caller *caller)
+{
+  gint64 now = g_get_monotonic_time ();
+  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT, caller->id);
+  GQueue *times = g_hash_table_lookup (self->search_times, key);
+
+  /* SearchRateLimit: 10 requests per 60 s per user, a bare 429 beyond. */
+  if (times == NULL)
+    {
+      times = g_queue_new ();
+      g_hash_table_insert (self->search_times, g_steal_pointer (&key), times);
+    }
+  while (!g_queue_is_empty (times) &&
+         *(gint64 *) g_queue_peek_head (times) <= now - 60 * G_USEC_PER_SEC)
+    g_free (g_queue_pop_head (times));
+  if (g_queue_get_length (times) >= 10)
+    {
+      soup_server_message_set_status (msg, 429, NULL);
+      return TRUE;
+    }
+  g_queue_push_tail (times, g_memdup2 (&now, sizeof now));
+  return FALSE;
+}
+
+static void
+times_free (GQueue *times)
+{
+  g_queue_free_full (times, g_free);
 }
 
 typedef struct {
@@ -496,7 +284,7 @@ nd_fake_path_int (const char *path, guint index)
 }
 
 static void
-dispatch (NdFakeNewapi *self, SoupServerMessage *msg, const char *path, GHashTable *query)
+dispatch_route (NdFakeNewapi *self, SoupServerMessage *msg, const char *path, GHashTable *query)
 {
   g_auto(Caller) caller = { 0 };
   g_auto(GStrv) segments = g_strsplit (path, "/", -1);
@@ -520,6 +308,27 @@ dispatch (NdFakeNewapi *self, SoupServerMessage *msg, const char *path, GHashTab
       return;
     }
   nd_fake_not_found (msg);
+}
+
+static void
+dispatch (NdFakeNewapi *self, SoupServerMessage *msg, const char *path, GHashTable *query)
+{
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GBytes) mutated = NULL;
+
+  dispatch_route (self, msg, path, query);
+  if (self->mutator == NULL)
+    return;
+  body = soup_message_body_flatten (soup_server_message_get_response_body (msg));
+  mutated = self->mutator (path, soup_server_message_get_status (msg), body, self->mutator_data);
+  if (mutated != NULL)
+    {
+      /* set_response appends to what the handler wrote. */
+      soup_message_body_truncate (soup_server_message_get_response_body (msg));
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                        g_bytes_get_data (mutated, NULL),
+                                        g_bytes_get_size (mutated));
+    }
 }
 
 typedef struct {
@@ -621,6 +430,8 @@ nd_fake_newapi_new (const char *dsn, NdFakeNewapiMode mode, GError **error)
   self->requests = g_ptr_array_new_with_free_func (g_free);
   self->headers = g_ptr_array_new_with_free_func (g_free);
   g_queue_init (&self->rate_times);
+  self->search_times = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                              (GDestroyNotify) times_free);
   self->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) route_free);
   nd_fake_routes_status (self);
   nd_fake_routes_logs (self);
@@ -655,6 +466,7 @@ nd_fake_newapi_free (NdFakeNewapi *self)
   g_hash_table_unref (self->faults);
   g_hash_table_unref (self->delays);
   g_queue_clear_full (&self->rate_times, g_free);
+  g_hash_table_unref (self->search_times);
   g_ptr_array_unref (self->requests);
   g_ptr_array_unref (self->headers);
   g_ptr_array_unref (self->routes);
@@ -718,6 +530,13 @@ nd_fake_newapi_set_fault (NdFakeNewapi *self, const char *path, NdFakeFault faul
     g_hash_table_remove (self->faults, path);
   else
     g_hash_table_insert (self->faults, g_strdup (path), GINT_TO_POINTER (fault));
+}
+
+void
+nd_fake_newapi_set_mutator (NdFakeNewapi *self, NdFakeMutator func, gpointer user_data)
+{
+  self->mutator = func;
+  self->mutator_data = user_data;
 }
 
 void

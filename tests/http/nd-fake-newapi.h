@@ -15,9 +15,17 @@
  *   OLD (v0.8-era, "v0.8.4"): New-Api-User mandatory (401 when missing or
  *     not the token's owner); invalid token, banned user and too-low role are
  *     HTTP 200 + success=false with the old Chinese messages; channels page
- *     from p=0 with bare arrays, tokens from p=0 with `size` and bare arrays;
- *     logs ordered by id only and model_name always LIKE; no request_id,
- *     no /api/data/flow (404); token keys in full.
+ *     from p=0 with bare arrays, tokens from p=0 with `size` only and bare
+ *     arrays (token search: every LIKE %kw% match at once); logs ordered by
+ *     id only and model_name always LIKE; no request_id, no /api/data/flow
+ *     (404); token keys in full; sort_by ignored.
+ *
+ * Both, as upstream: GLOBAL_API_RATE_LIMIT and token search's 10 / 60 s per
+ * user answer a bare 429 (no body, no Retry-After: force_429 with a
+ * Retry-After stands for a proxy in front); channels come in "priority desc"
+ * unless id_sort=true, ties in an order that changes per page; the
+ * GroupRatio keys come out of order (a Go map); DeletedAt is null or an
+ * RFC 3339 time; empty request_id is omitted.
  */
 #pragma once
 
@@ -38,6 +46,7 @@ typedef enum {
   ND_FAKE_FAULT_SERVER_ERROR, /* 500 {success:false, message} */
   ND_FAKE_FAULT_REFUSE,       /* 200 {success:false, message:"数据库错误…"} */
   ND_FAKE_FAULT_NOT_ENVELOPE, /* 200, JSON without success */
+  ND_FAKE_FAULT_DEEP,         /* 200, {"success":true,"data":[[[[… 100 000 levels */
 } NdFakeFault;
 
 typedef struct _NdFakeNewapi NdFakeNewapi;
@@ -56,6 +65,11 @@ void          nd_fake_newapi_set_version  (NdFakeNewapi *self, const char *versi
 
 /* Faults for one path (e.g. "/api/log/"); NONE clears. */
 void          nd_fake_newapi_set_fault    (NdFakeNewapi *self, const char *path, NdFakeFault fault);
+/* A fault hook for every reply (the fuzz test): @func gets the request's
+ * path, the reply's status and body, and returns the body to send instead
+ * (NULL: unchanged). A NULL @func clears it. */
+typedef GBytes *(*NdFakeMutator) (const char *path, guint status, GBytes *body, gpointer user_data);
+void          nd_fake_newapi_set_mutator  (NdFakeNewapi *self, NdFakeMutator func, gpointer user_data);
 /* Answers @path only after @ms milliseconds (0 clears). */
 void          nd_fake_newapi_set_delay    (NdFakeNewapi *self, const char *path, guint ms);
 /* The next @count requests get 429 (Retry-After: @retry_after s, none if < 0). */

@@ -80,6 +80,102 @@ pg_source (Fx *fx)
   return source;
 }
 
+/* ---- comparing with the database ------------------------------------- */
+
+/* Pages both sources from the cursors (NULL: the newest) and asserts the
+ * same rows; returns the number of rows seen. */
+guint
+assert_same_from (NdSource *a, NdSource *b, const NdLogQuery *q, const NdLogCursor *from_a,
+                  const NdLogCursor *from_b, guint limit, guint pages)
+{
+  NdLogCursor ca = { 0 }, cb = { 0 };
+  gboolean first = from_a == NULL;
+  guint seen = 0;
+
+  if (from_a != NULL)
+    {
+      ca = *from_a;
+      cb = *from_b;
+    }
+  for (guint p = 0; p < pages; p++)
+    {
+      g_autoptr(NdLogPage) pa = NULL;
+      g_autoptr(NdLogPage) pb = NULL;
+      g_autoptr(GError) error = NULL;
+
+      pa = query_logs (a, q, first ? NULL : &ca, limit, &error);
+      g_assert_no_error (error);
+      pb = query_logs (b, q, first ? NULL : &cb, limit, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (pa->rows->len, ==, pb->rows->len);
+      g_assert_cmpint (pa->has_more, ==, pb->has_more);
+      for (guint i = 0; i < pa->rows->len; i++)
+        {
+          NdLog *x = g_ptr_array_index (pa->rows, i), *y = g_ptr_array_index (pb->rows, i);
+
+          g_assert_cmpint (x->id, ==, y->id);
+          g_assert_cmpint (x->created_at, ==, y->created_at);
+          g_assert_cmpint (x->quota, ==, y->quota);
+          g_assert_cmpint (x->channel_id, ==, y->channel_id);
+          g_assert_cmpstr (x->model_name, ==, y->model_name);
+          g_assert_cmpstr (x->username, ==, y->username);
+          if (y->channel_name != NULL && x->channel_id != 0)
+            g_assert_cmpstr (x->channel_name, ==, y->channel_name);
+        }
+      seen += pa->rows->len;
+      if (!pa->has_more)
+        break;
+      ca = pa->next;
+      cb = pb->next;
+      first = FALSE;
+    }
+  return seen;
+}
+
+void
+assert_same_pages (NdSource *a, NdSource *b, const NdLogQuery *q, guint limit, guint pages)
+{
+  assert_same_from (a, b, q, NULL, NULL, limit, pages);
+}
+
+char *
+top_value (Fx *fx, const char *column, int type, guint nth)
+{
+  g_autofree char *q = g_strdup_printf ("SELECT %s FROM logs WHERE type = %d AND %s <> '' "
+                                        "GROUP BY 1 ORDER BY count(*) DESC, 1 OFFSET %u LIMIT 1",
+                                        column, type, column, nth);
+  PGresult *res = nd_test_pg_query (fx->pg, fx->mode->db, q);
+  char *v = PQntuples (res) ? g_strdup (PQgetvalue (res, 0, 0)) : NULL;
+
+  PQclear (res);
+  return v;
+}
+
+NdLogTotals
+assert_same_counts (Fx *fx, NdSource *pg, const NdLogQuery *q, const char *where)
+{
+  g_autoptr(GAsyncResult) r1 = NULL, r2 = NULL, r3 = NULL;
+  g_autoptr(GError) error = NULL;
+  NdLogEstimate est = { 0 };
+  NdLogTotals tot = { 0 }, pg_tot = { 0 };
+
+  nd_source_estimate_logs_async (fx->source, q, NULL, nd_test_store_result, &r1);
+  nd_test_wait (&r1);
+  g_assert_true (nd_source_estimate_logs_finish (fx->source, r1, &est, &error));
+  g_assert_true (est.exact == (q->user_id == 0));
+  g_assert_cmpint (est.rows, ==, sql_scalar (fx, "SELECT count(*) FROM logs WHERE %s", where));
+  nd_source_log_totals_async (fx->source, q, NULL, nd_test_store_result, &r2);
+  nd_test_wait (&r2);
+  g_assert_true (nd_source_log_totals_finish (fx->source, r2, &tot, &error));
+  nd_source_log_totals_async (pg, q, NULL, nd_test_store_result, &r3);
+  nd_test_wait (&r3);
+  g_assert_true (nd_source_log_totals_finish (pg, r3, &pg_tot, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tot.quota, ==, pg_tot.quota);
+  g_assert_cmpint (tot.requests, ==, pg_tot.requests);
+  return tot;
+}
+
 /* ---- sync wrappers ------------------------------------------------------ */
 
 NdLogPage *

@@ -49,6 +49,18 @@ NdListPage   *list        (NdSource *s,
                                        GAsyncReadyCallback, gpointer),
                            const NdListQuery *q, GError **error);
 gint64        sql_scalar  (Fx *fx, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+/* The @nth most frequent non-empty @column among logs of @type. */
+char         *top_value   (Fx *fx, const char *column, int type, guint nth);
+/* Pages both sources from the cursors (NULL: the newest) and asserts the
+ * same rows, page by page; returns the number of rows seen. */
+guint         assert_same_from  (NdSource *a, NdSource *b, const NdLogQuery *q,
+                                 const NdLogCursor *from_a, const NdLogCursor *from_b,
+                                 guint limit, guint pages);
+void          assert_same_pages (NdSource *a, NdSource *b, const NdLogQuery *q, guint limit,
+                                 guint pages);
+/* The estimate equals SQL's count(*) WHERE @where (exact but for a
+ * user_id), the totals the PostgreSQL source's; returns the HTTP totals. */
+NdLogTotals   assert_same_counts (Fx *fx, NdSource *pg, const NdLogQuery *q, const char *where);
 /* Registers @func as /http/new/NAME and /http/old/NAME. */
 void          nd_http_fx_add (const char *name, GTestDataFunc func);
 

@@ -12,15 +12,17 @@
 #include "http/nd-http-client.h"
 #include "http/nd-http-parse.h"
 #include "http/nd-http-source.h"
+#include "nd-records-json.h"
 #include "nd-test.h"
 
 static JsonNode *
 parse (const char *json)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = nd_json_parse_bounded (json, -1, &error);
 
-  g_assert_true (json_parser_load_from_data (parser, json, -1, NULL));
-  return json_node_ref (json_parser_get_root (parser));
+  g_assert_no_error (error);
+  return node;
 }
 
 static void
@@ -105,6 +107,87 @@ test_page_shapes (void)
   g_assert_cmpint (total, ==, 0);
   g_assert_false (nd_http_page_items (odd, &items, &total, &error));
   g_assert_error (error, ND_ERROR, ND_ERROR_PROTOCOL);
+  g_clear_error (&error);
+
+  /* A total no count can be, an item that is not a row. */
+  {
+    g_autoptr(JsonNode) negative = parse ("{\"items\":[],\"total\":-3}");
+    g_autoptr(JsonNode) mixed = parse ("[{\"id\":1},7]");
+
+    g_assert_false (nd_http_page_items (negative, &items, &total, &error));
+    g_assert_error (error, ND_ERROR, ND_ERROR_PROTOCOL);
+    g_assert_nonnull (strstr (error->message, "impossible"));
+    g_clear_error (&error);
+    g_assert_true (nd_http_page_items (mixed, &items, &total, &error));
+    g_assert_nonnull (nd_http_item_object (items, 0, &error));
+    g_assert_null (nd_http_item_object (items, 1, &error));
+    g_assert_error (error, ND_ERROR, ND_ERROR_PROTOCOL);
+  }
+}
+
+static void
+test_impossible_rows (void)
+{
+  static const char * const bad_logs[] = {
+    "{\"id\":1,\"quota\":1e300}",
+    "{\"id\":1,\"quota\":4611686018427387904}",
+    "{\"id\":1,\"created_at\":-5}",
+    "{\"id\":-1}",
+    "{\"id\":1,\"prompt_tokens\":-2}",
+    "{\"id\":1,\"type\":{}}",
+    "{\"id\":1,\"channel\":\"three\"}",
+    "{\"id\":1,\"is_stream\":[true]}",
+    "{\"id\":1,\"username\":{\"a\":1}}",
+    NULL
+  };
+  g_autoptr(JsonNode) good = parse ("{\"id\":9,\"created_at\":1767225600,\"quota\":-20,"
+                                    "\"channel\":3,\"type\":\"2\",\"is_stream\":1,"
+                                    "\"username\":\"alice\",\"request_id\":null}");
+  g_autoptr(NdLog) log = NULL;
+  g_autoptr(GError) error = NULL;
+
+  log = nd_http_read_log (json_node_get_object (good), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (log->id, ==, 9);
+  g_assert_cmpint (log->quota, ==, -20);
+  g_assert_cmpint (log->channel_id, ==, 3);
+  g_assert_cmpint (log->type, ==, 2);
+  g_assert_true (log->is_stream);
+  g_assert_null (log->request_id);
+
+  for (guint i = 0; bad_logs[i]; i++)
+    {
+      g_autoptr(JsonNode) node = parse (bad_logs[i]);
+      g_autoptr(NdLog) bad = nd_http_read_log (json_node_get_object (node), &error);
+
+      g_assert_null (bad);
+      g_assert_error (error, ND_ERROR, ND_ERROR_PROTOCOL);
+      g_assert_nonnull (strstr (error->message, "The server sent an impossible"));
+      g_clear_error (&error);
+    }
+
+  {
+    g_autoptr(JsonNode) user = parse ("{\"id\":2,\"quota\":\"9999999999999999999\"}");
+    g_autoptr(JsonNode) channel = parse ("{\"id\":2,\"balance\":1e300}");
+    g_autoptr(JsonNode) info = parse ("{\"id\":2,\"channel_info\":\"{}\"}");
+    g_autoptr(JsonNode) token = parse ("{\"id\":2,\"expired_time\":-7}");
+    g_autoptr(JsonNode) red = parse ("{\"id\":2,\"quota\":true}");
+
+    g_assert_null (nd_http_read_user (json_node_get_object (user), &error));
+    g_assert_error (error, ND_ERROR, ND_ERROR_PROTOCOL);
+    g_clear_error (&error);
+    g_assert_null (nd_channel_read_json (json_node_get_object (channel), NULL, &error));
+    g_assert_error (error, ND_ERROR, ND_ERROR_PROTOCOL);
+    g_clear_error (&error);
+    g_assert_null (nd_channel_read_json (json_node_get_object (info), NULL, &error));
+    g_assert_error (error, ND_ERROR, ND_ERROR_PROTOCOL);
+    g_clear_error (&error);
+    g_assert_null (nd_http_read_token (json_node_get_object (token), 100, &error));
+    g_assert_error (error, ND_ERROR, ND_ERROR_PROTOCOL);
+    g_clear_error (&error);
+    g_assert_null (nd_http_read_redemption (json_node_get_object (red), 100, &error));
+    g_assert_error (error, ND_ERROR, ND_ERROR_PROTOCOL);
+  }
 }
 
 static void
@@ -113,8 +196,8 @@ test_secrets_masked (void)
   g_autoptr(JsonNode) old = parse ("{\"id\":3,\"key\":\"abcdEFGHijklMNOPqrstUVWXyz0123456789ABCDEFGHwxyz\","
                                    "\"status\":1,\"expired_time\":-1,\"remain_quota\":5}");
   g_autoptr(JsonNode) red = parse ("{\"id\":1,\"key\":\"0123456789abcdef0123456789abcdef\",\"status\":1}");
-  g_autoptr(NdToken) token = nd_http_parse_token (json_node_get_object (old), 100);
-  g_autoptr(NdRedemption) r = nd_http_parse_redemption (json_node_get_object (red), 100);
+  g_autoptr(NdToken) token = nd_http_read_token (json_node_get_object (old), 100, NULL);
+  g_autoptr(NdRedemption) r = nd_http_read_redemption (json_node_get_object (red), 100, NULL);
 
   g_assert_cmpstr (token->masked_key, ==, "sk-abcd***wxyz");
   g_assert_cmpstr (r->masked_key, ==, "0123***cdef");
@@ -156,6 +239,7 @@ test_tls_untrusted (void)
   g_autoptr(GError) error = NULL;
   GSList *uris;
   g_autofree char *url = NULL;
+  int port;
 
   cert = g_tls_certificate_new_from_file (pem, &error);
   if (!nd_test_require (cert != NULL, "a TLS backend (glib-networking)"))
@@ -165,7 +249,8 @@ test_tls_untrusted (void)
                                            SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS,
                                            &error));
   uris = soup_server_get_uris (server);
-  url = g_strdup_printf ("https://127.0.0.1:%d", g_uri_get_port (uris->data));
+  port = g_uri_get_port (uris->data);
+  url = g_strdup_printf ("https://127.0.0.1:%d", port);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
   {
@@ -173,8 +258,18 @@ test_tls_untrusted (void)
 
     /* Verified, never skipped: a self-signed certificate is refused. */
     g_assert_error (perr, ND_ERROR, ND_ERROR_TLS);
+    g_assert_nonnull (strstr (perr->message, "never skips"));
   }
-  /* Plain http to the TLS port is not TLS either way: a protocol error. */
+  /* Plain http to the TLS port: the server drops the connection (reset or
+   * cut short, depending on timing), never a TLS error nor a reply. */
+  {
+    g_autofree char *plain = g_strdup_printf ("http://127.0.0.1:%d", port);
+    g_autoptr(GError) perr = probe_error (plain);
+
+    g_assert_true (g_error_matches (perr, ND_ERROR, ND_ERROR_CONNECTION) ||
+                   g_error_matches (perr, ND_ERROR, ND_ERROR_PROTOCOL));
+    g_assert_nonnull (strstr (perr->message, plain));
+  }
   soup_server_disconnect (server);
 }
 
@@ -193,6 +288,7 @@ main (int argc, char **argv)
   g_test_add_func ("/http/client/envelope", test_envelope);
   g_test_add_func ("/http/client/versions", test_versions);
   g_test_add_func ("/http/client/page-shapes", test_page_shapes);
+  g_test_add_func ("/http/client/impossible-rows", test_impossible_rows);
   g_test_add_func ("/http/client/secrets-masked", test_secrets_masked);
   g_test_add_func ("/http/client/refused", test_refused);
   g_test_add_func ("/http/client/tls-untrusted", test_tls_untrusted);

@@ -160,10 +160,11 @@ test_bad_replies (gconstpointer data)
   FX (data);
 
   expect_status_error (&fx, ND_FAKE_FAULT_MALFORMED, ND_ERROR_PROTOCOL, "did not answer with JSON");
-  expect_status_error (&fx, ND_FAKE_FAULT_BAD_JSON, ND_ERROR_PROTOCOL, "malformed or was cut off");
-  expect_status_error (&fx, ND_FAKE_FAULT_TRUNCATED, ND_ERROR_PROTOCOL, "malformed or was cut off");
+  expect_status_error (&fx, ND_FAKE_FAULT_BAD_JSON, ND_ERROR_PROTOCOL, "malformed or cut off");
+  expect_status_error (&fx, ND_FAKE_FAULT_TRUNCATED, ND_ERROR_PROTOCOL, "malformed or cut off");
   expect_status_error (&fx, ND_FAKE_FAULT_NOT_ENVELOPE, ND_ERROR_PROTOCOL, "not a NewAPI reply");
   expect_status_error (&fx, ND_FAKE_FAULT_SERVER_ERROR, ND_ERROR_SERVER, "database is locked");
+  expect_status_error (&fx, ND_FAKE_FAULT_DEEP, ND_ERROR_PROTOCOL, "nested more than");
   /* success=false: the server's own words, verbatim. */
   expect_status_error (&fx, ND_FAKE_FAULT_REFUSE, ND_ERROR_SERVER, "数据库错误，请稍后重试");
 }
@@ -176,11 +177,22 @@ test_large_reply_parsed_in_thread (gconstpointer data)
   g_autoptr(NdLogPage) page = NULL;
   g_autoptr(GError) error = NULL;
 
-  /* 100 logs with their `other` JSON exceed ND_HTTP_THREAD_PARSE_BYTES. */
-  nd_fake_newapi_set_fault (fx.fake, "/api/log/", ND_FAKE_FAULT_NONE);
+  NdHttpClient *client = nd_http_source_get_client (ND_HTTP_SOURCE (fx.source));
+  guint before = nd_http_client_get_n_thread_parses (client);
+
+  /* A small reply is parsed where it arrives (a thread costs more). */
+  page = query_logs (fx.source, q, NULL, 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->rows->len, ==, 5);
+  g_assert_cmpuint (nd_http_client_get_n_thread_parses (client), ==, before);
+  g_clear_pointer (&page, nd_log_page_free);
+
+  /* 100 logs with their `other` JSON exceed ND_HTTP_THREAD_PARSE_BYTES:
+   * parsed in a worker, so the window keeps drawing meanwhile. */
   page = query_logs (fx.source, q, NULL, 100, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (page->rows->len, ==, 100);
+  g_assert_cmpuint (nd_http_client_get_n_thread_parses (client), ==, before + 1);
 }
 
 static void
@@ -247,11 +259,15 @@ test_rate_limit (gconstpointer data)
   nd_list_page_free (page);
   g_assert_cmpuint (nd_fake_newapi_count (fx.fake, "/api/user/"), ==, 3);
 
-  /* No Retry-After: exponential back-off, bounded retries, then RATE_LIMITED. */
+  /* No Retry-After: exponential back-off, bounded retries (4 here: five
+   * requests, not one more), then RATE_LIMITED. */
+  nd_fake_newapi_reset_log (fx.fake);
   nd_fake_newapi_force_429 (fx.fake, 100, -1);
   page = list (fx.source, nd_source_list_users_async, &q, &error);
   g_assert_null (page);
   g_assert_error (error, ND_ERROR, ND_ERROR_RATE_LIMITED);
+  g_assert_nonnull (strstr (error->message, "after 4 retries"));
+  g_assert_cmpuint (nd_fake_newapi_count (fx.fake, "/api/user/"), ==, 5);
   g_clear_error (&error);
 
   /* A Retry-After longer than we are willing to wait: fail at once. */
@@ -263,8 +279,11 @@ test_rate_limit (gconstpointer data)
   g_assert_cmpuint (nd_fake_newapi_count (fx.fake, "/api/user/"), ==, 1);
   nd_fake_newapi_force_429 (fx.fake, 0, -1);
 
-  /* A real window (3 requests / 1 s, as GLOBAL_API_RATE_LIMIT): eight calls
-   * all succeed by waiting for Retry-After. */
+  /* A real window (3 requests / 1 s, as GLOBAL_API_RATE_LIMIT, which
+   * answers a bare 429: no Retry-After): eight calls all succeed by backing
+   * off. The default schedule (7 retries, 2 s doubling to 60 s) for the
+   * default 180 s window, scaled down 180 times. */
+  nd_http_client_set_backoff (client, 7, 2000 / 180, 60000 / 180);
   nd_fake_newapi_set_rate_limit (fx.fake, 3, 1);
   start = g_get_monotonic_time ();
   for (int i = 0; i < 8; i++)
@@ -275,7 +294,49 @@ test_rate_limit (gconstpointer data)
     }
   g_assert_cmpint (g_get_monotonic_time () - start, >=, G_USEC_PER_SEC);
   nd_fake_newapi_set_rate_limit (fx.fake, 0, 0);
-  (void) client;
+}
+
+static gboolean
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_close_stops_backoff (gconstpointer data)
+{
+  FX (data);
+  NdHttpClient *client = nd_http_source_get_client (ND_HTTP_SOURCE (fx.source));
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(NdListPage) page = NULL;
+  g_autoptr(GError) error = NULL;
+  NdListQuery q = { .limit = 5 };
+  gboolean settled = FALSE;
+  gint64 start;
+
+  /* A 429 without Retry-After: the client waits 5 s before retrying. */
+  nd_http_client_set_backoff (client, 4, 5000, 60000);
+  nd_fake_newapi_force_429 (fx.fake, 100, -1);
+  nd_fake_newapi_reset_log (fx.fake);
+  nd_source_list_users_async (fx.source, &q, NULL, nd_test_store_result, &res);
+  g_timeout_add (300, set_flag, &settled);
+  while (!settled)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (nd_fake_newapi_count (fx.fake, "/api/user/"), ==, 1);
+  g_assert_null (res);
+
+  /* Closing ends the wait now: the call fails as cancelled at once, and no
+   * retry goes out from a closed source. */
+  start = g_get_monotonic_time ();
+  nd_source_close (fx.source);
+  nd_test_wait (&res);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+  page = nd_source_list_finish (fx.source, res, &error);
+  g_assert_null (page);
+  g_assert_true (nd_error_is_cancelled (error));
+  g_assert_cmpuint (nd_fake_newapi_count (fx.fake, "/api/user/"), ==, 1);
+  nd_fake_newapi_force_429 (fx.fake, 0, -1);
 }
 
 /* ---- catalogue ---------------------------------------------------------- */
@@ -294,15 +355,39 @@ test_lists (gconstpointer data)
   g_auto(GStrv) suggest = NULL;
   gint64 n_channels = sql_scalar (&fx, "SELECT count(*) FROM channels");
 
-  /* Every channel, over several pages (0-based bare arrays on OLD). */
+  /* Every channel, over several pages (0-based bare arrays on OLD): 110
+   * more channels of one priority, which NewAPI pages in no stable order
+   * unless asked to sort by id. */
+  nd_test_pg_exec (fx.pg, fx.mode->db,
+                   "INSERT INTO channels (id, type, \"key\", status, name, models, \"group\", "
+                   "priority) SELECT 1000 + g, 1, 'sk-x', 1, 'extra-' || g, 'gpt-4o', 'default', "
+                   "0 FROM generate_series(1, 110) g");
+  n_channels += 110;
   nd_source_list_channels_async (fx.source, NULL, nd_test_store_result, &r1);
   nd_test_wait (&r1);
   channels = nd_source_list_channels_finish (fx.source, r1, &error);
+  nd_test_pg_exec (fx.pg, fx.mode->db, "DELETE FROM channels WHERE id > 1000");
   g_assert_no_error (error);
   g_assert_cmpint (channels->len, ==, n_channels);
   for (guint i = 0; i < channels->len; i++)
-    g_assert_cmpint (((NdChannel *) g_ptr_array_index (channels, i))->id, ==,
-                     n_channels - i > 0 ? sql_scalar (&fx, "SELECT id FROM channels ORDER BY id DESC OFFSET %u LIMIT 1", i) : 0);
+    {
+      NdChannel *ch = g_ptr_array_index (channels, i);
+
+      g_assert_cmpint (ch->id, ==, i < 110 ? 1110 - (gint64) i
+                                           : sql_scalar (&fx, "SELECT id FROM channels ORDER BY "
+                                                              "id DESC OFFSET %u LIMIT 1", i - 110));
+    }
+  /* The multi-key channel says so (channel_info is an object). */
+  g_assert_cmpint (sql_scalar (&fx, "SELECT count(*) FROM channels WHERE "
+                                    "(channel_info->>'is_multi_key')::boolean"), >, 0);
+  {
+    guint multi = 0;
+
+    for (guint i = 0; i < channels->len; i++)
+      multi += ((NdChannel *) g_ptr_array_index (channels, i))->is_multi_key;
+    g_assert_cmpuint (multi, ==, sql_scalar (&fx, "SELECT count(*) FROM channels WHERE "
+                                                  "(channel_info->>'is_multi_key')::boolean"));
+  }
 
   /* Users: an offset that is not a page multiple. */
   page = list (fx.source, nd_source_list_users_async, &q, &error);
@@ -331,6 +416,30 @@ test_lists (gconstpointer data)
     }
   nd_list_page_free (page);
 
+  /* Token search: part of a name (a new server matches exactly unless
+   * told %…%; an old one answers every match at once, unpaged). */
+  {
+    PGresult *r = nd_test_pg_query (fx.pg, fx.mode->db,
+                                    "SELECT substr(name, 2, 3) FROM tokens WHERE user_id = 1 AND "
+                                    "deleted_at IS NULL AND length(name) > 4 ORDER BY id LIMIT 1");
+    g_autofree char *part = g_strdup (PQgetvalue (r, 0, 0));
+    gint64 n_match;
+    NdListQuery sq = { .limit = 2 };
+
+    PQclear (r);
+    n_match = sql_scalar (&fx, "SELECT count(*) FROM tokens WHERE user_id = 1 AND deleted_at "
+                               "IS NULL AND name LIKE '%%%s%%'", part);
+    g_assert_cmpint (fx.admin_id, ==, 1);
+    sq.search = part;
+    page = list (fx.source, nd_source_list_tokens_async, &sq, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (page->items->len, ==, MIN (2, n_match));
+    g_assert_cmpint (page->total, ==, n_match);
+    for (guint i = 0; i < page->items->len; i++)
+      g_assert_nonnull (strstr (((NdToken *) g_ptr_array_index (page->items, i))->name, part));
+    nd_list_page_free (page);
+  }
+
   q.limit = 20;
   page = list (fx.source, nd_source_list_redemptions_async, &q, &error);
   g_assert_no_error (error);
@@ -348,6 +457,25 @@ test_lists (gconstpointer data)
   groups = nd_source_strv_finish (fx.source, r2, &error);
   g_assert_no_error (error);
   g_assert_true (g_strv_contains ((const char * const *) groups, "default"));
+  g_assert_cmpuint (g_strv_length (groups), ==,
+                    sql_scalar (&fx, "SELECT count(*) FROM json_object_keys((SELECT value::json "
+                                     "FROM options WHERE key = 'GroupRatio'))"));
+  /* Sorted by name whatever order the server's map gives. */
+  for (guint i = 1; groups[i]; i++)
+    g_assert_cmpint (strcmp (groups[i - 1], groups[i]), <, 0);
+  {
+    g_autoptr(GAsyncResult) r4 = NULL;
+    g_auto(GStrv) first = NULL;
+
+    /* The limit cuts the sorted list, not the server's order. */
+    nd_source_suggest_async (fx.source, ND_SUGGEST_GROUP, "", 2, NULL, nd_test_store_result, &r4);
+    nd_test_wait (&r4);
+    first = nd_source_strv_finish (fx.source, r4, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_strv_length (first), ==, 2);
+    g_assert_cmpstr (first[0], ==, groups[0]);
+    g_assert_cmpstr (first[1], ==, groups[1]);
+  }
 
   nd_source_suggest_async (fx.source, ND_SUGGEST_USERNAME, "ro", 5, NULL, nd_test_store_result, &r3);
   nd_test_wait (&r3);
@@ -370,6 +498,7 @@ main (int argc, char **argv)
   nd_http_fx_add ("timeout", test_timeout);
   nd_http_fx_add ("cancel", test_cancel);
   nd_http_fx_add ("rate-limit", test_rate_limit);
+  nd_http_fx_add ("close-stops-backoff", test_close_stops_backoff);
   nd_http_fx_add ("lists", test_lists);
   return g_test_run ();
 }

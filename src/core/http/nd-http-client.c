@@ -10,6 +10,7 @@
 #include "nd-secure-string.h"
 #include "nd-error.h"
 #include "nd-http-client.h"
+#include "nd-json.h"
 
 struct _NdHttpClient
 {
@@ -24,6 +25,7 @@ struct _NdHttpClient
   guint base_delay_ms;
   guint max_delay_ms;
   guint n_requests;
+  guint n_thread_parses;
 };
 
 G_DEFINE_FINAL_TYPE (NdHttpClient, nd_http_client, G_TYPE_OBJECT)
@@ -65,7 +67,10 @@ static void
 nd_http_client_init (NdHttpClient *self)
 {
   self->closing = g_cancellable_new ();
-  self->max_retries = 4;
+  /* NewAPI answers 429 with no Retry-After and frees a slot only when the
+   * oldest request of its window (GLOBAL_API_RATE_LIMIT_DURATION, 180 s by
+   * default) ages out: 2 + 4 + … + 32 + 60 + 60 s = 182 s outlasts it. */
+  self->max_retries = 7;
   self->base_delay_ms = 2000;
   self->max_delay_ms = 60000;
 }
@@ -123,6 +128,13 @@ nd_http_client_get_n_requests (NdHttpClient *self)
 {
   g_return_val_if_fail (ND_IS_HTTP_CLIENT (self), 0);
   return self->n_requests;
+}
+
+guint
+nd_http_client_get_n_thread_parses (NdHttpClient *self)
+{
+  g_return_val_if_fail (ND_IS_HTTP_CLIENT (self), 0);
+  return (guint) g_atomic_int_get (&self->n_thread_parses);
 }
 
 void
@@ -266,11 +278,11 @@ nd_http_interpret_envelope (JsonNode *root, GError **error)
 static JsonNode *
 parse_body (GBytes *bytes, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local = NULL;
   gsize size = 0;
   const char *data = g_bytes_get_data (bytes, &size);
   gsize i = 0;
+  JsonNode *root;
 
   while (i < size && g_ascii_isspace (data[i]))
     i++;
@@ -287,13 +299,11 @@ parse_body (GBytes *bytes, GError **error)
                      "(not its web page or a proxy’s error page)?"));
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, data, size, &local))
-    {
-      g_set_error (error, ND_ERROR, ND_ERROR_PROTOCOL,
-                   _("The reply from NewAPI is malformed or was cut off: %s"), local->message);
-      return NULL;
-    }
-  return json_node_ref (json_parser_get_root (parser));
+  root = nd_json_parse_bounded (data, size, &local);
+  if (root == NULL)
+    g_set_error (error, ND_ERROR, ND_ERROR_PROTOCOL,
+                 _("The reply from NewAPI cannot be read. %s"), local->message);
+  return root;
 }
 
 static void
@@ -341,6 +351,7 @@ typedef struct {
   guint status;
   GSource *wait;
   gulong cancel_id;
+  gulong close_id;
 } Request;
 
 static void
@@ -383,9 +394,11 @@ finish_root (GTask *task, JsonNode *root)
 static void
 parse_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  NdHttpClient *self = source;
   GError *error = NULL;
   JsonNode *root = parse_body (task_data, &error);
 
+  g_atomic_int_inc (&self->n_thread_parses);
   if (root == NULL)
     return g_task_return_error (task, error);
   g_task_return_pointer (task, root, (GDestroyNotify) json_node_unref);
@@ -416,6 +429,13 @@ wait_done (gpointer user_data)
       g_cancellable_disconnect (g_task_get_cancellable (task), r->cancel_id);
       r->cancel_id = 0;
     }
+  if (r->close_id != 0)
+    {
+      NdHttpClient *self = g_task_get_source_object (task);
+
+      g_cancellable_disconnect (self->closing, r->close_id);
+      r->close_id = 0;
+    }
   if (g_task_return_error_if_cancelled (task))
     {
       g_object_unref (task);
@@ -432,15 +452,19 @@ wait_cancelled (GCancellable *cancellable, gpointer user_data)
   GTask *task = user_data;
   Request *r = g_task_get_task_data (task);
 
-  /* Runs synchronously from g_cancellable_cancel on the owning thread:
-   * fire the wait now, wait_done reports the cancellation. */
+  /* Runs synchronously from g_cancellable_cancel on the owning thread (the
+   * task's cancellable or the client's closing one): fire the wait now;
+   * wait_done reports the cancellation, send_request the closed client. */
   if (r->wait != NULL)
     g_source_set_ready_time (r->wait, 0);
 }
 
+/* A back-off wait ends early when the call is cancelled or the client is
+ * closed: a closed source keeps no timers (and no task) alive. */
 static void
 retry_later (GTask *task, guint delay_ms)
 {
+  NdHttpClient *self = g_task_get_source_object (task);
   Request *r = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
 
@@ -449,6 +473,7 @@ retry_later (GTask *task, guint delay_ms)
   g_source_attach (r->wait, g_main_context_get_thread_default ());
   if (cancellable != NULL)
     r->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (wait_cancelled), task, NULL);
+  r->close_id = g_cancellable_connect (self->closing, G_CALLBACK (wait_cancelled), task, NULL);
 }
 
 static guint

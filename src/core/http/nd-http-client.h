@@ -20,7 +20,9 @@
  *   timeout                  → TIMEOUT
  *   refused, DNS, unreachable→ CONNECTION
  *   certificate problems     → TLS (certificates are always verified)
- *   not JSON / cut-off JSON  → PROTOCOL
+ *   not JSON / cut-off JSON  → PROTOCOL (also nesting deeper than
+ *                               ND_JSON_MAX_DEPTH and integers past 64 bits,
+ *                               refused before parsing: nd_json_parse_bounded)
  *
  * The token is never part of a message, a URL or a log line.
  */
@@ -47,14 +49,20 @@ NdHttpClient *nd_http_client_new            (const char *base_url, gint64 user_i
 const char   *nd_http_client_get_base_url   (NdHttpClient *self);
 /* Seconds before a request fails with TIMEOUT (default 30). */
 void          nd_http_client_set_timeout    (NdHttpClient *self, guint seconds);
-/* 429 handling: up to @max_retries retries; without Retry-After the delay is
- * @base_delay_ms × 2^attempt; a wait longer than @max_delay_ms is not made
- * (RATE_LIMITED at once). Defaults: 4, 2000 ms, 60000 ms. */
+/* 429 handling: up to @max_retries retries; without Retry-After (NewAPI
+ * never sends one; a proxy in front may) the delay is @base_delay_ms ×
+ * 2^attempt, at most @max_delay_ms; a Retry-After longer than
+ * @max_delay_ms is not waited for (RATE_LIMITED at once). Defaults: 7,
+ * 2000 ms, 60000 ms, which outlast NewAPI's default 180 s window. */
 void          nd_http_client_set_backoff    (NdHttpClient *self, guint max_retries,
                                              guint base_delay_ms, guint max_delay_ms);
 /* Requests sent so far (retries included); for tests and the rate budget. */
 guint         nd_http_client_get_n_requests (NdHttpClient *self);
-/* Aborts everything in flight (they fail as cancelled). */
+/* Replies parsed in a worker thread so far (those of at least
+ * ND_HTTP_THREAD_PARSE_BYTES); for tests. */
+guint         nd_http_client_get_n_thread_parses (NdHttpClient *self);
+/* Aborts everything in flight and every pending 429 back-off wait (they
+ * fail as cancelled). */
 void          nd_http_client_close          (NdHttpClient *self);
 
 /* GET @path (starting with "/api/") with @query (already escaped, without

@@ -29,12 +29,19 @@ nd_http_page_items (JsonNode *data, JsonArray **items, gint64 *total, GError **e
       JsonObject *obj = json_node_get_object (data);
       JsonNode *node = json_object_get_member (obj, "items");
 
-      if (node == NULL || JSON_NODE_HOLDS_NULL (node) || JSON_NODE_HOLDS_ARRAY (node))
+      if ((node == NULL || JSON_NODE_HOLDS_NULL (node) || JSON_NODE_HOLDS_ARRAY (node)) &&
+          (node != NULL || json_object_has_member (obj, "total")))
         {
+          GError *local = NULL;
+
+          *total = nd_json_read_int (obj, "total", ND_JSON_COUNT, -1, &local);
+          if (local != NULL)
+            {
+              g_propagate_error (error, local);
+              return FALSE;
+            }
           *items = node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-          *total = nd_json_int (obj, "total", -1);
-          if (node != NULL || json_object_has_member (obj, "total"))
-            return TRUE;
+          return TRUE;
         }
     }
   g_set_error (error, ND_ERROR, ND_ERROR_PROTOCOL,
@@ -42,150 +49,178 @@ nd_http_page_items (JsonNode *data, JsonArray **items, gint64 *total, GError **e
   return FALSE;
 }
 
-NdLog *
-nd_http_parse_log (JsonObject *obj)
+JsonObject *
+nd_http_item_object (JsonArray *items, guint index, GError **error)
+{
+  JsonNode *node = json_array_get_element (items, index);
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return json_node_get_object (node);
+  g_set_error (error, ND_ERROR, ND_ERROR_PROTOCOL,
+               _("The server sent an impossible list: item %u is not an object"), index + 1);
+  return NULL;
+}
+
+/* The parsers below read every member, then check once (nd_json_read_*
+ * stop at the first impossible value). */
+#define INT(member, range, fallback) nd_json_read_int (obj, (member), (range), (fallback), &local)
+#define STR(member) nd_json_read_str (obj, (member), &local)
+#define BOOL(member) nd_json_read_bool (obj, (member), &local)
+
+static NdLog *
+read_log (JsonObject *obj, GError **error)
 {
   NdLog *log = nd_log_new ();
+  GError *local = NULL;
 
-  log->id = nd_json_int (obj, "id", 0);
-  log->created_at = nd_json_int (obj, "created_at", 0);
-  log->user_id = nd_json_int (obj, "user_id", 0);
-  log->token_id = nd_json_int (obj, "token_id", 0);
+  log->id = INT ("id", ND_JSON_ID, 0);
+  log->created_at = INT ("created_at", ND_JSON_TIME, 0);
+  log->user_id = INT ("user_id", ND_JSON_ID, 0);
+  log->token_id = INT ("token_id", ND_JSON_ID, 0);
   /* The JSON key of logs.channel_id is "channel". */
-  log->channel_id = nd_json_int (obj, "channel", nd_json_int (obj, "channel_id", 0));
-  log->quota = nd_json_int (obj, "quota", 0);
-  log->prompt_tokens = nd_json_int (obj, "prompt_tokens", 0);
-  log->completion_tokens = nd_json_int (obj, "completion_tokens", 0);
-  log->use_time = nd_json_int (obj, "use_time", 0);
-  log->type = (int) nd_json_int (obj, "type", 0);
-  log->is_stream = nd_json_bool (obj, "is_stream");
-  log->username = nd_json_strdup (obj, "username");
-  log->token_name = nd_json_strdup (obj, "token_name");
-  log->model_name = nd_json_strdup (obj, "model_name");
-  log->group = nd_json_strdup (obj, "group");
-  log->ip = nd_json_strdup (obj, "ip");
-  log->request_id = nd_json_strdup (obj, "request_id");
-  log->upstream_request_id = nd_json_strdup (obj, "upstream_request_id");
-  log->content = nd_json_strdup (obj, "content");
-  log->other = nd_json_strdup (obj, "other");
-  log->channel_name = nd_json_strdup (obj, "channel_name");
+  log->channel_id = INT ("channel", ND_JSON_ID, 0);
+  /* Negative for re-billed tasks that cost less than their pre-charge. */
+  log->quota = INT ("quota", ND_JSON_AMOUNT, 0);
+  log->prompt_tokens = INT ("prompt_tokens", ND_JSON_COUNT, 0);
+  log->completion_tokens = INT ("completion_tokens", ND_JSON_COUNT, 0);
+  log->use_time = INT ("use_time", ND_JSON_COUNT, 0);
+  log->type = (int) INT ("type", ND_JSON_CODE, 0);
+  log->is_stream = BOOL ("is_stream");
+  log->username = STR ("username");
+  log->token_name = STR ("token_name");
+  log->model_name = STR ("model_name");
+  log->group = STR ("group");
+  log->ip = STR ("ip");
+  log->request_id = STR ("request_id");
+  log->upstream_request_id = STR ("upstream_request_id");
+  log->content = STR ("content");
+  log->other = STR ("other");
+  log->channel_name = STR ("channel_name");
+  if (local != NULL)
+    g_propagate_error (error, local);
   return log;
 }
 
-NdChannel *
-nd_http_parse_channel (JsonObject *obj)
+NdLog *
+nd_http_read_log (JsonObject *obj, GError **error)
 {
-  NdChannel *ch = nd_channel_new ();
-  JsonNode *info;
+  GError *local = NULL;
+  NdLog *log = read_log (obj, &local);
 
-  ch->id = nd_json_int (obj, "id", 0);
-  ch->type = (int) nd_json_int (obj, "type", 0);
-  ch->status = (int) nd_json_int (obj, "status", 0);
-  ch->name = nd_json_strdup (obj, "name");
-  ch->group = nd_json_strdup (obj, "group");
-  ch->models = nd_json_strdup (obj, "models");
-  ch->tag = nd_json_strdup (obj, "tag");
-  ch->base_url = nd_json_strdup (obj, "base_url");
-  ch->priority = nd_json_int (obj, "priority", 0);
-  ch->weight = nd_json_int (obj, "weight", 0);
-  ch->balance = nd_json_double (obj, "balance", 0);
-  ch->used_quota = nd_json_int (obj, "used_quota", 0);
-  ch->response_time = nd_json_int (obj, "response_time", 0);
-  ch->test_time = nd_json_int (obj, "test_time", 0);
-  ch->created_time = nd_json_int (obj, "created_time", 0);
-  ch->remark = nd_json_strdup (obj, "remark");
-  info = json_object_has_member (obj, "channel_info") ? json_object_get_member (obj, "channel_info") : NULL;
-  if (info != NULL && JSON_NODE_HOLDS_OBJECT (info))
-    {
-      JsonObject *io = json_node_get_object (info);
+  if (local == NULL)
+    return log;
+  nd_log_free (log);
+  g_propagate_error (error, local);
+  return NULL;
+}
 
-      ch->is_multi_key = nd_json_bool (io, "is_multi_key");
-      ch->multi_key_size = (int) nd_json_int (io, "multi_key_size", 0);
-    }
-  /* The channel key is never read: lists omit it, and it is not kept. */
-  return ch;
+NdLog *
+nd_http_parse_log (JsonObject *obj)
+{
+  return read_log (obj, NULL);
 }
 
 NdUser *
-nd_http_parse_user (JsonObject *obj)
+nd_http_read_user (JsonObject *obj, GError **error)
 {
   NdUser *user = nd_user_new ();
+  GError *local = NULL;
   JsonNode *deleted;
 
-  user->id = nd_json_int (obj, "id", 0);
-  user->username = nd_json_strdup (obj, "username");
-  user->display_name = nd_json_strdup (obj, "display_name");
-  user->email = nd_json_strdup (obj, "email");
-  user->group = nd_json_strdup (obj, "group");
-  user->remark = nd_json_strdup (obj, "remark");
-  user->role = (int) nd_json_int (obj, "role", 0);
-  user->status = (int) nd_json_int (obj, "status", 0);
-  user->quota = nd_json_int (obj, "quota", 0);
-  user->used_quota = nd_json_int (obj, "used_quota", 0);
-  user->request_count = nd_json_int (obj, "request_count", 0);
-  user->created_at = nd_json_int (obj, "created_at", 0);
-  user->last_login_at = nd_json_int (obj, "last_login_at", 0);
+  user->id = INT ("id", ND_JSON_ID, 0);
+  user->username = STR ("username");
+  user->display_name = STR ("display_name");
+  user->email = STR ("email");
+  user->group = STR ("group");
+  user->remark = STR ("remark");
+  user->role = (int) INT ("role", ND_JSON_CODE, 0);
+  user->status = (int) INT ("status", ND_JSON_CODE, 0);
+  /* A wallet may go below zero (subtracting quota has no floor). */
+  user->quota = INT ("quota", ND_JSON_AMOUNT, 0);
+  user->used_quota = INT ("used_quota", ND_JSON_AMOUNT, 0);
+  user->request_count = INT ("request_count", ND_JSON_COUNT, 0);
+  user->created_at = INT ("created_at", ND_JSON_TIME, 0);
+  user->last_login_at = INT ("last_login_at", ND_JSON_TIME, 0);
   /* Soft-deleted users come with "DeletedAt": a time, or null when live. */
   deleted = json_object_has_member (obj, "DeletedAt") ? json_object_get_member (obj, "DeletedAt") : NULL;
   user->deleted = deleted != NULL && !JSON_NODE_HOLDS_NULL (deleted);
-  return user;
+  if (local == NULL)
+    return user;
+  nd_user_free (user);
+  g_propagate_error (error, local);
+  return NULL;
 }
 
 NdToken *
-nd_http_parse_token (JsonObject *obj, gint64 now)
+nd_http_read_token (JsonObject *obj, gint64 now, GError **error)
 {
   NdToken *token = nd_token_new ();
-  g_autofree char *key = nd_json_strdup (obj, "key");
-  g_autofree char *masked = NULL;
+  GError *local = NULL;
+  g_autoptr(NdSecret) key = STR ("key");
 
-  token->id = nd_json_int (obj, "id", 0);
-  token->user_id = nd_json_int (obj, "user_id", 0);
-  token->name = nd_json_strdup (obj, "name");
-  token->group = nd_json_strdup (obj, "group");
-  token->model_limits = nd_json_strdup (obj, "model_limits");
-  token->status = (int) nd_json_int (obj, "status", 1);
-  token->created_time = nd_json_int (obj, "created_time", 0);
-  token->accessed_time = nd_json_int (obj, "accessed_time", 0);
-  token->expired_time = nd_json_int (obj, "expired_time", -1);
-  token->remain_quota = nd_json_int (obj, "remain_quota", 0);
-  token->used_quota = nd_json_int (obj, "used_quota", 0);
-  token->unlimited_quota = nd_json_bool (obj, "unlimited_quota");
-  token->model_limits_enabled = nd_json_bool (obj, "model_limits_enabled");
+  token->id = INT ("id", ND_JSON_ID, 0);
+  token->user_id = INT ("user_id", ND_JSON_ID, 0);
+  token->name = STR ("name");
+  token->group = STR ("group");
+  token->model_limits = STR ("model_limits");
+  token->status = (int) INT ("status", ND_JSON_CODE, 1);
+  token->created_time = INT ("created_time", ND_JSON_TIME, 0);
+  token->accessed_time = INT ("accessed_time", ND_JSON_TIME, 0);
+  token->expired_time = INT ("expired_time", ND_JSON_TIME, -1);
+  /* Unlimited tokens are still decremented and may go below zero. */
+  token->remain_quota = INT ("remain_quota", ND_JSON_AMOUNT, 0);
+  token->used_quota = INT ("used_quota", ND_JSON_AMOUNT, 0);
+  token->unlimited_quota = BOOL ("unlimited_quota");
+  token->model_limits_enabled = BOOL ("model_limits_enabled");
   /* Servers before v0.11.4 send the full key: mask it and forget it. Newer
    * ones send it masked already; masking again keeps the same ends. */
   if (key != NULL)
     {
-      masked = nd_mask_secret (key);
+      g_autofree char *masked = nd_mask_secret (key);
+
       token->masked_key = g_strconcat ("sk-", masked, NULL);
-      nd_secure_wipe (key);
     }
-  nd_token_derive_status (token, now);
-  return token;
+  if (local == NULL)
+    {
+      nd_token_derive_status (token, now);
+      return token;
+    }
+  nd_token_free (token);
+  g_propagate_error (error, local);
+  return NULL;
 }
 
 NdRedemption *
-nd_http_parse_redemption (JsonObject *obj, gint64 now)
+nd_http_read_redemption (JsonObject *obj, gint64 now, GError **error)
 {
   NdRedemption *r = nd_redemption_new ();
-  g_autofree char *key = nd_json_strdup (obj, "key");
+  GError *local = NULL;
+  g_autoptr(NdSecret) key = STR ("key");
 
-  r->id = nd_json_int (obj, "id", 0);
-  r->user_id = nd_json_int (obj, "user_id", 0);
-  r->used_user_id = nd_json_int (obj, "used_user_id", 0);
-  r->name = nd_json_strdup (obj, "name");
+  r->id = INT ("id", ND_JSON_ID, 0);
+  r->user_id = INT ("user_id", ND_JSON_ID, 0);
+  r->used_user_id = INT ("used_user_id", ND_JSON_ID, 0);
+  r->name = STR ("name");
   if (key != NULL)
+    r->masked_key = nd_mask_secret (key);
+  r->status = (int) INT ("status", ND_JSON_CODE, 1);
+  r->quota = INT ("quota", ND_JSON_AMOUNT, 0);
+  r->created_time = INT ("created_time", ND_JSON_TIME, 0);
+  r->redeemed_time = INT ("redeemed_time", ND_JSON_TIME, 0);
+  r->expired_time = INT ("expired_time", ND_JSON_TIME, 0);
+  if (local == NULL)
     {
-      r->masked_key = nd_mask_secret (key);
-      nd_secure_wipe (key);
+      nd_redemption_derive_expired (r, now);
+      return r;
     }
-  r->status = (int) nd_json_int (obj, "status", 1);
-  r->quota = nd_json_int (obj, "quota", 0);
-  r->created_time = nd_json_int (obj, "created_time", 0);
-  r->redeemed_time = nd_json_int (obj, "redeemed_time", 0);
-  r->expired_time = nd_json_int (obj, "expired_time", 0);
-  nd_redemption_derive_expired (r, now);
-  return r;
+  nd_redemption_free (r);
+  g_propagate_error (error, local);
+  return NULL;
 }
+
+#undef INT
+#undef STR
+#undef BOOL
 
 /* ---- versions ----------------------------------------------------------- */
 

@@ -19,6 +19,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "nd-http-source-private.h"
+#include "nd-records-json.h"
 
 #define MAX_PAGE_SIZE 100
 #define MAX_CHANNEL_PAGES 200
@@ -49,14 +50,14 @@ list_job_free (ListJob *lj)
 }
 
 static gpointer
-parse_item (ListKind kind, JsonObject *obj, gint64 now)
+read_item (ListKind kind, JsonObject *obj, gint64 now, GError **error)
 {
   switch (kind)
     {
-    case KIND_CHANNEL: return nd_http_parse_channel (obj);
-    case KIND_USER: return nd_http_parse_user (obj);
-    case KIND_TOKEN: return nd_http_parse_token (obj, now);
-    case KIND_REDEMPTION: return nd_http_parse_redemption (obj, now);
+    case KIND_CHANNEL: return nd_channel_read_json (obj, NULL, error);
+    case KIND_USER: return nd_http_read_user (obj, error);
+    case KIND_TOKEN: return nd_http_read_token (obj, now, error);
+    case KIND_REDEMPTION: return nd_http_read_redemption (obj, now, error);
     default: g_assert_not_reached ();
     }
 }
@@ -85,6 +86,7 @@ list_page_done (GObject *object, GAsyncResult *result, gpointer user_data)
   JsonArray *items;
   gint64 total;
   guint n;
+  gboolean whole;
   GError *error = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
@@ -94,16 +96,27 @@ list_page_done (GObject *object, GAsyncResult *result, gpointer user_data)
   n = items ? json_array_get_length (items) : 0;
   if (total >= 0)
     lj->total = total;
-  for (guint i = lj->skip; i < n && (lj->all || lj->items->len < lj->limit); i++)
+  /* A bare array longer than a page is a server that ignored the paging
+   * (old token search sends every match): it is the whole list. */
+  whole = total < 0 && n > lj->page_size;
+  for (guint i = (whole ? lj->page * lj->page_size : 0) + lj->skip;
+       i < n && (lj->all || lj->items->len < lj->limit); i++)
     {
-      JsonNode *node = json_array_get_element (items, i);
+      JsonObject *obj = nd_http_item_object (items, i, &error);
+      gpointer item = obj ? read_item (lj->kind, obj, now, &error) : NULL;
 
-      if (JSON_NODE_HOLDS_OBJECT (node))
-        g_ptr_array_add (lj->items, parse_item (lj->kind, json_node_get_object (node), now));
+      if (item == NULL)
+        return g_task_return_error (task, error);
+      g_ptr_array_add (lj->items, item);
     }
   lj->skip = 0;
 
-  if (n < lj->page_size ||
+  /* A bare array has no total; its last page tells it. */
+  if (whole)
+    lj->total = n;
+  else if (total < 0 && n < lj->page_size)
+    lj->total = (gint64) lj->page * lj->page_size + n;
+  if (whole || n < lj->page_size ||
       (total >= 0 && (gint64) (lj->page + 1) * lj->page_size >= total) ||
       (!lj->all && lj->items->len >= lj->limit))
     {
@@ -181,7 +194,13 @@ static void
 http_list_channels_async (NdSource *source, GCancellable *cancellable,
                           GAsyncReadyCallback callback, gpointer user_data)
 {
-  list_start (ND_HTTP_SOURCE (source), KIND_CHANNEL, "/api/channel/", NULL, NULL, TRUE,
+  g_autoptr(GString) q = g_string_new (NULL);
+
+  /* Without id_sort NewAPI orders by priority alone: channels of equal
+   * priority may move between pages, and a list of several pages would
+   * repeat some and miss others. */
+  nd_http_query_add (q, "id_sort", "true");
+  list_start (ND_HTTP_SOURCE (source), KIND_CHANNEL, "/api/channel/", q, NULL, TRUE,
               http_list_channels_async, cancellable, callback, user_data);
 }
 
@@ -212,8 +231,18 @@ http_list_tokens_async (NdSource *source, const NdListQuery *lq, GCancellable *c
   g_autoptr(GString) q = g_string_new (NULL);
   gboolean search = lq && lq->search && *lq->search;
 
+  /* Newer servers match a keyword without % exactly and take at most two
+   * %: a plain keyword of two or more characters becomes %keyword% (any
+   * part of the name, as the other lists search); older ones always wrap
+   * it in % themselves, which a second pair does not change. Token search
+   * is rate-limited (10 / min per user): callers debounce. */
   if (search)
-    nd_http_query_add (q, "keyword", lq->search);
+    {
+      g_autofree char *kw = strchr (lq->search, '%') == NULL && g_utf8_strlen (lq->search, -1) >= 2
+                            ? g_strconcat ("%", lq->search, "%", NULL) : g_strdup (lq->search);
+
+      nd_http_query_add (q, "keyword", kw);
+    }
   list_start (ND_HTTP_SOURCE (source), KIND_TOKEN, search ? "/api/token/search" : "/api/token/",
               q, lq, FALSE, http_list_tokens_async, cancellable, callback, user_data);
 }
@@ -269,7 +298,9 @@ parse_pricing (JsonNode *root, GError **error)
   JsonObject *obj;
   JsonNode *data, *vendors_node;
   g_autoptr(GHashTable) vendors = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  GPtrArray *models = g_ptr_array_new_with_free_func ((GDestroyNotify) nd_model_free);
+  g_autoptr(GPtrArray) models = g_ptr_array_new_with_free_func ((GDestroyNotify) nd_model_free);
+  GError *local = NULL;
+  JsonArray *array;
 
   if (!JSON_NODE_HOLDS_OBJECT (root))
     goto bad;
@@ -282,49 +313,51 @@ parse_pricing (JsonNode *root, GError **error)
     {
       JsonArray *va = json_node_get_array (vendors_node);
 
-      for (guint i = 0; i < json_array_get_length (va); i++)
+      for (guint i = 0; i < json_array_get_length (va) && local == NULL; i++)
         {
-          JsonNode *vn = json_array_get_element (va, i);
-          gint64 *id;
+          JsonObject *vo = nd_http_item_object (va, i, &local);
+          gint64 id = vo ? nd_json_read_int (vo, "id", ND_JSON_ID, 0, &local) : 0;
+          char *name = vo ? nd_json_read_str (vo, "name", &local) : NULL;
 
-          if (!JSON_NODE_HOLDS_OBJECT (vn))
-            continue;
-          id = g_new (gint64, 1);
-          *id = nd_json_int (json_node_get_object (vn), "id", 0);
-          g_hash_table_insert (vendors, id, nd_json_strdup (json_node_get_object (vn), "name"));
+          g_hash_table_insert (vendors, g_memdup2 (&id, sizeof id), name);
         }
     }
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (data)); i++)
+  array = json_node_get_array (data);
+  for (guint i = 0; i < json_array_get_length (array) && local == NULL; i++)
     {
-      JsonNode *node = json_array_get_element (json_node_get_array (data), i);
-      JsonObject *mo;
+      JsonObject *mo = nd_http_item_object (array, i, &local);
       NdModel *m;
       gint64 vendor_id;
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      mo = json_node_get_object (node);
+      if (mo == NULL)
+        break;
       m = nd_model_new ();
-      m->model_name = nd_json_strdup (mo, "model_name");
-      m->description = nd_json_strdup (mo, "description");
-      m->tags = nd_json_strdup (mo, "tags");
-      vendor_id = nd_json_int (mo, "vendor_id", 0);
+      m->model_name = nd_json_read_str (mo, "model_name", &local);
+      m->description = nd_json_read_str (mo, "description", &local);
+      m->tags = nd_json_read_str (mo, "tags", &local);
+      vendor_id = nd_json_read_int (mo, "vendor_id", ND_JSON_ID, 0, &local);
       m->vendor = g_strdup (g_hash_table_lookup (vendors, &vendor_id));
       m->status = 1;
-      m->model_ratio = nd_json_double (mo, "model_ratio", NAN);
-      m->completion_ratio = nd_json_double (mo, "completion_ratio", NAN);
-      m->model_price = nd_json_int (mo, "quota_type", 0) == 1
-                       ? nd_json_double (mo, "model_price", NAN) : NAN;
+      /* Ratios and prices: unset is NaN (the page shows "—"); -1 is how
+       * NewAPI says "not priced per call". */
+      m->model_ratio = nd_json_read_double (mo, "model_ratio", -1, 1e9, NAN, &local);
+      m->completion_ratio = nd_json_read_double (mo, "completion_ratio", -1, 1e9, NAN, &local);
+      m->model_price = nd_json_read_int (mo, "quota_type", ND_JSON_CODE, 0, &local) == 1
+                       ? nd_json_read_double (mo, "model_price", -1, 1e9, NAN, &local) : NAN;
       if (m->model_name == NULL)
         nd_model_free (m);
       else
         g_ptr_array_add (models, m);
     }
+  if (local != NULL)
+    {
+      g_propagate_error (error, local);
+      return NULL;
+    }
   g_ptr_array_sort (models, cmp_model);
-  return models;
+  return g_steal_pointer (&models);
 
 bad:
-  g_ptr_array_unref (models);
   g_set_error (error, ND_ERROR, ND_ERROR_PROTOCOL,
                _("NewAPI’s /api/pricing reply has no model list"));
   return NULL;
@@ -428,6 +461,12 @@ strv_job_free (StrvJob *sj)
   g_free (sj);
 }
 
+static int
+cmp_strv (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
 static void
 groups_done (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -451,15 +490,17 @@ groups_done (GObject *object, GAsyncResult *result, gpointer user_data)
       const char *name;
 
       if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
-        continue;
+        return g_task_return_new_error (task, ND_ERROR, ND_ERROR_PROTOCOL,
+                                        _("The server sent an impossible group list: item %u "
+                                          "is not a name"), i + 1);
       name = json_node_get_string (node);
-      if (sj->prefix && !name_matches (name, sj->prefix, TRUE))
-        continue;
-      if (sj->limit && out->len >= sj->limit)
-        break;
-      g_ptr_array_add (out, g_strdup (name));
+      if (sj->prefix == NULL || name_matches (name, sj->prefix, TRUE))
+        g_ptr_array_add (out, g_strdup (name));
     }
-  g_ptr_array_sort (out, (GCompareFunc) g_strcmp0);
+  /* NewAPI lists the keys of a Go map, in no order: sort, then cut. */
+  g_ptr_array_sort (out, cmp_strv);
+  if (sj->limit && out->len > sj->limit)
+    g_ptr_array_set_size (out, sj->limit);
   g_ptr_array_set_free_func (out, NULL);
   g_ptr_array_add (out, NULL);
   g_task_return_pointer (task, g_ptr_array_free (g_steal_pointer (&out), FALSE),
@@ -483,7 +524,7 @@ users_suggest_done (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr(GTask) task = user_data;
   StrvJob *sj = g_task_get_task_data (task);
   g_autoptr(JsonNode) data = NULL;
-  g_autoptr(GPtrArray) out = g_ptr_array_new ();
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
   JsonArray *items;
   gint64 total;
   GError *error = NULL;
@@ -493,12 +534,11 @@ users_suggest_done (GObject *object, GAsyncResult *result, gpointer user_data)
     return g_task_return_error (task, error);
   for (guint i = 0; items && i < json_array_get_length (items) && out->len < sj->limit; i++)
     {
-      JsonNode *node = json_array_get_element (items, i);
-      g_autofree char *name = NULL;
+      JsonObject *obj = nd_http_item_object (items, i, &error);
+      g_autofree char *name = obj ? nd_json_read_str (obj, "username", &error) : NULL;
 
-      if (!JSON_NODE_HOLDS_OBJECT (node))
-        continue;
-      name = nd_json_strdup (json_node_get_object (node), "username");
+      if (error != NULL)
+        return g_task_return_error (task, error);
       /* The server matches anywhere (LIKE %kw%); suggestions are prefixes. */
       if (name && name_matches (name, sj->prefix, TRUE))
         g_ptr_array_add (out, g_steal_pointer (&name));

@@ -18,6 +18,10 @@ typedef struct {
 } NdHttpDialect;
 
 const NdHttpDialect *_nd_http_source_get_dialect (NdHttpSource *self);
+/* What the log calls learned and keep for the source's life: "u:ID" → the
+ * user's name (user_id filters), "t:ID" → the name of the token's owner
+ * (token_id filters narrowed on the server). */
+GHashTable          *_nd_http_source_get_log_names (NdHttpSource *self);
 
 /* nd-http-source-logs.c: query/tail/estimate/totals/export logs */
 void _nd_http_source_class_init_logs    (NdSourceClass *klass);

@@ -19,6 +19,7 @@ struct _NdHttpSource
   gint64 user_id;
   gboolean read_only;
   NdHttpDialect dialect;
+  GHashTable *log_names;     /* see _nd_http_source_get_log_names */
 };
 
 G_DEFINE_FINAL_TYPE (NdHttpSource, nd_http_source, ND_TYPE_SOURCE)
@@ -43,6 +44,7 @@ nd_http_source_finalize (GObject *object)
   NdHttpSource *self = ND_HTTP_SOURCE (object);
 
   g_clear_object (&self->client);
+  g_clear_pointer (&self->log_names, g_hash_table_unref);
   g_free (self->url);
   G_OBJECT_CLASS (nd_http_source_parent_class)->finalize (object);
 }
@@ -58,6 +60,12 @@ const NdHttpDialect *
 _nd_http_source_get_dialect (NdHttpSource *self)
 {
   return &self->dialect;
+}
+
+GHashTable *
+_nd_http_source_get_log_names (NdHttpSource *self)
+{
+  return self->log_names;
 }
 
 /* ---- probe -------------------------------------------------------------- */
@@ -190,9 +198,11 @@ probe_self_done (GObject *object, GAsyncResult *result, gpointer user_data)
     return g_task_return_new_error (task, ND_ERROR, ND_ERROR_PROTOCOL,
                                     _("NewAPI sent no account details for /api/user/self"));
   obj = json_node_get_object (data);
-  pd->info->user_id = nd_json_int (obj, "id", self->user_id);
-  pd->info->username = nd_json_strdup (obj, "username");
-  pd->info->role = (int) nd_json_int (obj, "role", 0);
+  pd->info->user_id = nd_json_read_int (obj, "id", ND_JSON_ID, self->user_id, &error);
+  pd->info->username = nd_json_read_str (obj, "username", &error);
+  pd->info->role = (int) nd_json_read_int (obj, "role", ND_JSON_CODE, 0, &error);
+  if (error != NULL)
+    return g_task_return_error (task, error);
   pd->dialect.role = pd->info->role;
   if (pd->info->role < 10)
     return g_task_return_new_error (task, ND_ERROR, ND_ERROR_PERMISSION,
@@ -233,8 +243,8 @@ probe_status_done (GObject *object, GAsyncResult *result, gpointer user_data)
                                     _("%s answered /api/status without the status object NewAPI "
                                       "sends. Is this a NewAPI server?"), self->url);
   obj = json_node_get_object (data);
-  info->newapi_version = nd_json_strdup (obj, "version");
-  info->system_name = nd_json_strdup (obj, "system_name");
+  info->newapi_version = nd_json_read_str (obj, "version", &error);
+  info->system_name = nd_json_read_str (obj, "system_name", &error);
   info->backend_version = g_strdup (_("NewAPI HTTP"));
   for (guint i = 0; money_keys[i]; i++)
     {
@@ -242,16 +252,21 @@ probe_status_done (GObject *object, GAsyncResult *result, gpointer user_data)
 
       if (!json_object_has_member (obj, money_keys[i]))
         continue;
-      value = nd_json_strdup (obj, money_keys[i]);
-      if (value == NULL)
+      if (g_str_equal (money_keys[i], "custom_currency_symbol"))
+        value = nd_json_read_str (obj, money_keys[i], &error);
+      else
         {
-          double d = nd_json_double (obj, money_keys[i], 0);
+          /* Quota per dollar and exchange rates: positive, and within what
+           * a currency can be worth. */
+          double d = nd_json_read_double (obj, money_keys[i], 1e-9, 1e12, 0, &error);
           char buf[G_ASCII_DTOSTR_BUF_SIZE];
 
           value = g_strdup (g_ascii_dtostr (buf, sizeof buf, d));
         }
       nd_money_set_option (info->money, money_keys[i], value);
     }
+  if (error != NULL)
+    return g_task_return_error (task, error);
   display = nd_json_strdup (obj, "quota_display_type");
   if (display != NULL && *display != '\0')
     nd_money_set_option (info->money, "quota_display_type", display);
@@ -314,6 +329,7 @@ static void
 nd_http_source_init (NdHttpSource *self)
 {
   self->dialect.data_export = TRUE;
+  self->log_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 }
 
 NdSource *

@@ -26,7 +26,8 @@
   "WHEN char_length(" col ") <= 12 THEN '***' " \
   "ELSE left(" col ", 4) || '***' || right(" col ", 4) END"
 
-typedef gpointer (*RowParser) (JsonObject *o);
+/* Returns NULL with @error set when the row holds an impossible value. */
+typedef gpointer (*RowParser) (JsonObject *o, GError **error);
 
 /* ---- channel names cache ----------------------------------------------- */
 
@@ -161,7 +162,17 @@ list_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellable)
         }
       root = json_parser_get_root (parser);
       if (JSON_NODE_HOLDS_OBJECT (root))
-        g_ptr_array_add (items, ld->parse (json_node_get_object (root)));
+        {
+          gpointer item = ld->parse (json_node_get_object (root), &error);
+
+          if (item == NULL)
+            {
+              g_ptr_array_unref (items);
+              g_prefix_error (&error, _("The database holds a row NewAPI could not have written: "));
+              return g_task_return_error (task, error);
+            }
+          g_ptr_array_add (items, item);
+        }
       if (ld->as_page && PQnfields (res) > 1)
         total = nd_pg_int64 (res, i, 1);
     }
@@ -263,9 +274,9 @@ run_list (NdSource *source, const ListSpec *spec, const NdListQuery *q, gpointer
   "- 'settings' - 'model_mapping' - 'status_code_mapping' - 'open_ai_organization'"
 
 static gpointer
-parse_channel (JsonObject *o)
+parse_channel (JsonObject *o, GError **error)
 {
-  return nd_channel_from_json (o, NULL);
+  return nd_channel_read_json (o, NULL, error);
 }
 
 static void
@@ -287,7 +298,7 @@ pg_list_channels_async (NdSource *source, GCancellable *cancellable,
 /* ---- users ------------------------------------------------------------- */
 
 static gpointer
-parse_user (JsonObject *o)
+parse_user (JsonObject *o, GError **error)
 {
   NdUser *u = nd_user_new ();
 
@@ -331,7 +342,7 @@ pg_list_users_async (NdSource *source, const NdListQuery *query, GCancellable *c
 /* ---- tokens ------------------------------------------------------------ */
 
 static gpointer
-parse_token (JsonObject *o)
+parse_token (JsonObject *o, GError **error)
 {
   NdToken *t = nd_token_new ();
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -379,7 +390,7 @@ pg_list_tokens_async (NdSource *source, const NdListQuery *query, GCancellable *
 /* ---- redemptions ------------------------------------------------------- */
 
 static gpointer
-parse_redemption (JsonObject *o)
+parse_redemption (JsonObject *o, GError **error)
 {
   NdRedemption *r = nd_redemption_new ();
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
@@ -423,7 +434,7 @@ pg_list_redemptions_async (NdSource *source, const NdListQuery *query, GCancella
 /* Every model some channel offers (abilities), with its metadata row when
  * one exists and its ratios from the options table. */
 static gpointer
-parse_model (JsonObject *o)
+parse_model (JsonObject *o, GError **error)
 {
   NdModel *m = nd_model_new ();
   JsonNode *n;

@@ -79,10 +79,14 @@ channel_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellab
       return g_task_return_new_error (task, ND_ERROR, ND_ERROR_PROTOCOL,
                                       _("Channel #%s could not be read"), id);
     }
-  g_task_return_pointer (task,
-                         nd_channel_from_json (json_node_get_object (json_parser_get_root (parser)),
-                                               previews),
-                         (GDestroyNotify) nd_channel_free);
+  {
+    NdChannel *channel = nd_channel_read_json (json_node_get_object (json_parser_get_root (parser)),
+                                               previews, &error);
+
+    if (channel == NULL)
+      return g_task_return_error (task, error);
+    g_task_return_pointer (task, channel, (GDestroyNotify) nd_channel_free);
+  }
 }
 
 static void
