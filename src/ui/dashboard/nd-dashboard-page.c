@@ -247,7 +247,9 @@ fill_trends (NdDashboardPage *self, const NdFactsReport *rep)
   line.x_labels = (const char * const *) labels->pdata;
   line.n_series = 2;
   line.series[0] = (NdChartSeries) { _("Requests"), req, 0, FALSE, NULL, NULL };
-  line.series[1] = (NdChartSeries) { _("Quota"), quota, 3, TRUE, money_format_cb, (gpointer) get_money (self) };
+  line.series[1] = (NdChartSeries) { _("Quota"), quota, 3, TRUE, money_format_cb, (gpointer) get_money (self),
+                                     (gpointer (*) (gpointer)) nd_money_copy,
+                                     (GDestroyNotify) nd_money_free };
   line.hover = -1;
   {
     g_autofree char *peak_label = bucket_label (peak_at, rep->overview.bucket);
@@ -804,6 +806,8 @@ stop (NdDashboardPage *self)
   self->querying = FALSE;
   self->ticker_busy = FALSE;
   clear_ticker (self);
+  for (int i = 0; i < N_CHARTS; i++)
+    nd_chart_view_clear (self->charts[i]);
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
 }
