@@ -159,36 +159,6 @@ format_time (gint64 t)
   return dt ? g_date_time_format (dt, "%Y-%m-%d %H:%M:%S") : g_strdup ("");
 }
 
-static char *
-format_int (gint64 v)
-{
-  char buf[32];
-  GString *s = g_string_new (NULL);
-  int len = g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, v < 0 ? -v : v);
-
-  if (v < 0)
-    g_string_append_c (s, '-');
-  for (int i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (s, ',');
-      g_string_append_c (s, buf[i]);
-    }
-  return g_string_free (s, FALSE);
-}
-
-static char *
-format_short (gint64 v)
-{
-  if (v >= 1000000000)
-    return g_strdup_printf ("%.1f G", v / 1e9);
-  if (v >= 1000000)
-    return g_strdup_printf ("%.1f M", v / 1e6);
-  if (v >= 10000)
-    return g_strdup_printf ("%.1f k", v / 1e3);
-  return format_int (v);
-}
-
 static const NdMoney *
 page_money (NdLogsPage *self)
 {
@@ -226,9 +196,9 @@ cell_text (NdLogsPage *self, ColumnId col, const NdLog *log)
     case COL_TYPE: return g_strdup (nd_log_type_to_label (log->type));
     case COL_QUOTA:
       return log->quota ? nd_money_format (page_money (self), log->quota) : g_strdup ("");
-    case COL_PROMPT: return log->prompt_tokens ? format_int (log->prompt_tokens) : g_strdup ("");
+    case COL_PROMPT: return log->prompt_tokens ? nd_format_count (log->prompt_tokens) : g_strdup ("");
     case COL_COMPLETION:
-      return log->completion_tokens ? format_int (log->completion_tokens) : g_strdup ("");
+      return log->completion_tokens ? nd_format_count (log->completion_tokens) : g_strdup ("");
     case COL_USE_TIME:
       return log->use_time ? g_strdup_printf ("%" G_GINT64_FORMAT " s", log->use_time) : g_strdup ("");
     case COL_STREAM: return g_strdup (log->is_stream ? _("Stream") : "");
@@ -467,12 +437,12 @@ estimate_done (GObject *object, GAsyncResult *result, gpointer user_data)
   self->have_estimate = TRUE;
   if (est.exact)
     {
-      n = format_int (est.rows);
+      n = nd_format_count (est.rows);
       text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s log", "%s logs", est.rows), n);
     }
   else
     {
-      n = format_short (est.rows);
+      n = nd_format_count_compact (est.rows);
       /* Translators: an estimate, e.g. "≈ 1.2 M logs" */
       text = g_strdup_printf (_("≈ %s logs"), n);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->count_label),
@@ -504,9 +474,9 @@ totals_done (GObject *object, GAsyncResult *result, gpointer user_data)
   else
     {
       g_autofree char *quota = nd_money_format (page_money (self), t.quota);
-      g_autofree char *prompt = format_short (t.prompt_tokens);
-      g_autofree char *completion = format_short (t.completion_tokens);
-      g_autofree char *requests = format_short (t.requests);
+      g_autofree char *prompt = nd_format_count_compact (t.prompt_tokens);
+      g_autofree char *completion = nd_format_count_compact (t.completion_tokens);
+      g_autofree char *requests = nd_format_count_compact (t.requests);
       g_autofree char *text = NULL;
 
       if (t.prompt_tokens >= 0 && t.completion_tokens >= 0)
@@ -1203,10 +1173,10 @@ fill_detail (NdLogsPage *self, const NdLog *log)
   g_autofree char *token = log->token_name && *log->token_name
     ? g_strdup_printf ("%s (#%" G_GINT64_FORMAT ")", log->token_name, log->token_id) : NULL;
   g_autofree char *money = nd_money_format_full (page_money (self), log->quota);
-  g_autofree char *raw = format_int (log->quota);
+  g_autofree char *raw = nd_format_count (log->quota);
   g_autofree char *quota = log->quota ? g_strdup_printf ("%s (%s)", money, raw) : NULL;
-  g_autofree char *prompt = format_int (log->prompt_tokens);
-  g_autofree char *completion = format_int (log->completion_tokens);
+  g_autofree char *prompt = nd_format_count (log->prompt_tokens);
+  g_autofree char *completion = nd_format_count (log->completion_tokens);
   g_autofree char *use_time = g_strdup_printf ("%" G_GINT64_FORMAT " s", log->use_time);
   g_autofree char *channel = channel_label (self, log->channel_id, log->channel_name);
 
@@ -1379,7 +1349,7 @@ export_progress_cb (gpointer user_data)
   ExportJob *job = user_data;
   NdLogsPage *self = job->page;
   gint64 rows = nd_export_writer_get_rows (job->writer);
-  g_autofree char *n = format_int (rows);
+  g_autofree char *n = nd_format_count (rows);
   g_autofree char *text = NULL;
 
   if (self == NULL)
@@ -1409,7 +1379,7 @@ export_report (ExportJob *job, GError *error)
       gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), TRUE);
       if (error == NULL)
         {
-          g_autofree char *n = format_int (rows);
+          g_autofree char *n = nd_format_count (rows);
           g_autofree char *base = g_path_get_basename (job->path);
 
           msg = g_strdup_printf (_("Exported %s logs to %s"), n, base);
