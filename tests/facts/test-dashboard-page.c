@@ -8,10 +8,15 @@
  */
 #include "config.h"
 
+#include <string.h>
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "nd-chart-card.h"
 #include "nd-chart-view.h"
+#include "../unit/nd-secret-samples.h"
+#include "nd-stat-card.h"
+#include "nd-ticker.h"
 #include "nd-dashboard-page.h"
 #include "nd-test.h"
 
@@ -59,6 +64,69 @@ has_requests (gpointer data)
   NdFactsReport *rep = nd_dashboard_page_get_report (h->page);
 
   return rep != NULL && rep->overview.requests == h->requests;
+}
+
+/* Every label on screen under @widget, joined by '|'. */
+static void
+collect_labels (GtkWidget *widget, GString *out)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      if (GTK_IS_LABEL (c) && gtk_widget_get_mapped (c))
+        g_string_append_printf (out, "%s|", gtk_label_get_text (GTK_LABEL (c)));
+      collect_labels (c, out);
+    }
+}
+
+/* No figure of five digits or more is printed raw: every count goes
+ * through the one grouping formatter (the tests run in C.UTF-8, which
+ * groups with ','). */
+static void
+assert_grouped (const char *text)
+{
+  g_autoptr(GRegex) raw = g_regex_new ("(?<![\\d.,])\\d{5,}", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+
+  if (g_regex_match (raw, text, 0, &match))
+    {
+      g_autofree char *digits = g_match_info_fetch (match, 0);
+
+      g_error ("“%s” is not grouped in: %s", digits, text);
+    }
+}
+
+static GtkWidget *
+find_ticker (GtkWidget *widget)
+{
+  if (ND_IS_TICKER (widget))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_ticker (c);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+typedef struct {
+  GtkWidget *page;
+  const char *text;
+  char *labels;      /* the ticker's labels once they show @text */
+} TickerShows;
+
+static gboolean
+ticker_shows (gpointer data)
+{
+  TickerShows *t = data;
+  g_autoptr(GString) labels = g_string_new (NULL);
+
+  collect_labels (find_ticker (t->page), labels);
+  if (strstr (labels->str, t->text) == NULL)
+    return FALSE;
+  t->labels = g_string_free (g_steal_pointer (&labels), FALSE);
+  return TRUE;
 }
 
 static gboolean
@@ -124,6 +192,30 @@ test_page (void)
   g_assert_cmpuint (rep->trend->len, ==, 24);
   g_assert_cmpuint (rep->models->len, >, 1);
   gtk_test_widget_wait_for_draw (window);
+  {
+    g_autoptr(GString) labels = g_string_new (NULL);
+    g_autofree char *quota = nd_format_count (rep->overview.quota);
+
+    /* The cards and the chart headers; the ticker shows model names with
+     * dates in them. */
+    for (GtkWidget *w = gtk_widget_get_first_child (page); w; )
+      {
+        if (ND_IS_STAT_CARD (w) || ND_IS_CHART_CARD (w))
+          collect_labels (w, labels);
+        if (gtk_widget_get_first_child (w) != NULL && !ND_IS_STAT_CARD (w) && !ND_IS_CHART_CARD (w))
+          w = gtk_widget_get_first_child (w);
+        else
+          {
+            while (w != page && gtk_widget_get_next_sibling (w) == NULL)
+              w = gtk_widget_get_parent (w);
+            w = w == page ? NULL : gtk_widget_get_next_sibling (w);
+          }
+      }
+    g_test_message ("labels: %s", labels->str);
+    g_assert_cmpint (rep->overview.quota, >=, 10000);
+    assert_grouped (labels->str);
+    g_assert_nonnull (strstr (labels->str, quota));
+  }
 
   /* Every chart has a size and draws into a file with the same renderer. */
   for (guint i = 0; i < 6; i++)
@@ -166,6 +258,22 @@ test_page (void)
 
     g_assert_cmpuint (q->channels->len, ==, 1);
     g_assert_cmpint (g_array_index (q->channels, gint64, 0), ==, top->id);
+  }
+
+  /* An error whose text quotes keys reaches the ticker masked. */
+  {
+    g_autofree char *secret = nd_secret_text ();
+    g_autofree char *ins = g_strdup_printf (
+      "INSERT INTO logs (user_id, created_at, type, username, model_name, content, channel_id)"
+      " VALUES (1, %" G_GINT64_FORMAT ", 5, 'alice', 'gpt-4o', '%s', 1)",
+      from - 7200, secret);   /* outside the range: the figures below stay */
+    TickerShows shows = { page, "Incorrect API key provided" };
+
+    nd_test_pg_exec (pg, "dash_page", ins);
+    g_assert_true (wait_for (ticker_shows, &shows, 30));
+    g_assert_null (nd_secret_leaked (shows.labels));
+    g_assert_nonnull (strstr (shows.labels, "sk-u8jz***isAj"));
+    g_free (shows.labels);
   }
 
   /* Another page on screen: no polling. Back: refreshed at once. */

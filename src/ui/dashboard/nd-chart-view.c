@@ -40,6 +40,12 @@ struct _NdChartView
 
 G_DEFINE_FINAL_TYPE (NdChartView, nd_chart_view, GTK_TYPE_WIDGET)
 
+G_DEFINE_ENUM_TYPE (NdChartViewKind, nd_chart_view_kind,
+                    G_DEFINE_ENUM_VALUE (ND_CHART_VIEW_LINE, "line"),
+                    G_DEFINE_ENUM_VALUE (ND_CHART_VIEW_DONUT, "donut"),
+                    G_DEFINE_ENUM_VALUE (ND_CHART_VIEW_BARS, "bars"),
+                    G_DEFINE_ENUM_VALUE (ND_CHART_VIEW_RANKING, "ranking"))
+
 enum { SIGNAL_ACTIVATED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 

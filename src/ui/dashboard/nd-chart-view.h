@@ -22,6 +22,9 @@ typedef enum {
   ND_CHART_VIEW_RANKING,
 } NdChartViewKind;
 
+#define ND_TYPE_CHART_VIEW_KIND (nd_chart_view_kind_get_type ())
+GType nd_chart_view_kind_get_type (void) G_GNUC_CONST;
+
 #define ND_TYPE_CHART_VIEW (nd_chart_view_get_type ())
 G_DECLARE_FINAL_TYPE (NdChartView, nd_chart_view, ND, CHART_VIEW, GtkWidget)
 
