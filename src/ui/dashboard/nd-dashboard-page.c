@@ -709,18 +709,15 @@ nd_dashboard_page_class_init (NdDashboardPageClass *klass)
 static void
 nd_dashboard_page_init (NdDashboardPage *self)
 {
-  GSettingsSchemaSource *src = g_settings_schema_source_get_default ();
-  g_autoptr(GSettingsSchema) schema = src ? g_settings_schema_source_lookup (src, APPLICATION_ID, TRUE) : NULL;
-
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_parent (GTK_WIDGET (self->custom_popover), GTK_WIDGET (self->range_dropdown));
   for (int i = 0; i < ND_DASHBOARD_N_CHARTS; i++)
     g_signal_connect (chart (self, i), "activated", G_CALLBACK (chart_activated_cb), self);
 
   self->preset = g_strdup ("24h");
-  if (schema != NULL)
+  self->settings = nd_page_settings_new ();
+  if (self->settings != NULL)
     {
-      self->settings = g_settings_new (APPLICATION_ID);
       g_free (self->preset);
       self->preset = g_settings_get_string (self->settings, "dashboard-range");
       if (g_str_equal (self->preset, "custom"))
