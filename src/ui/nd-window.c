@@ -405,10 +405,21 @@ back_clicked_cb (NdWindow *self)
 
 /* Narrow windows keep only the profile's dot (its name is in the tooltip):
  * an ellipsized name reads as broken. */
+static gboolean
+relayout_cb (gpointer data)
+{
+  gtk_widget_queue_resize (data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 folded_changed_cb (NdWindow *self)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->profile_label), !adw_leaflet_get_folded (self->leaflet));
+  /* The leaflet folds during its own size allocation, where the changes
+   * above (and its headers' title buttons) cannot ask for a new layout:
+   * unfolded, the sidebar would keep the width it had while folded. */
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, relayout_cb, g_object_ref (self->leaflet), g_object_unref);
 }
 
 static void
