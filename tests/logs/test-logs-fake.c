@@ -438,6 +438,64 @@ test_tail_gap_reloads (void)
     }
 }
 
+/* Scrolling through rows whose user names and IPs never repeat: the
+ * strings the model interns stay bounded like its pages, instead of
+ * growing with every row ever fetched. */
+static void
+test_strings_bounded (void)
+{
+  const guint n_logs = 40000;
+  g_autoptr(FakeSource) source = fake_source_new (ND_SOURCE_KIND_PG, 0);
+  g_autoptr(NdLogModel) model = nd_log_model_new ();
+  g_autoptr(NdLogQuery) q = nd_log_query_new ();
+  g_autofree char *pad = g_strnfill (480, 'x');
+  gsize peak = 0, fetched = 0;
+  guint n;
+
+  for (guint i = 1; i <= n_logs; i++)
+    {
+      NdLog *log = make_log (i);
+
+      g_free (log->username);
+      log->username = g_strdup_printf ("user-%u-%s", i, pad);
+      log->ip = g_strdup_printf ("10.%u.%u.%u", i >> 16, (i >> 8) & 255, i & 255);
+      fetched += strlen (log->username) + strlen (log->ip) + 2;
+      g_ptr_array_add (source->logs, log);
+    }
+  nd_log_model_set_source (model, ND_SOURCE (source));
+  nd_log_model_set_query (model, q, NULL);
+  g_assert_true (wait_until (model_idle, model));
+  /* Down to the end a page at a time, as a view would. */
+  while ((n = g_list_model_get_n_items (G_LIST_MODEL (model))) < n_logs)
+    {
+      g_autoptr(NdLogItem) item = g_list_model_get_item (G_LIST_MODEL (model), n - 1);
+
+      g_assert_true (wait_until (model_idle, model));
+      peak = MAX (peak, nd_log_model_get_string_bytes (model));
+      g_assert_cmpuint (nd_log_model_get_resident_pages (model), <=, ND_LOG_MODEL_MAX_RESIDENT);
+    }
+  g_test_message ("interned at most %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes fetched",
+                  peak, fetched);
+  /* What the resident pages need, with room to grow before a rebuild. */
+  g_assert_cmpuint (peak, <=, 2 * ND_LOG_MODEL_MAX_RESIDENT * ND_LOG_MODEL_PAGE_SIZE * 500 + (1 << 20));
+  g_assert_cmpuint (peak, <, fetched / 2);
+
+  /* Rows dropped and fetched again still read right. */
+  {
+    g_autoptr(NdLogItem) item = g_list_model_get_item (G_LIST_MODEL (model), 0);
+    g_autofree char *want = g_strdup_printf ("user-%u-%s", n_logs, pad);
+
+    g_assert_true (wait_until (model_idle, model));
+    g_assert_true (nd_log_item_get_loaded (item));
+    g_assert_cmpstr (nd_log_item_get_log (item)->username, ==, want);
+  }
+  {
+    g_autoptr(NdLogItem) item = g_list_model_get_item (G_LIST_MODEL (model), n_logs - 1);
+
+    g_assert_cmpstr (nd_log_item_get_log (item)->ip, ==, "10.0.0.1");
+  }
+}
+
 /* Over HTTP the tail polls every 10 s (NewAPI's rate limit), over
  * PostgreSQL every 2 s. */
 static void
@@ -784,6 +842,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/logs/fake/tail-gap-reloads", test_tail_gap_reloads);
+  g_test_add_func ("/logs/fake/strings-bounded", test_strings_bounded);
   if (!gtk_init_check ())
     return g_test_run ();
   adw_init ();
