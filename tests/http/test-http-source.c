@@ -348,6 +348,26 @@ test_lists (gconstpointer data)
   groups = nd_source_strv_finish (fx.source, r2, &error);
   g_assert_no_error (error);
   g_assert_true (g_strv_contains ((const char * const *) groups, "default"));
+  /* Every group of the GroupRatio option, in order (NewAPI sends its map's
+   * order); a suggestion's limit keeps the first ones of that order. */
+  g_assert_cmpint (g_strv_length (groups), ==,
+                   sql_scalar (&fx, "SELECT count(*) FROM json_object_keys("
+                               "(SELECT value FROM options WHERE key = 'GroupRatio')::json)"));
+  g_assert_cmpuint (g_strv_length (groups), >=, 3);
+  for (guint i = 1; groups[i] != NULL; i++)
+    g_assert_cmpint (g_strcmp0 (groups[i - 1], groups[i]), <, 0);
+  {
+    g_autoptr(GAsyncResult) r4 = NULL;
+    g_auto(GStrv) first = NULL;
+
+    nd_source_suggest_async (fx.source, ND_SUGGEST_GROUP, "", 2, NULL, nd_test_store_result, &r4);
+    nd_test_wait (&r4);
+    first = nd_source_strv_finish (fx.source, r4, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_strv_length (first), ==, 2);
+    g_assert_cmpstr (first[0], ==, groups[0]);
+    g_assert_cmpstr (first[1], ==, groups[1]);
+  }
 
   nd_source_suggest_async (fx.source, ND_SUGGEST_USERNAME, "ro", 5, NULL, nd_test_store_result, &r3);
   nd_test_wait (&r3);

@@ -428,6 +428,13 @@ strv_job_free (StrvJob *sj)
   g_free (sj);
 }
 
+/* g_ptr_array_sort passes pointers to the elements. */
+static int
+cmp_names (gconstpointer a, gconstpointer b)
+{
+  return g_strcmp0 (*(const char * const *) a, *(const char * const *) b);
+}
+
 static void
 groups_done (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -455,11 +462,13 @@ groups_done (GObject *object, GAsyncResult *result, gpointer user_data)
       name = json_node_get_string (node);
       if (sj->prefix && !name_matches (name, sj->prefix, TRUE))
         continue;
-      if (sj->limit && out->len >= sj->limit)
-        break;
       g_ptr_array_add (out, g_strdup (name));
     }
-  g_ptr_array_sort (out, (GCompareFunc) g_strcmp0);
+  /* NewAPI lists the groups in its map's order: sort all of them, then
+   * keep the first @limit (the other way round kept a random few). */
+  g_ptr_array_sort (out, cmp_names);
+  if (sj->limit && out->len > sj->limit)
+    g_ptr_array_set_size (out, sj->limit);
   g_ptr_array_set_free_func (out, NULL);
   g_ptr_array_add (out, NULL);
   g_task_return_pointer (task, g_ptr_array_free (g_steal_pointer (&out), FALSE),
