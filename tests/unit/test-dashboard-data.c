@@ -126,6 +126,8 @@ test_charts (void)
   g_autofree char *quota_text = NULL;
 
   nd_money_set_option (money, "quota_display_type", "CNY");
+  /* Someone named a token after its key. */
+  g_ptr_array_add (rep->tokens, rank (6, nd_secret_samples[1], 10, 10));
   data = nd_dashboard_data_new (rep, money, ND_CAP_FACTS, ND_DASHBOARD_METRIC_LATENCY);
   /* The data holds its own money settings: the session's may go first. */
   nd_money_set_option (money, "quota_display_type", "USD");
@@ -161,6 +163,11 @@ test_charts (void)
   g_assert_false (bars->ranking);
   g_assert_cmpstr (bars->bars[0].value_text, ==, "p50 1.5 s · p95 4.2 s");
   g_assert_cmpfloat (bars->bars[0].value2, ==, 4.25);
+
+  bars = nd_dashboard_data_bars (data, ND_DASHBOARD_CHART_TOKENS);
+  g_assert_cmpuint (bars->n_bars, ==, 2);
+  g_assert_cmpstr (bars->bars[1].label, ==, "IhKt***F4vU");
+  g_assert_null (nd_secret_leaked (nd_dashboard_data_description (data, ND_DASHBOARD_CHART_TOKENS)));
 
   bars = nd_dashboard_data_bars (data, ND_DASHBOARD_CHART_USERS);
   g_assert_true (bars->ranking);

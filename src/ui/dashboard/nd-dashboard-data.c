@@ -35,6 +35,14 @@ keep (NdDashboardData *data, char *s)
   return s;
 }
 
+/* A name from the gateway (model, channel, user, token): someone will
+ * paste a key into a token's name. */
+static const char *
+keep_name (NdDashboardData *data, const char *name)
+{
+  return keep (data, nd_mask_text_dup (name));
+}
+
 static char *
 money_text (double value, gpointer money)
 {
@@ -176,11 +184,11 @@ fill_models (NdDashboardData *data, const NdFactsReport *rep)
     {
       const NdFactsRank *r = g_ptr_array_index (rep->models, i);
 
-      data->slices[i].label = keep (data, g_strdup (r->name));
+      data->slices[i].label = keep_name (data, r->name);
       data->slices[i].value = r->requests;
       data->slices[i].value_text = keep (data, nd_format_count (r->requests));
       rest -= r->requests;
-      g_string_append_printf (desc, "%s %s; ", r->name, data->slices[i].value_text);
+      g_string_append_printf (desc, "%s %s; ", data->slices[i].label, data->slices[i].value_text);
     }
   if (other && rest > 0)
     {
@@ -237,9 +245,9 @@ fill_channels (NdDashboardData *data, const NdFactsReport *rep, NdDashboardMetri
     {
       const NdFactsRank *r = g_ptr_array_index (rep->channels, i);
 
-      bars[i].label = keep (data, g_strdup (r->name));
+      bars[i].label = keep_name (data, r->name);
       bars[i].value_text = keep (data, channel_value (data, r, metric, &bars[i]));
-      g_string_append_printf (desc, "%s: %s; ", r->name, bars[i].value_text);
+      g_string_append_printf (desc, "%s: %s; ", bars[i].label, bars[i].value_text);
     }
   data->bars[ND_DASHBOARD_CHART_CHANNELS] = bars;
   data->bar_data[ND_DASHBOARD_CHART_CHANNELS] = (NdChartBarsData) { n, bars, 1, 0, FALSE, -1, NULL };
@@ -262,9 +270,8 @@ fill_ranking (NdDashboardData *data, NdDashboardChart chart, GPtrArray *rows, in
                                                                      "%s requests", r->requests),
                                                         count));
 
-      bars[i] = (NdChartBar) { keep (data, g_strdup (r->name)), (double) r->quota, -1, money, detail,
-                               FALSE };
-      g_string_append_printf (desc, "%u. %s: %s, %s; ", i + 1, r->name, money, detail);
+      bars[i] = (NdChartBar) { keep_name (data, r->name), (double) r->quota, -1, money, detail, FALSE };
+      g_string_append_printf (desc, "%u. %s: %s, %s; ", i + 1, bars[i].label, money, detail);
     }
   data->bars[chart] = bars;
   data->bar_data[chart] = (NdChartBarsData) { n, bars, color, 0, TRUE, -1, NULL };
@@ -470,21 +477,25 @@ void
 nd_dashboard_ticker_line (const NdLog *log, const NdMoney *money, char **what, char **figure)
 {
   const char *user = log->username ? log->username : "";
+  g_autofree char *line = NULL;
 
   if (log->type == ND_LOG_ERROR)
     {
-      /* The error text is the upstream's, and upstreams echo keys. */
-      g_autofree char *content = nd_mask_text_dup (log->content ? log->content : "");
-
-      *what = g_strdup_printf ("%s · %s · %s", user, log->model_name ? log->model_name : "", content);
+      line = g_strdup_printf ("%s · %s · %s", user, log->model_name ? log->model_name : "",
+                              log->content ? log->content : "");
       *figure = g_strdup (_("error"));
-      return;
     }
-  *what = g_strdup_printf ("%s · %s", user,
-                           log->model_name && *log->model_name ? log->model_name
-                                                               : nd_log_type_to_label (log->type));
-  *figure = log->type == ND_LOG_CONSUME ? nd_money_format (money, log->quota)
-                                        : g_strdup (nd_log_type_to_label (log->type));
+  else
+    {
+      line = g_strdup_printf ("%s · %s", user,
+                              log->model_name && *log->model_name ? log->model_name
+                                                                  : nd_log_type_to_label (log->type));
+      *figure = log->type == ND_LOG_CONSUME ? nd_money_format (money, log->quota)
+                                            : g_strdup (nd_log_type_to_label (log->type));
+    }
+  /* Error texts are the upstream's, and upstreams echo the keys they got;
+   * names are whatever users typed. */
+  *what = nd_mask_text_dup (line);
 }
 
 char *
