@@ -305,17 +305,17 @@ update_chips (NdLogFilterBar *self)
     gtk_box_remove (self->chips_box, child);
   if (self->query->user_id != 0)
     {
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, self->query->user_id);
       /* Translators: a filter chip, "User #12 alice" (the name once known) */
-      g_autofree char *text = g_strdup_printf (_("User #%" G_GINT64_FORMAT " %s"), self->query->user_id,
-                                               self->user_name ? self->user_name : "");
+      g_autofree char *text = g_strdup_printf (_("User #%s %s"), id, self->user_name ? self->user_name : "");
 
       add_chip (self, g_strchomp (text), TRUE);
     }
   if (self->query->token_id != 0)
     {
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, self->query->token_id);
       /* Translators: a filter chip, "Token #5 default" (the name once known) */
-      g_autofree char *text = g_strdup_printf (_("Token #%" G_GINT64_FORMAT " %s"), self->query->token_id,
-                                               self->token_name ? self->token_name : "");
+      g_autofree char *text = g_strdup_printf (_("Token #%s %s"), id, self->token_name ? self->token_name : "");
 
       add_chip (self, g_strchomp (text), FALSE);
     }
