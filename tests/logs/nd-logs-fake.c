@@ -247,7 +247,7 @@ connect_fake (FakeSource *source)
 gboolean
 wait_until (gboolean (*cond) (gpointer), gpointer data)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
   while (!cond (data))
     {

@@ -37,6 +37,7 @@ NdLog      *make_log         (gint64 id);
 void        release_lists    (FakeSource *self, gint64 channel_id, const char *name);
 NdSession  *connect_fake     (FakeSource *source);
 
+/* Spins the main context until @cond holds; FALSE after a minute. */
 gboolean    wait_until       (gboolean (*cond) (gpointer), gpointer data);
 void        spin             (guint ms);
 gboolean    model_idle       (gpointer model);
