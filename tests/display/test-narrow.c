@@ -11,6 +11,7 @@
 
 #include "nd-dashboard-page.h"
 #include "nd-display-test.h"
+#include "nd-log-model.h"
 #include "nd-logs-page.h"
 #include "nd-test.h"
 #include "nd-window.h"
@@ -188,6 +189,20 @@ test_narrow (void)
     shoot (window, "logs", 1280, FALSE);
     g_assert_cmpint (gtk_widget_get_width (CHILD (window, "sidebar_pane")), <, 300);
     nd_display_test_shot (window, "logs-detail-1280-light");
+  }
+
+  /* A drill-down's user filter shows as a chip. */
+  {
+    GtkWidget *logs = CHILD (window, "logs_page");
+    GListModel *model = nd_logs_page_get_model (ND_LOGS_PAGE (logs));
+    g_autoptr(GObject) first = g_list_model_get_item (model, 0);
+    const NdLog *log = nd_log_item_get_log (ND_LOG_ITEM (first));
+    g_autofree char *filter = g_strdup_printf ("user_id=%" G_GINT64_FORMAT, log->user_id);
+
+    nd_logs_page_set_filter (ND_LOGS_PAGE (logs), filter);
+    nd_display_test_wait (logs_ready, window, 60, "the user's logs");
+    nd_display_test_draw (window);
+    nd_display_test_shot (window, "logs-chip-1280-light");
   }
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   gtk_window_destroy (GTK_WINDOW (window));
