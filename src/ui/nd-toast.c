@@ -3,12 +3,15 @@
  */
 #include "config.h"
 
+#include "nd-secure-string.h"
 #include "nd-toast.h"
 
 AdwToast *
 nd_toast_new (const char *message)
 {
-  g_autofree char *escaped = g_markup_escape_text (message ? message : "", -1);
+  /* Messages quote servers verbatim, and servers quote keys. */
+  g_autofree char *masked = nd_mask_text_dup (message ? message : "");
+  g_autofree char *escaped = g_markup_escape_text (masked, -1);
 
   return adw_toast_new (escaped);
 }

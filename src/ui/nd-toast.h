@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-/* A toast whose title is @message, escaped. */
+/* A toast whose title is @message, keys masked, escaped. */
 AdwToast *nd_toast_new  (const char *message);
 /* Shows @message in the nearest AdwToastOverlay at or above @widget. */
 void      nd_toast_show (GtkWidget *widget, const char *message);

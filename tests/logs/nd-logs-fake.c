@@ -36,11 +36,14 @@ fake_query_logs_async (NdSource *source, const NdLogQuery *query, const NdLogCur
 {
   FakeSource *self = FAKE_SOURCE (source);
   g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
-  NdLogPage *page = nd_log_page_new ();
+  NdLogPage *page;
 
   self->n_query++;
   g_clear_pointer (&self->last_query, nd_log_query_free);
   self->last_query = nd_log_query_copy (query);
+  if (self->query_error != NULL)
+    return g_task_return_new_error (task, ND_ERROR, ND_ERROR_SERVER, "%s", self->query_error);
+  page = nd_log_page_new ();
   for (guint i = self->logs->len; i > 0; i--)
     {
       NdLog *log = g_ptr_array_index (self->logs, i - 1);
@@ -139,6 +142,7 @@ fake_source_finalize (GObject *object)
   g_ptr_array_unref (self->pending);
   g_clear_pointer (&self->tail, nd_log_page_free);
   g_clear_pointer (&self->last_query, nd_log_query_free);
+  g_free (self->query_error);
   G_OBJECT_CLASS (fake_source_parent_class)->finalize (object);
 }
 

@@ -26,6 +26,7 @@ struct _FakeSource
   GPtrArray *pending;       /* GTask, list requests held until released */
   guint n_query;
   NdLogQuery *last_query;   /* the filter of the last page asked for */
+  char *query_error;        /* set: pages fail with this server message */
   guint n_tail;
   gboolean export_task_gone;
 };

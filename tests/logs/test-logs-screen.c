@@ -152,6 +152,27 @@ test_toast_escapes (void)
   g_rmdir (dir);
 }
 
+/* A server's refusal is shown verbatim, but not the keys it quotes. */
+static void
+test_toast_masks (void)
+{
+  g_autoptr(FakeSource) source = fake_source_new (ND_SOURCE_KIND_PG, 3);
+  g_autoptr(NdSession) session = connect_fake (source);
+  g_autofree char *text = NULL;
+  GtkWidget *window;
+  GtkWidget *page = show_page (session, &window);
+
+  release_lists (source, 1, "x");
+  source->query_error = nd_secret_text ();
+  nd_logs_page_set_filter (ND_LOGS_PAGE (page), "type=5");
+  g_assert_true (wait_until (model_idle, nd_logs_page_get_model (ND_LOGS_PAGE (page))));
+  spin (100);
+  text = page_text (page);
+  g_assert_nonnull (strstr (text, "Incorrect API key provided: sk-u8jz***isAj"));
+  g_assert_null (nd_secret_leaked (text));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static gboolean
 text_shown (gpointer data)
 {
@@ -204,6 +225,7 @@ main (int argc, char **argv)
   adw_init ();
   g_test_add_func ("/logs/screen/detail-masks", test_detail_masks);
   g_test_add_func ("/logs/screen/toast-escapes", test_toast_escapes);
+  g_test_add_func ("/logs/screen/toast-masks", test_toast_masks);
   g_test_add_func ("/logs/screen/id-chips", test_id_chips);
   return g_test_run ();
 }

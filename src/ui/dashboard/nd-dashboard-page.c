@@ -20,6 +20,7 @@
 #include "nd-chart-card.h"
 #include "nd-dashboard-data.h"
 #include "nd-dashboard-page.h"
+#include "nd-secure-string.h"
 #include "nd-stat-card.h"
 #include "nd-ticker.h"
 #include "nd-time.h"
@@ -128,7 +129,12 @@ show_error (NdDashboardPage *self, const GError *error)
       gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
       return;
     }
-  gtk_label_set_text (self->error_label, error->message);
+  {
+    /* A sync error may quote the server, and the server a key. */
+    g_autofree char *text = nd_mask_text_dup (error->message);
+
+    gtk_label_set_text (self->error_label, text);
+  }
   gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
 }
 
