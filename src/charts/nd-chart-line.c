@@ -10,6 +10,7 @@
 #define LEGEND_H 22.0
 #define XAXIS_H 20.0
 #define PAD 6.0
+#define TICKS 4
 
 typedef struct {
   double px, py, pw, ph;
@@ -53,8 +54,13 @@ compute_layout (cairo_t *cr, double w, double h, const NdChartLineData *d,
         else
           lmax = MAX (lmax, v);
       }
-  nd_chart_nice_scale (lmax, 4, &l->left_max, &l->left_step);
-  nd_chart_nice_scale (rmax, 4, &l->right_max, &l->right_step);
+  nd_chart_nice_scale (lmax, TICKS, &l->left_max, &l->left_step);
+  nd_chart_nice_scale (rmax, TICKS, &l->right_max, &l->right_step);
+  /* Both axes share the grid lines: each spans exactly TICKS of its own
+   * nice steps, so every label is a round number (150 with 4 lines would
+   * put 37.5 and 112.5 on the axis). */
+  l->left_max = l->left_step * TICKS;
+  l->right_max = l->right_step * TICKS;
 
   for (guint s = 0; s < d->n_series; s++)
     {
@@ -117,9 +123,9 @@ nd_chart_line_draw (cairo_t *cr, double w, double h, const NdChartLineData *d,
 
   /* Grid and axes */
   cairo_set_line_width (cr, 1);
-  for (int t = 0; t <= 4; t++)
+  for (int t = 0; t <= TICKS; t++)
     {
-      double y = round (l.py + l.ph - l.ph * t / 4.0) + 0.5;
+      double y = round (l.py + l.ph - l.ph * t / (double) TICKS) + 0.5;
 
       _nd_chart_set_color (cr, style->grid);
       cairo_move_to (cr, l.px, y);
@@ -142,7 +148,7 @@ nd_chart_line_draw (cairo_t *cr, double w, double h, const NdChartLineData *d,
               if (seen)
                 continue;
             }
-          txt = fmt (se, (se->right_axis ? l.right_max : l.left_max) * t / 4.0);
+          txt = fmt (se, (se->right_axis ? l.right_step : l.left_step) * t);
           if (se->right_axis)
             _nd_chart_text (cr, style, txt, l.px + l.pw + 6, y, 0, -1, style->dim, 1, FALSE);
           else

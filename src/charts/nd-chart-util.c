@@ -103,8 +103,10 @@ nd_chart_format_compact (double v)
       v /= 1000;
       i++;
     }
+  /* Never an exponent: "%.2g" wrote 112.5 as "1.1e+02". */
   if (i == 0)
-    return a == floor (a) ? g_strdup_printf ("%.0f", v) : g_strdup_printf ("%.2g", v);
+    return a == floor (a) || a >= 100 ? g_strdup_printf ("%.0f", v)
+           : g_strdup_printf (a >= 10 ? "%.1f" : "%.2g", v);
   return g_strdup_printf (a < 10 ? "%.1f%s" : "%.0f%s", v, suffix[i]);
 }
 

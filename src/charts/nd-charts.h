@@ -29,6 +29,12 @@ typedef struct {
   gboolean right_axis;     /* scaled on its own axis on the right */
   char *(*format) (double value, gpointer user_data);  /* axis/hover text; NULL = number */
   gpointer format_data;
+  /* How a holder of the data (NdChartView) copies and frees @format_data,
+   * so a chart never points into settings it does not own: money settings
+   * live in a session's server info, which a reconnect frees. NULL: the
+   * caller keeps @format_data alive as long as the data. */
+  gpointer (*format_data_copy) (gpointer data);
+  GDestroyNotify format_data_free;
 } NdChartSeries;
 
 typedef struct {

@@ -7,19 +7,50 @@
  *
  * Exit status: 0 written, 1 the export failed (nothing left at FILE),
  * 2 bad usage (unknown option, malformed filter or DSN), 3 could not
- * connect (server unreachable, wrong password, not a NewAPI database).
+ * connect (server unreachable, wrong password, not a NewAPI database),
+ * 130 / 143 stopped by SIGINT (Ctrl-C) / SIGTERM (nothing left either).
  */
 #include "config.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <inttypes.h>
 #include <glib/gi18n.h>
+#include <glib-unix.h>
 
 #include "logs/nd-export.h"
 #include "nd-cli.h"
 #include "nd-cli-common.h"
 
 #define CMD "export-logs"
+
+/* A signal while rows stream: cancel, so the writer is freed and its
+ * temporary file removed, instead of dying with the file half written. */
+typedef struct {
+  GCancellable *cancellable;
+  int signum;                 /* the first one received, 0 none */
+} Interrupt;
+
+static gboolean
+interrupted_cb (Interrupt *in, int signum)
+{
+  if (in->signum == 0)
+    in->signum = signum;
+  g_cancellable_cancel (in->cancellable);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+sigint_cb (gpointer data)
+{
+  return interrupted_cb (data, SIGINT);
+}
+
+static gboolean
+sigterm_cb (gpointer data)
+{
+  return interrupted_cb (data, SIGTERM);
+}
 
 int
 nd_cli_export_logs (int argc, char **argv)
@@ -45,6 +76,9 @@ nd_cli_export_logs (int argc, char **argv)
   g_autoptr(NdExportWriter) writer = NULL;
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  Interrupt in = { cancellable, 0 };
+  guint sigint_id, sigterm_id;
   NdExportFormat format = ND_EXPORT_CSV;
   gint64 rows;
   int status = 0;
@@ -123,10 +157,22 @@ nd_cli_export_logs (int argc, char **argv)
       status = nd_cli_fail (CMD, error, 1);
       goto out;
     }
-  nd_source_export_logs_async (source, query, nd_export_writer_write, writer, NULL,
+  sigint_id = g_unix_signal_add (SIGINT, sigint_cb, &in);
+  sigterm_id = g_unix_signal_add (SIGTERM, sigterm_cb, &in);
+  nd_source_export_logs_async (source, query, nd_export_writer_write, writer, cancellable,
                                nd_cli_store_result, &res);
   nd_cli_wait (&res);
+  g_source_remove (sigint_id);
+  g_source_remove (sigterm_id);
   rows = nd_source_export_logs_finish (source, res, &error);
+  if (in.signum != 0)
+    {
+      /* Even when the last rows were in already: the user said stop. */
+      g_clear_pointer (&writer, nd_export_writer_free);
+      fprintf (stderr, _("newapi-desk %s: interrupted; nothing was written to %s\n"), CMD, output);
+      status = 128 + in.signum;
+      goto out;
+    }
   if (error != NULL || !nd_export_writer_finish (writer, &error))
     {
       status = nd_cli_fail (CMD, error,

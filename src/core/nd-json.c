@@ -200,7 +200,8 @@ nd_json_parse_bounded (const char *data, gssize len, GError **error)
     default:
       break;
     }
-  parser = json_parser_new_immutable ();
+  /* Mutable: callers such as the `other` masker edit the tree in place. */
+  parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, data, size, &local))
     {
       g_set_error (error, ND_ERROR, ND_ERROR_PROTOCOL,

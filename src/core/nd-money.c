@@ -3,6 +3,9 @@
  */
 #include "config.h"
 
+#include <langinfo.h>
+#include <limits.h>
+#include <locale.h>
 #include <math.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
@@ -173,22 +176,75 @@ nd_money_symbol (const NdMoney *money)
     }
 }
 
-/* Thousands separators keep raw quota readable ("1,234,567"). */
-static char *
-group_digits (gint64 value)
+char *
+nd_number_group (const char *number, const char *sep, const char *grouping)
 {
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT,
-                                             value < 0 ? (guint64) -(value + 1) + 1 : (guint64) value);
-  GString *out = g_string_new (value < 0 ? "-" : "");
-  gsize len = strlen (digits);
+  const char *digits = number + (number[0] == '-');
+  gsize n = strspn (digits, "0123456789");
+  const char *g = grouping != NULL && *grouping ? grouping : "\3";
+  GString *out = g_string_new (NULL);
+  gsize *cuts = g_newa (gsize, n + 1);
+  gsize n_cuts = 0, pos = n, size = 0;
 
-  for (gsize i = 0; i < len; i++)
+  /* Where separators go, counted from the right of the digit run. */
+  while (TRUE)
     {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (out, ',');
+      if (*g != '\0')
+        size = (guchar) *g++;
+      if (size == 0 || size == CHAR_MAX || pos <= size)
+        break;
+      pos -= size;
+      cuts[n_cuts++] = pos;
+    }
+  g_string_append_len (out, number, digits - number);
+  for (gsize i = 0; i < n; i++)
+    {
+      if (n_cuts > 0 && cuts[n_cuts - 1] == i)
+        {
+          g_string_append (out, sep);
+          n_cuts--;
+        }
       g_string_append_c (out, digits[i]);
     }
+  g_string_append (out, digits + n);
   return g_string_free (out, FALSE);
+}
+
+/* The locale's own separator; the C locale has none, and raw seven-digit
+ * figures are hard to read, so it gets the most common one. */
+static char *
+group_locale (const char *number)
+{
+  const char *sep = nl_langinfo (THOUSEP);
+
+  if (sep == NULL || *sep == '\0')
+    return nd_number_group (number, ",", "\3");
+  return nd_number_group (number, sep, localeconv ()->grouping);
+}
+
+char *
+nd_format_count (gint64 value)
+{
+  char buf[32];
+
+  g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, value);
+  return group_locale (buf);
+}
+
+char *
+nd_format_count_compact (gint64 value)
+{
+  double a = fabs ((double) value);
+  const char *sign = value < 0 ? "-" : "";
+
+  /* Translators: compact counts, "1.2 G" / "3.4 M" / "12.3 k" */
+  if (a >= 1e9)
+    return g_strdup_printf (C_("count", "%s%.1f G"), sign, a / 1e9);
+  if (a >= 1e6)
+    return g_strdup_printf (C_("count", "%s%.1f M"), sign, a / 1e6);
+  if (a >= 1e4)
+    return g_strdup_printf (C_("count", "%s%.1f k"), sign, a / 1e3);
+  return nd_format_count (value);
 }
 
 static char *
@@ -207,7 +263,12 @@ format_amount (const NdMoney *money, double v, gboolean compact)
   /* NewAPI's console: 2 decimals from 1 up, 4 below so cents of a cent
    * show; trailing zeros past the second decimal only add noise. */
   if (a >= 1 || a == 0)
-    return g_strdup_printf ("%s%s%.2f", sign, sym, a);
+    {
+      g_autofree char *number = g_strdup_printf ("%.2f", a);
+      g_autofree char *grouped = group_locale (number);
+
+      return g_strdup_printf ("%s%s%s", sign, sym, grouped);
+    }
   {
     char buf[32];
     gsize len;
@@ -233,7 +294,7 @@ format_tokens (gint64 quota, gboolean compact)
     return g_strdup_printf ("%s%.2fM", sign, a / 1e6);
   if (compact && a >= 1e4)
     return g_strdup_printf ("%s%.1fk", sign, a / 1e3);
-  return group_digits (quota);
+  return nd_format_count (quota);
 }
 
 /* Compact form for cards, cells and chart labels ("$12.34", "¥1.20M"). */

@@ -39,4 +39,18 @@ gint64          nd_money_quota_from_currency  (const NdMoney *money, double amou
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdMoney, nd_money_free)
 
+/* ─── every figure on screen ─────────────────────────────────────────────
+ * Counts are grouped the way the user's locale groups digits ("9,604,771",
+ * "9.604.771" in German, "96,04,771" in Hindi); the C locale, which groups
+ * nothing, gets ",". Money uses the same grouping. */
+char           *nd_format_count               (gint64 value);
+/* Counts for tight places: "1.2 M", "12.3 k", below 10 000 the full count. */
+char           *nd_format_count_compact       (gint64 value);
+/* Inserts @sep into the run of digits that @number starts with (after an
+ * optional '-'), grouping as a locale's `grouping` string says (sizes from
+ * the right, the last size repeating; "\3" = thousands). For tests and
+ * nd_format_count. */
+char           *nd_number_group               (const char *number, const char *sep,
+                                               const char *grouping);
+
 G_END_DECLS

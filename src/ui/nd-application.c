@@ -7,6 +7,7 @@
 
 #include "nd-application.h"
 #include "nd-preferences-window.h"
+#include "nd-toast.h"
 #include "nd-window.h"
 
 struct _NdApplication
@@ -87,10 +88,8 @@ connect_profile_saved_cb (GObject *object, GAsyncResult *result, gpointer user_d
   window = ensure_window (self);
   if (error != NULL)
     {
-      g_autofree char *escaped = g_markup_escape_text (error->message, -1);
-
       g_printerr ("%s\n", error->message);
-      nd_window_add_toast (window, adw_toast_new (escaped));
+      nd_window_add_toast (window, nd_toast_new (error->message));
     }
   gtk_window_present (GTK_WINDOW (window));
   g_application_release (G_APPLICATION (self));

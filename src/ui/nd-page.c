@@ -95,3 +95,13 @@ nd_page_set_session (NdPage *self, NdSession *session)
     ND_PAGE_GET_CLASS (self)->session_changed (self, old);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
+
+GSettings *
+nd_page_settings_new (void)
+{
+  GSettingsSchemaSource *src = g_settings_schema_source_get_default ();
+  g_autoptr(GSettingsSchema) schema = src ? g_settings_schema_source_lookup (src, APPLICATION_ID, TRUE)
+                                          : NULL;
+
+  return schema ? g_settings_new (APPLICATION_ID) : NULL;
+}

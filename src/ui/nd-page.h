@@ -25,4 +25,8 @@ struct _NdPageClass
 NdSession *nd_page_get_session (NdPage *self);
 void       nd_page_set_session (NdPage *self, NdSession *session);
 
+/* The app's settings, or NULL where its schema is not installed (pages
+ * built by tests outside the app). */
+GSettings *nd_page_settings_new (void);
+
 G_END_DECLS

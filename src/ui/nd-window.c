@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "nd-error.h"
+#include "nd-toast.h"
 #include "nd-window.h"
 #include "nd-profile-dialog.h"
 #include "nd-dashboard-page.h"
@@ -210,9 +211,9 @@ session_connected_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     return;
 
   {
-    g_autofree char *name = g_markup_escape_text (nd_profile_get_name (nd_session_get_profile (self->session)), -1);
-    g_autofree char *title = g_strdup_printf (_("Could not connect to “%s”"), name);
-    AdwToast *toast = adw_toast_new (title);
+    g_autofree char *title = g_strdup_printf (_("Could not connect to “%s”"),
+                                              nd_profile_get_name (nd_session_get_profile (self->session)));
+    AdwToast *toast = nd_toast_new (title);
 
     adw_toast_set_timeout (toast, 5);
     nd_window_add_toast (self, toast);
@@ -404,10 +405,21 @@ back_clicked_cb (NdWindow *self)
 
 /* Narrow windows keep only the profile's dot (its name is in the tooltip):
  * an ellipsized name reads as broken. */
+static gboolean
+relayout_cb (gpointer data)
+{
+  gtk_widget_queue_resize (data);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 folded_changed_cb (NdWindow *self)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->profile_label), !adw_leaflet_get_folded (self->leaflet));
+  /* The leaflet folds during its own size allocation, where the changes
+   * above (and its headers' title buttons) cannot ask for a new layout:
+   * unfolded, the sidebar would keep the width it had while folded. */
+  g_idle_add_full (G_PRIORITY_HIGH_IDLE, relayout_cb, g_object_ref (self->leaflet), g_object_unref);
 }
 
 static void
@@ -496,7 +508,7 @@ switch_profile_action (GtkWidget *widget, const char *action_name, GVariant *par
 
   if (profile == NULL)
     {
-      nd_window_add_toast (self, adw_toast_new (_("That connection no longer exists")));
+      nd_window_add_toast (self, nd_toast_new (_("That connection no longer exists")));
       return;
     }
   nd_profile_store_set_active (self->store, profile);

@@ -139,11 +139,25 @@ nd_display_test_shot (GtkWidget *widget, const char *name)
   gdk_texture_save_to_png (texture, path);
 }
 
+/* @name in the template of @widget or of any widget inside it that has
+ * a template of its own (a page's filter bar, its export bar). */
+static GObject *
+find_template_child (GtkWidget *widget, const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (widget, G_OBJECT_TYPE (widget), name);
+
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c && !child; c = gtk_widget_get_next_sibling (c))
+    child = find_template_child (c, name);
+  return child;
+}
+
 GtkWidget *
 nd_display_test_child (gpointer widget, GType template_type, const char *name)
 {
   GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), template_type, name);
 
+  if (child == NULL)
+    child = find_template_child (GTK_WIDGET (widget), name);
   g_assert_nonnull (child);
   return GTK_WIDGET (child);
 }

@@ -29,6 +29,8 @@ void           nd_display_test_draw   (GtkWidget *widget);
 /* Saves @widget as ND_SHOTS_DIR/@name.png when ND_SHOTS_DIR is set. */
 void           nd_display_test_shot   (GtkWidget *widget, const char *name);
 
+/* A template child by name: of @widget's @template_type, else of any
+ * templated widget inside it. Fails the test when there is none. */
 GtkWidget     *nd_display_test_child  (gpointer widget, GType template_type, const char *name);
 
 /* Creates, saves and returns (transfer none) a profile in the app's store. */

@@ -433,7 +433,7 @@ test_logs (void)
   /* Export says it is slower over the API. */
   nd_logs_page_set_filter (ND_LOGS_PAGE (page), "type=5");
   csv_path = g_build_filename (tmp_home, "errors.csv", NULL);
-  note = nd_display_test_child (page, ND_TYPE_LOGS_PAGE, "export_note");
+  note = nd_display_test_child (page, ND_TYPE_LOGS_PAGE, "note");
   nd_fake_newapi_set_delay (fake, "/api/log/", 300);
   nd_logs_page_export_to (ND_LOGS_PAGE (page), csv_path);
   g_assert_true (nd_logs_page_is_exporting (ND_LOGS_PAGE (page)));

@@ -108,8 +108,20 @@ test_donut_colors (void)
   g_assert_true (is_color (s, (int) (cx - r * 0.7), (int) (cy + r * 0.7), style->palette[1]));
   g_assert_false (is_color (s, (int) (cx - r * 0.7), (int) (cy - r * 0.7), style->palette[0]));
   g_assert_false (is_color (s, (int) (cx - r * 0.7), (int) (cy - r * 0.7), style->palette[1]));
-  g_assert_false (is_color (s, (int) (cx - r * 0.7), (int) (cy - r * 0.7), style->bg));
-  (void) other;
+  /* "Other" is the translucent grey over the background, not a palette
+   * colour a model could have. */
+  {
+    NdRgba blend = {
+      other.r * other.a + style->bg.r * (1 - other.a),
+      other.g * other.a + style->bg.g * (1 - other.a),
+      other.b * other.a + style->bg.b * (1 - other.a), 1,
+    };
+
+    g_assert_cmpfloat (other.a, <, 1);
+    g_assert_true (is_color (s, (int) (cx - r * 0.7), (int) (cy - r * 0.7), blend));
+    for (int i = 0; i < ND_CHART_PALETTE_SIZE; i++)
+      g_assert_false (is_color (s, (int) (cx - r * 0.7), (int) (cy - r * 0.7), style->palette[i]));
+  }
   /* the hole is background */
   g_assert_true (is_color (s, (int) cx, (int) cy + 30, style->bg));
   /* hit testing */
@@ -195,6 +207,40 @@ test_line (void)
   cairo_surface_destroy (s);
 }
 
+static char *
+record_tick (double value, gpointer ticks)
+{
+  g_array_append_val ((GArray *) ticks, value);
+  return g_strdup_printf ("%g", value);
+}
+
+/* The axis is labelled with round numbers only: a peak of 150 gives
+ * 0, 50, 100, 150, 200, not 37.5 and 112.5. */
+static void
+test_line_axis_ticks (void)
+{
+  g_autoptr(NdChartStyle) style = nd_chart_style_new_light ();
+  g_autoptr(GArray) ticks = g_array_new (FALSE, FALSE, sizeof (double));
+  double values[3] = { 20, 150, 60 };
+  const char *labels[3] = { "a", "b", "c" };
+  NdChartLineData d = { 0 };
+  cairo_surface_t *s = surface (400, 200, style);
+  cairo_t *cr = cairo_create (s);
+
+  d.n_points = 3;
+  d.x_labels = labels;
+  d.n_series = 1;
+  d.hover = -1;
+  d.series[0] = (NdChartSeries) { "Requests", values, 0, FALSE, record_tick, ticks };
+  nd_chart_line_draw (cr, 400, 200, &d, style);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+  g_assert_cmpuint (ticks->len, >=, 5);
+  /* The last five values asked for are the grid labels, bottom up. */
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpfloat (g_array_index (ticks, double, ticks->len - 5 + i), ==, 50.0 * i);
+}
+
 static void
 test_helpers (void)
 {
@@ -206,6 +252,16 @@ test_helpers (void)
   g_assert_cmpstr (a, ==, "1.2k");
   g_assert_cmpstr (b, ==, "5.6G");
   g_assert_cmpstr (c, ==, "12");
+  /* Axis ticks are never written with an exponent. */
+  {
+    g_autofree char *d = nd_chart_format_compact (112.5);
+    g_autofree char *e = nd_chart_format_compact (37.5);
+    g_autofree char *f = nd_chart_format_compact (0.25);
+
+    g_assert_cmpstr (d, ==, "112");
+    g_assert_cmpstr (e, ==, "37.5");
+    g_assert_cmpstr (f, ==, "0.25");
+  }
   nd_chart_nice_scale (87, 4, &m, &step);
   g_assert_cmpfloat (m, ==, 100);
   g_assert_cmpfloat (step, ==, 25);
@@ -221,6 +277,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/charts/donut/colors", test_donut_colors);
   g_test_add_func ("/charts/empty", test_empty_states);
   g_test_add_func ("/charts/line", test_line);
+  g_test_add_func ("/charts/line/axis-ticks", test_line_axis_ticks);
   g_test_add_func ("/charts/helpers", test_helpers);
   return g_test_run ();
 }

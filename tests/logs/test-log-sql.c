@@ -10,6 +10,7 @@
 #include "logs/nd-log-sql.h"
 #include "nd-error.h"
 #include "nd-secure-string.h"
+#include "../unit/nd-secret-samples.h"
 
 static void
 test_page_sql (void)
@@ -195,6 +196,44 @@ test_writer_rename (void)
   g_rmdir (dir);
 }
 
+/* Content and `other` full of keys, as upstream errors and audit rows
+ * carry them: no key reaches either file format. */
+static void
+test_export_secrets (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("nd-secrets-XXXXXX", NULL);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) nd_log_free);
+  g_autoptr(GError) error = NULL;
+  NdLog *log = nd_log_new ();
+
+  log->id = 1;
+  log->type = ND_LOG_ERROR;
+  log->content = nd_secret_text ();
+  /* A key spelled with a JSON escape is the same key to every reader. */
+  log->other = g_strdup_printf ("{\"error_code\":\"invalid_api_key\",\"reject_reason\":\"%s\","
+                                "\"po\":[\"Authorization: Bearer sk\\u002d%s\"]}",
+                                nd_secret_samples[1], nd_secret_samples[2] + 3);
+  g_ptr_array_add (rows, log);
+
+  for (int format = ND_EXPORT_CSV; format <= ND_EXPORT_JSONL; format++)
+    {
+      g_autofree char *path = g_build_filename (dir, format == ND_EXPORT_CSV ? "s.csv" : "s.jsonl", NULL);
+      g_autofree char *text = NULL;
+      NdExportWriter *w = nd_export_writer_new (path, format, FALSE, &error);
+
+      g_assert_no_error (error);
+      g_assert_true (nd_export_writer_write (rows, w, &error));
+      g_assert_true (nd_export_writer_finish (w, &error));
+      nd_export_writer_free (w);
+      g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+      g_assert_null (nd_secret_leaked (text));
+      g_assert_nonnull (strstr (text, "invalid_api_key"));
+      g_assert_nonnull (strstr (text, "sk-u8jz***isAj"));
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -204,5 +243,6 @@ main (int argc, char **argv)
   g_test_add_func ("/logs/export/json-and-scrub", test_json_and_scrub);
   g_test_add_func ("/logs/export/scrub-formats", test_scrub_formats);
   g_test_add_func ("/logs/export/writer-rename", test_writer_rename);
+  g_test_add_func ("/logs/export/secrets", test_export_secrets);
   return g_test_run ();
 }

@@ -8,7 +8,8 @@
  * - the channels/models filter lists follow the page's source: late replies
  *   from a previous source, or after the page is gone, are dropped;
  * - the end of an export (flush, fsync, rename) runs off the main thread,
- *   and the page may be disposed while it does.
+ *   and the page may be disposed while it does;
+ * - the strings the model interns stay bounded while scrolling.
  */
 #include "config.h"
 
@@ -16,298 +17,10 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
-#include "nd-log-model.h"
-#include "nd-logs-page.h"
-#include "nd-session.h"
-#include "nd-source.h"
+#include "nd-logs-fake.h"
 #include "nd-test.h"
 
-/* ---- a scripted source ------------------------------------------------- */
-
-#define FAKE_TYPE_SOURCE (fake_source_get_type ())
-G_DECLARE_FINAL_TYPE (FakeSource, fake_source, FAKE, SOURCE, NdSource)
-
-struct _FakeSource
-{
-  NdSource parent_instance;
-
-  NdSourceKind kind;
-  GPtrArray *logs;          /* NdLog, ascending id */
-  NdLogPage *tail;          /* the next tail reply, or NULL for none */
-  GPtrArray *pending;       /* GTask, list requests held until released */
-  guint n_query;
-  guint n_tail;
-  gboolean export_task_gone;
-};
-
-G_DEFINE_FINAL_TYPE (FakeSource, fake_source, ND_TYPE_SOURCE)
-
-static void
-fake_probe_async (NdSource *source, GCancellable *cancellable,
-                  GAsyncReadyCallback callback, gpointer user_data)
-{
-  FakeSource *self = FAKE_SOURCE (source);
-  g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
-  NdServerInfo *info = nd_server_info_new (self->kind);
-
-  info->caps = ND_CAP_LOGS | ND_CAP_LOG_EXPORT | ND_CAP_LOG_TAIL | ND_CAP_LOG_REQUEST_ID |
-               ND_CAP_CHANNELS;
-  /* Stands in for a database source: cheap polls. */
-  if (self->kind == ND_SOURCE_KIND_PG)
-    info->caps |= ND_CAP_BULK_READS;
-  info->read_only = TRUE;
-  g_task_return_pointer (task, info, (GDestroyNotify) nd_server_info_unref);
-}
-
-static void
-fake_query_logs_async (NdSource *source, const NdLogQuery *query, const NdLogCursor *after,
-                       guint limit, GCancellable *cancellable,
-                       GAsyncReadyCallback callback, gpointer user_data)
-{
-  FakeSource *self = FAKE_SOURCE (source);
-  g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
-  NdLogPage *page = nd_log_page_new ();
-
-  self->n_query++;
-  for (guint i = self->logs->len; i > 0; i--)
-    {
-      NdLog *log = g_ptr_array_index (self->logs, i - 1);
-
-      if (after != NULL && log->id >= after->id)
-        continue;
-      if (page->rows->len == limit)
-        {
-          page->has_more = TRUE;
-          break;
-        }
-      g_ptr_array_add (page->rows, nd_log_copy (log));
-      page->next.created_at = log->created_at;
-      page->next.id = log->id;
-    }
-  g_task_return_pointer (task, page, (GDestroyNotify) nd_log_page_free);
-}
-
-static void
-fake_tail_logs_async (NdSource *source, const NdLogQuery *query, gint64 after_id,
-                      guint limit, GCancellable *cancellable,
-                      GAsyncReadyCallback callback, gpointer user_data)
-{
-  FakeSource *self = FAKE_SOURCE (source);
-  g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
-  NdLogPage *page = self->tail ? g_steal_pointer (&self->tail) : nd_log_page_new ();
-
-  self->n_tail++;
-  g_task_return_pointer (task, page, (GDestroyNotify) nd_log_page_free);
-}
-
-static void
-task_gone (gpointer data, GObject *where_the_object_was)
-{
-  *(gboolean *) data = TRUE;
-}
-
-static void
-fake_export_logs_async (NdSource *source, const NdLogQuery *query,
-                        NdLogBatchFunc func, gpointer func_data, GCancellable *cancellable,
-                        GAsyncReadyCallback callback, gpointer user_data)
-{
-  FakeSource *self = FAKE_SOURCE (source);
-  g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
-  GError *error = NULL;
-
-  g_object_weak_ref (G_OBJECT (task), task_gone, &self->export_task_gone);
-  /* Like the HTTP source: batches written on the main thread. */
-  if (!func (self->logs, func_data, &error))
-    g_task_return_error (task, error);
-  else
-    g_task_return_int (task, self->logs->len);
-}
-
-/* The filter lists are held until the test releases them, and a reply is
- * delivered even when cancelled (as from a source whose answer was already
- * on its way): the page itself must drop what is stale. */
-static void
-hold (NdSource *source, GCancellable *cancellable, GAsyncReadyCallback callback,
-      gpointer user_data, const char *what)
-{
-  GTask *task = g_task_new (source, cancellable, callback, user_data);
-
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_set_task_data (task, (gpointer) what, NULL);
-  g_ptr_array_add (FAKE_SOURCE (source)->pending, task);
-}
-
-static void
-fake_list_channels_async (NdSource *source, GCancellable *cancellable,
-                          GAsyncReadyCallback callback, gpointer user_data)
-{
-  hold (source, cancellable, callback, user_data, "channels");
-}
-
-static void
-fake_suggest_async (NdSource *source, NdSuggestKind kind, const char *prefix, guint limit,
-                    GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
-{
-  if (kind == ND_SUGGEST_MODEL)
-    hold (source, cancellable, callback, user_data, "models");
-  else
-    {
-      g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
-
-      g_task_return_pointer (task, g_new0 (char *, 1), (GDestroyNotify) g_strfreev);
-    }
-}
-
-static void
-fake_source_finalize (GObject *object)
-{
-  FakeSource *self = FAKE_SOURCE (object);
-
-  g_ptr_array_unref (self->logs);
-  g_ptr_array_unref (self->pending);
-  g_clear_pointer (&self->tail, nd_log_page_free);
-  G_OBJECT_CLASS (fake_source_parent_class)->finalize (object);
-}
-
-static void
-fake_source_class_init (FakeSourceClass *klass)
-{
-  NdSourceClass *source_class = ND_SOURCE_CLASS (klass);
-
-  G_OBJECT_CLASS (klass)->finalize = fake_source_finalize;
-  source_class->probe_async = fake_probe_async;
-  source_class->query_logs_async = fake_query_logs_async;
-  source_class->tail_logs_async = fake_tail_logs_async;
-  source_class->export_logs_async = fake_export_logs_async;
-  source_class->list_channels_async = fake_list_channels_async;
-  source_class->suggest_async = fake_suggest_async;
-}
-
-static void
-fake_source_init (FakeSource *self)
-{
-  self->logs = g_ptr_array_new_with_free_func ((GDestroyNotify) nd_log_free);
-  self->pending = g_ptr_array_new ();
-}
-
-static NdLog *
-make_log (gint64 id)
-{
-  NdLog *log = nd_log_new ();
-
-  log->id = id;
-  log->created_at = 1700000000 + id;
-  log->type = ND_LOG_CONSUME;
-  log->model_name = g_strdup ("gpt-4o-mini");
-  log->content = g_strdup ("ok");
-  return log;
-}
-
-static FakeSource *
-fake_source_new (NdSourceKind kind, guint n_logs)
-{
-  FakeSource *self = g_object_new (FAKE_TYPE_SOURCE, NULL);
-
-  self->kind = kind;
-  for (guint i = 1; i <= n_logs; i++)
-    g_ptr_array_add (self->logs, make_log (i));
-  return self;
-}
-
-/* Answers every held list request: one channel called @name and one model
- * called @name. */
-static void
-release_lists (FakeSource *self, gint64 channel_id, const char *name)
-{
-  g_autoptr(GPtrArray) pending = g_steal_pointer (&self->pending);
-
-  self->pending = g_ptr_array_new ();
-  for (guint i = 0; i < pending->len; i++)
-    {
-      GTask *task = g_ptr_array_index (pending, i);
-
-      if (g_str_equal (g_task_get_task_data (task), "channels"))
-        {
-          GPtrArray *channels = g_ptr_array_new_with_free_func ((GDestroyNotify) nd_channel_free);
-          NdChannel *c = nd_channel_new ();
-
-          c->id = channel_id;
-          c->name = g_strdup (name);
-          g_ptr_array_add (channels, c);
-          g_task_return_pointer (task, channels, (GDestroyNotify) g_ptr_array_unref);
-        }
-      else
-        {
-          char **names = g_new0 (char *, 2);
-
-          names[0] = g_strdup (name);
-          g_task_return_pointer (task, names, (GDestroyNotify) g_strfreev);
-        }
-      g_object_unref (task);
-    }
-}
-
-/* ---- helpers ----------------------------------------------------------- */
-
-static NdSession *
-connect_fake (FakeSource *source)
-{
-  g_autoptr(NdProfile) profile = g_object_new (ND_TYPE_PROFILE, "id", "test-fake", "name", "Fake",
-                                               "api-url", "http://fake.invalid", "read-only", TRUE,
-                                               NULL);
-  NdSession *session = nd_session_new_for_source (profile, ND_SOURCE (source));
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-
-  nd_session_connect_async (session, NULL, nd_test_store_result, &res);
-  nd_test_wait (&res);
-  g_assert_true (nd_session_connect_finish (session, res, &error));
-  g_assert_no_error (error);
-  g_assert_true (nd_session_get_source (session) == ND_SOURCE (source));
-  return session;
-}
-
-static gboolean
-wait_until (gboolean (*cond) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!cond (data))
-    {
-      g_main_context_iteration (NULL, FALSE);
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
-static gboolean
-model_idle (gpointer data)
-{
-  return !nd_log_model_get_loading (ND_LOG_MODEL (data));
-}
-
-static GtkWidget *
-template_child (GtkWidget *page, const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (page, ND_TYPE_LOGS_PAGE, name);
-
-  g_assert_nonnull (child);
-  return GTK_WIDGET (child);
-}
+/* ---- tests ------------------------------------------------------------- */
 
 /* The labels of the check buttons in a filter list. */
 static char *
@@ -330,19 +43,6 @@ list_labels (GtkWidget *page, const char *name)
   return g_string_free (s, FALSE);
 }
 
-static GtkWidget *
-show_page (NdSession *session, GtkWidget **window)
-{
-  GtkWidget *page = g_object_new (ND_TYPE_LOGS_PAGE, "session", session, NULL);
-
-  *window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (*window), 1200, 700);
-  gtk_window_set_child (GTK_WINDOW (*window), page);
-  gtk_window_present (GTK_WINDOW (*window));
-  return page;
-}
-
-/* ---- tests ------------------------------------------------------------- */
 
 static gboolean
 n_items_is (gpointer data)
@@ -407,6 +107,64 @@ test_tail_gap_reloads (void)
       g_assert_true (nd_log_item_get_loaded (item));
       g_assert_cmpint (nd_log_item_get_log (item)->id, ==, 20 - i);
     }
+}
+
+/* Scrolling through rows whose user names and IPs never repeat: the
+ * strings the model interns stay bounded like its pages, instead of
+ * growing with every row ever fetched. */
+static void
+test_strings_bounded (void)
+{
+  const guint n_logs = 40000;
+  g_autoptr(FakeSource) source = fake_source_new (ND_SOURCE_KIND_PG, 0);
+  g_autoptr(NdLogModel) model = nd_log_model_new ();
+  g_autoptr(NdLogQuery) q = nd_log_query_new ();
+  g_autofree char *pad = g_strnfill (480, 'x');
+  gsize peak = 0, fetched = 0;
+  guint n;
+
+  for (guint i = 1; i <= n_logs; i++)
+    {
+      NdLog *log = make_log (i);
+
+      g_free (log->username);
+      log->username = g_strdup_printf ("user-%u-%s", i, pad);
+      log->ip = g_strdup_printf ("10.%u.%u.%u", i >> 16, (i >> 8) & 255, i & 255);
+      fetched += strlen (log->username) + strlen (log->ip) + 2;
+      g_ptr_array_add (source->logs, log);
+    }
+  nd_log_model_set_source (model, ND_SOURCE (source));
+  nd_log_model_set_query (model, q, NULL);
+  g_assert_true (wait_until (model_idle, model));
+  /* Down to the end a page at a time, as a view would. */
+  while ((n = g_list_model_get_n_items (G_LIST_MODEL (model))) < n_logs)
+    {
+      g_autoptr(NdLogItem) item = g_list_model_get_item (G_LIST_MODEL (model), n - 1);
+
+      g_assert_true (wait_until (model_idle, model));
+      peak = MAX (peak, nd_log_model_get_string_bytes (model));
+      g_assert_cmpuint (nd_log_model_get_resident_pages (model), <=, ND_LOG_MODEL_MAX_RESIDENT);
+    }
+  g_test_message ("interned at most %" G_GSIZE_FORMAT " of %" G_GSIZE_FORMAT " bytes fetched",
+                  peak, fetched);
+  /* What the resident pages need, with room to grow before a rebuild. */
+  g_assert_cmpuint (peak, <=, 2 * ND_LOG_MODEL_MAX_RESIDENT * ND_LOG_MODEL_PAGE_SIZE * 500 + (1 << 20));
+  g_assert_cmpuint (peak, <, fetched / 2);
+
+  /* Rows dropped and fetched again still read right. */
+  {
+    g_autoptr(NdLogItem) item = g_list_model_get_item (G_LIST_MODEL (model), 0);
+    g_autofree char *want = g_strdup_printf ("user-%u-%s", n_logs, pad);
+
+    g_assert_true (wait_until (model_idle, model));
+    g_assert_true (nd_log_item_get_loaded (item));
+    g_assert_cmpstr (nd_log_item_get_log (item)->username, ==, want);
+  }
+  {
+    g_autoptr(NdLogItem) item = g_list_model_get_item (G_LIST_MODEL (model), n_logs - 1);
+
+    g_assert_cmpstr (nd_log_item_get_log (item)->ip, ==, "10.0.0.1");
+  }
 }
 
 /* Over HTTP the tail polls every 10 s (NewAPI's rate limit), over
@@ -499,11 +257,6 @@ test_lists_after_dispose (void)
   g_object_unref (page);
 }
 
-static gboolean
-export_ended (gpointer data)
-{
-  return !nd_logs_page_is_exporting (ND_LOGS_PAGE (data));
-}
 
 static gboolean
 file_exists (gpointer data)
@@ -572,6 +325,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/logs/fake/tail-gap-reloads", test_tail_gap_reloads);
+  g_test_add_func ("/logs/fake/strings-bounded", test_strings_bounded);
   if (!gtk_init_check ())
     return g_test_run ();
   adw_init ();

@@ -16,38 +16,12 @@
 #include <adwaita.h>
 
 #include "nd-log-model.h"
+#include "nd-logs-fake.h"
 #include "nd-logs-page.h"
 #include "pg/nd-pg-source.h"
 #include "nd-test.h"
 
 static char *dsn;
-
-static gboolean
-wait_until (gboolean (*cond) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!cond (data))
-    {
-      g_main_context_iteration (NULL, FALSE);
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static void
-spin (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 static NdSession *
 connect_session (const char *db_dsn)

@@ -26,9 +26,11 @@ test_usd (void)
   /* Below one unit NewAPI shows four decimals: 1234 quota = $0.002468. */
   assert_format (m, 1234, "$0.0025", "$0.0025");
   assert_format (m, -250000, "-$0.50", "-$0.50");
-  /* $12,345.67 abbreviates on cards but not in details. */
-  assert_format (m, 6172835000LL, "$12.35k", "$12345.67");
-  assert_format (m, 1000000000000LL, "$2.00M", "$2000000.00");
+  /* $12,345.67 abbreviates on cards but not in details, where its digits
+   * are grouped like every other figure. */
+  assert_format (m, 6172835000LL, "$12.35k", "$12,345.67");
+  assert_format (m, 1000000000000LL, "$2.00M", "$2,000,000.00");
+  assert_format (m, 617283500LL, "$1,234.57", "$1,234.57");
 }
 
 static void
@@ -74,6 +76,53 @@ test_quota_per_unit (void)
   g_assert_false (nd_money_set_option (m, "SystemName", "x"));
 }
 
+/* One formatter for every count on screen: cards, chart labels, the log
+ * list, the detail pane. The tests run in the C locale, which groups
+ * nothing by itself. */
+static void
+test_counts (void)
+{
+  const struct { gint64 v; const char *full, *compact; } cases[] = {
+    { 0, "0", "0" },
+    { 999, "999", "999" },
+    { 7018, "7,018", "7,018" },
+    { 9604771, "9,604,771", "9.6 M" },
+    { -1234567, "-1,234,567", "-1.2 M" },
+    { 12345, "12,345", "12.3 k" },
+    { G_MAXINT64, "9,223,372,036,854,775,807", "9223372036.9 G" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *full = nd_format_count (cases[i].v);
+      g_autofree char *compact = nd_format_count_compact (cases[i].v);
+
+      g_assert_cmpstr (full, ==, cases[i].full);
+      g_assert_cmpstr (compact, ==, cases[i].compact);
+    }
+}
+
+/* Other locales' rules, as their `grouping` strings give them. */
+static void
+test_grouping_rules (void)
+{
+  const struct { const char *in, *sep, *grouping, *out; } cases[] = {
+    { "9604771", ".", "\3", "9.604.771" },
+    { "9604771", "\xe2\x80\xaf", "\3", "9\xe2\x80\xaf" "604\xe2\x80\xaf" "771" },
+    { "9604771", ",", "\3\2", "96,04,771" },            /* hi_IN */
+    { "-12345.67", ",", "\3", "-12,345.67" },
+    { "1234", ",", "\3\177", "1,234" },                 /* CHAR_MAX: no more groups */
+    { "123", ",", "", "123" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = nd_number_group (cases[i].in, cases[i].sep, cases[i].grouping);
+
+      g_assert_cmpstr (out, ==, cases[i].out);
+    }
+}
+
 static void
 test_round_trip (void)
 {
@@ -95,5 +144,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/money/tokens", test_tokens);
   g_test_add_func ("/money/quota-per-unit", test_quota_per_unit);
   g_test_add_func ("/money/round-trip", test_round_trip);
+  g_test_add_func ("/money/counts", test_counts);
+  g_test_add_func ("/money/grouping-rules", test_grouping_rules);
   return g_test_run ();
 }

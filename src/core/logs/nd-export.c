@@ -15,6 +15,7 @@
 #include "nd-secure-string.h"
 #include "nd-error.h"
 #include "nd-export.h"
+#include "nd-log-other.h"
 
 struct _NdExportWriter
 {
@@ -279,13 +280,14 @@ nd_export_writer_write (GPtrArray *rows, gpointer writer, GError **error)
     {
       const NdLog *log = g_ptr_array_index (rows, i);
       g_autofree char *content = nd_mask_text (log->content);
-      g_autofree char *other = nd_mask_text (log->other);
+      /* The same masking the detail pane shows and copies. */
+      g_autofree char *other = nd_log_other_mask (log->other, FALSE);
 
       g_string_truncate (l, 0);
       if (self->format == ND_EXPORT_CSV)
-        format_csv (l, log, content ? content : log->content, other ? other : log->other);
+        format_csv (l, log, content ? content : log->content, other);
       else
-        format_jsonl (l, log, content ? content : log->content, other ? other : log->other);
+        format_jsonl (l, log, content ? content : log->content, other);
       if (fwrite (l->str, 1, l->len, self->file) != l->len)
         {
           set_errno_error (error, _("write"), self->path, errno);

@@ -22,6 +22,8 @@
  * inside content/other are masked (first 4 + *** + last 4): "sk-" followed
  * by 20+ of [A-Za-z0-9_-] (sk-proj-…, sk-ant-api03-…, sk-or-v1-…), and
  * stand-alone runs of exactly 48 [A-Za-z0-9] (NewAPI keys without "sk-").
+ * `other` goes through nd_log_other_mask(), as in the log detail pane, so a
+ * key spelled with JSON escapes is masked too.
  */
 #pragma once
 

@@ -30,7 +30,6 @@ struct _NdChartView
   GStrv details;
   GArray *values[ND_CHART_LINE_MAX_SERIES];
   NdChartLineData line;
-  NdChartSeries series_names[ND_CHART_LINE_MAX_SERIES];
   char *series_name[ND_CHART_LINE_MAX_SERIES];
   NdChartSlice *slices;
   NdChartDonutData donut;
@@ -41,6 +40,12 @@ struct _NdChartView
 
 G_DEFINE_FINAL_TYPE (NdChartView, nd_chart_view, GTK_TYPE_WIDGET)
 
+G_DEFINE_ENUM_TYPE (NdChartViewKind, nd_chart_view_kind,
+                    G_DEFINE_ENUM_VALUE (ND_CHART_VIEW_LINE, "line"),
+                    G_DEFINE_ENUM_VALUE (ND_CHART_VIEW_DONUT, "donut"),
+                    G_DEFINE_ENUM_VALUE (ND_CHART_VIEW_BARS, "bars"),
+                    G_DEFINE_ENUM_VALUE (ND_CHART_VIEW_RANKING, "ranking"))
+
 enum { SIGNAL_ACTIVATED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
@@ -50,6 +55,13 @@ clear_data (NdChartView *self)
   g_clear_pointer (&self->labels, g_strfreev);
   g_clear_pointer (&self->texts, g_strfreev);
   g_clear_pointer (&self->details, g_strfreev);
+  for (guint i = 0; i < self->line.n_series; i++)
+    {
+      NdChartSeries *s = &self->line.series[i];
+
+      if (s->format_data_free != NULL && s->format_data != NULL)
+        s->format_data_free (s->format_data);
+    }
   for (int i = 0; i < ND_CHART_LINE_MAX_SERIES; i++)
     {
       g_clear_pointer (&self->values[i], g_array_unref);
@@ -323,6 +335,11 @@ nd_chart_view_set_line (NdChartView *self, const NdChartLineData *data, const ch
       self->series_name[s] = g_strdup (data->series[s].name);
       self->line.series[s].values = (const double *) self->values[s]->data;
       self->line.series[s].name = self->series_name[s];
+      /* Our own copy: the caller's settings may be freed before we draw. */
+      if (data->series[s].format_data_copy != NULL && data->series[s].format_data != NULL)
+        self->line.series[s].format_data = data->series[s].format_data_copy (data->series[s].format_data);
+      else
+        self->line.series[s].format_data_free = NULL;
     }
   self->hover = -1;
   set_description (self, description);
@@ -392,6 +409,30 @@ nd_chart_view_set_bars (NdChartView *self, const NdChartBarsData *data, const ch
   self->hover = -1;
   set_description (self, description);
   gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+void
+nd_chart_view_clear (NdChartView *self)
+{
+  g_return_if_fail (ND_IS_CHART_VIEW (self));
+
+  clear_data (self);
+  self->bar_data.ranking = self->kind == ND_CHART_VIEW_RANKING;
+  self->hover = -1;
+  set_description (self, NULL);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+char *
+nd_chart_view_format_value (NdChartView *self, guint series, double value)
+{
+  const NdChartSeries *s;
+
+  g_return_val_if_fail (ND_IS_CHART_VIEW (self), NULL);
+  if (self->kind != ND_CHART_VIEW_LINE || series >= self->line.n_series)
+    return NULL;
+  s = &self->line.series[series];
+  return s->format ? s->format (value, s->format_data) : nd_chart_format_compact (value);
 }
 
 gboolean

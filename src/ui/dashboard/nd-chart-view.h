@@ -22,6 +22,9 @@ typedef enum {
   ND_CHART_VIEW_RANKING,
 } NdChartViewKind;
 
+#define ND_TYPE_CHART_VIEW_KIND (nd_chart_view_kind_get_type ())
+GType nd_chart_view_kind_get_type (void) G_GNUC_CONST;
+
 #define ND_TYPE_CHART_VIEW (nd_chart_view_get_type ())
 G_DECLARE_FINAL_TYPE (NdChartView, nd_chart_view, ND, CHART_VIEW, GtkWidget)
 
@@ -36,7 +39,13 @@ void       nd_chart_view_set_donut    (NdChartView *self, const NdChartDonutData
                                        const char *description);
 void       nd_chart_view_set_bars     (NdChartView *self, const NdChartBarsData *data,
                                        const char *description);
+/* Drops the data (and the money settings it was formatted with): the
+ * chart shows its empty state. */
+void       nd_chart_view_clear        (NdChartView *self);
 int        nd_chart_view_get_hover    (NdChartView *self);
+/* The text the chart draws for @value on line series @series (axis and
+ * hover), or NULL for another kind of chart (for tests). */
+char      *nd_chart_view_format_value (NdChartView *self, guint series, double value);
 /* Slice, bar or x-axis labels of the data shown (never NULL; for tests). */
 const char * const *nd_chart_view_get_labels (NdChartView *self);
 /* Draws the chart at w × h into @cr with the widget's current style. */

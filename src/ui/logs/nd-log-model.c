@@ -6,11 +6,15 @@
 #include <string.h>
 
 #include "nd-log-model.h"
+#include "nd-log-rows.h"
 
 #define PAGE_SIZE ND_LOG_MODEL_PAGE_SIZE
 #define MAX_RESIDENT ND_LOG_MODEL_MAX_RESIDENT
 #define MAX_HEAD 20000
 #define TAIL_BATCH 500
+/* The interned strings are rebuilt from the rows held once they pass this,
+ * or twice what those rows needed at the last rebuild. */
+#define STRINGS_MIN_LIMIT (1 << 20)
 
 /* ---- NdLogItem --------------------------------------------------------- */
 
@@ -108,51 +112,16 @@ item_set_log (NdLogItem *item, NdLog *log)
   g_object_notify_by_pspec (G_OBJECT (item), item_props[ITEM_PROP_LOADED]);
 }
 
-/* ---- compact rows ------------------------------------------------------ */
-
-/* 136 bytes + the four per-row strings. Repeating strings point into the
- * model's string chunk, stored once however many rows use them. */
-typedef struct {
-  gint64 id;
-  gint64 created_at;
-  gint64 user_id;
-  gint64 token_id;
-  gint64 channel_id;
-  gint64 quota;
-  gint64 prompt_tokens;
-  gint64 completion_tokens;
-  gint32 use_time;
-  guint8 type;
-  guint8 is_stream;
-  const char *username;
-  const char *token_name;
-  const char *model_name;
-  const char *group;
-  const char *ip;
-  const char *channel_name;
-  char *request_id;
-  char *upstream_request_id;
-  char *content;
-  char *other;
-} Row;
+/* ---- pages ------------------------------------------------------------ */
 
 typedef struct {
   NdLogCursor start;    /* the page is the rows strictly before this */
   guint len;            /* positions it covers */
-  Row *rows;            /* NULL when dropped from memory */
+  NdLogRow *rows;       /* NULL when dropped from memory */
   guint n_rows;         /* rows present (fewer if some were deleted since) */
   gboolean loading;
   guint64 last_used;
 } Page;
-
-static void
-row_clear (Row *row)
-{
-  g_free (row->request_id);
-  g_free (row->upstream_request_id);
-  g_free (row->content);
-  g_free (row->other);
-}
 
 static void
 page_drop_rows (Page *page)
@@ -160,7 +129,7 @@ page_drop_rows (Page *page)
   if (page->rows == NULL)
     return;
   for (guint i = 0; i < page->n_rows; i++)
-    row_clear (&page->rows[i]);
+    nd_log_row_clear (&page->rows[i]);
   g_clear_pointer (&page->rows, g_free);
   page->n_rows = 0;
 }
@@ -184,7 +153,7 @@ struct _NdLogModel
   gboolean has_start;
 
   GPtrArray *pages;         /* (element-type Page) */
-  GArray *head;             /* (element-type Row), live-tail rows, newest first */
+  GArray *head;             /* (element-type NdLogRow), live-tail rows, newest first */
   guint n_items;
   NdLogCursor next;
   gboolean has_more;
@@ -197,7 +166,8 @@ struct _NdLogModel
   guint generation;
 
   GHashTable *items;        /* position → NdLogItem (not owned) */
-  GStringChunk *strings;
+  NdLogStrings *strings;    /* the rows' repeating strings */
+  gsize strings_limit;
   GCancellable *cancellable;
 };
 
@@ -232,68 +202,6 @@ detach_items (NdLogModel *self)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     ND_LOG_ITEM (value)->model = NULL;
   g_hash_table_remove_all (self->items);
-}
-
-static const char *
-intern (NdLogModel *self, const char *s)
-{
-  return s ? g_string_chunk_insert_const (self->strings, s) : NULL;
-}
-
-static void
-row_from_log (NdLogModel *self, Row *row, NdLog *log)
-{
-  row->id = log->id;
-  row->created_at = log->created_at;
-  row->user_id = log->user_id;
-  row->token_id = log->token_id;
-  row->channel_id = log->channel_id;
-  row->quota = log->quota;
-  row->prompt_tokens = log->prompt_tokens;
-  row->completion_tokens = log->completion_tokens;
-  row->use_time = (gint32) CLAMP (log->use_time, G_MININT32, G_MAXINT32);
-  row->type = (guint8) CLAMP (log->type, 0, 255);
-  row->is_stream = log->is_stream;
-  row->username = intern (self, log->username);
-  row->token_name = intern (self, log->token_name);
-  row->model_name = intern (self, log->model_name);
-  row->group = intern (self, log->group);
-  row->ip = intern (self, log->ip);
-  row->channel_name = intern (self, log->channel_name);
-  /* Unique per row: moved, not copied. */
-  row->request_id = g_steal_pointer (&log->request_id);
-  row->upstream_request_id = g_steal_pointer (&log->upstream_request_id);
-  row->content = g_steal_pointer (&log->content);
-  row->other = g_steal_pointer (&log->other);
-}
-
-static NdLog *
-log_from_row (const Row *row)
-{
-  NdLog *log = nd_log_new ();
-
-  log->id = row->id;
-  log->created_at = row->created_at;
-  log->user_id = row->user_id;
-  log->token_id = row->token_id;
-  log->channel_id = row->channel_id;
-  log->quota = row->quota;
-  log->prompt_tokens = row->prompt_tokens;
-  log->completion_tokens = row->completion_tokens;
-  log->use_time = row->use_time;
-  log->type = row->type;
-  log->is_stream = row->is_stream;
-  log->username = g_strdup (row->username);
-  log->token_name = g_strdup (row->token_name);
-  log->model_name = g_strdup (row->model_name);
-  log->group = g_strdup (row->group);
-  log->ip = g_strdup (row->ip);
-  log->channel_name = g_strdup (row->channel_name);
-  log->request_id = g_strdup (row->request_id);
-  log->upstream_request_id = g_strdup (row->upstream_request_id);
-  log->content = g_strdup (row->content);
-  log->other = g_strdup (row->other);
-  return log;
 }
 
 static void
@@ -360,18 +268,44 @@ evict (NdLogModel *self, Page *keep)
     }
 }
 
+/* Dropped pages leave their user names and IPs behind in the interned
+ * strings: keep only those of the rows still held. NdLogItems have
+ * copies of their own and are not affected. */
+static void
+compact_strings (NdLogModel *self)
+{
+  NdLogStrings *fresh;
+
+  if (nd_log_strings_bytes (self->strings) <= self->strings_limit)
+    return;
+  fresh = nd_log_strings_new ();
+  for (guint i = 0; i < self->head->len; i++)
+    nd_log_row_reintern (&g_array_index (self->head, NdLogRow, i), fresh);
+  for (guint p = 0; p < self->pages->len; p++)
+    {
+      Page *page = g_ptr_array_index (self->pages, p);
+
+      for (guint i = 0; page->rows != NULL && i < page->n_rows; i++)
+        nd_log_row_reintern (&page->rows[i], fresh);
+    }
+  nd_log_strings_free (self->strings);
+  self->strings = fresh;
+  self->strings_limit = MAX (STRINGS_MIN_LIMIT, 2 * nd_log_strings_bytes (fresh));
+}
+
 static void
 store_rows (NdLogModel *self, Page *page, GPtrArray *rows)
 {
   guint n = MIN (rows->len, page->len);
 
-  page->rows = g_new0 (Row, page->len);
+  page->rows = g_new0 (NdLogRow, page->len);
   for (guint i = 0; i < n; i++)
-    row_from_log (self, &page->rows[i], g_ptr_array_index (rows, i));
+    nd_log_row_set (&page->rows[i], g_ptr_array_index (rows, i), self->strings);
   page->n_rows = n;
   page->last_used = ++self->tick;
   self->resident++;
   evict (self, page);
+  compact_strings (self);
 }
 
 static guint
@@ -391,7 +325,7 @@ fill_waiting_items (NdLogModel *self, guint index)
       NdLogItem *item = g_hash_table_lookup (self->items, GUINT_TO_POINTER (first + i));
 
       if (item != NULL && item->log == NULL)
-        item_set_log (item, log_from_row (&page->rows[i]));
+        item_set_log (item, nd_log_row_to_log (&page->rows[i]));
     }
 }
 
@@ -538,7 +472,7 @@ nd_log_model_get_item (GListModel *model, guint position)
   g_hash_table_insert (self->items, GUINT_TO_POINTER (position), item);
 
   if (position < self->head->len)
-    item->log = log_from_row (&g_array_index (self->head, Row, position));
+    item->log = nd_log_row_to_log (&g_array_index (self->head, NdLogRow, position));
   else
     {
       guint index = (position - self->head->len) / PAGE_SIZE;
@@ -547,7 +481,7 @@ nd_log_model_get_item (GListModel *model, guint position)
 
       page->last_used = ++self->tick;
       if (page->rows != NULL && offset < page->n_rows)
-        item->log = log_from_row (&page->rows[offset]);
+        item->log = nd_log_row_to_log (&page->rows[offset]);
       else if (page->rows == NULL)
         ensure_page (self, index);
     }
@@ -569,11 +503,13 @@ clear_rows (NdLogModel *self)
 {
   g_ptr_array_set_size (self->pages, 0);
   for (guint i = 0; i < self->head->len; i++)
-    row_clear (&g_array_index (self->head, Row, i));
+    nd_log_row_clear (&g_array_index (self->head, NdLogRow, i));
   g_array_set_size (self->head, 0);
   self->resident = 0;
   /* Strings of the old filter are dropped with their rows. */
-  g_string_chunk_clear (self->strings);
+  nd_log_strings_free (self->strings);
+  self->strings = nd_log_strings_new ();
+  self->strings_limit = STRINGS_MIN_LIMIT;
 }
 
 static void
@@ -596,7 +532,7 @@ nd_log_model_finalize (GObject *object)
   g_ptr_array_unref (self->pages);
   g_array_unref (self->head);
   g_hash_table_unref (self->items);
-  g_string_chunk_free (self->strings);
+  nd_log_strings_free (self->strings);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->query, nd_log_query_free);
   G_OBJECT_CLASS (nd_log_model_parent_class)->finalize (object);
@@ -646,9 +582,10 @@ static void
 nd_log_model_init (NdLogModel *self)
 {
   self->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) page_free);
-  self->head = g_array_new (FALSE, TRUE, sizeof (Row));
+  self->head = g_array_new (FALSE, TRUE, sizeof (NdLogRow));
   self->items = g_hash_table_new (g_direct_hash, g_direct_equal);
-  self->strings = g_string_chunk_new (16 * 1024);
+  self->strings = nd_log_strings_new ();
+  self->strings_limit = STRINGS_MIN_LIMIT;
   self->cancellable = g_cancellable_new ();
 }
 
@@ -756,7 +693,7 @@ tail_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
     }
 
   {
-    g_autoptr(GArray) fresh = g_array_sized_new (FALSE, TRUE, sizeof (Row), n);
+    g_autoptr(GArray) fresh = g_array_sized_new (FALSE, TRUE, sizeof (NdLogRow), n);
 
     g_array_set_size (fresh, n);
     /* Tail rows come oldest first; the list shows newest first. */
@@ -764,11 +701,12 @@ tail_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
       {
         NdLog *log = g_ptr_array_index (lp->rows, i);
 
-        row_from_log (self, &g_array_index (fresh, Row, n - 1 - i), log);
+        nd_log_row_set (&g_array_index (fresh, NdLogRow, n - 1 - i), log, self->strings);
         self->newest_id = MAX (self->newest_id, log->id);
       }
     g_array_prepend_vals (self->head, fresh->data, n);
   }
+  compact_strings (self);
 
   /* Every cached item moves down by n. */
   moved = g_hash_table_new (g_direct_hash, g_direct_equal);
@@ -830,4 +768,10 @@ guint
 nd_log_model_get_resident_pages (NdLogModel *self)
 {
   return self->resident;
+}
+
+gsize
+nd_log_model_get_string_bytes (NdLogModel *self)
+{
+  return nd_log_strings_bytes (self->strings);
 }

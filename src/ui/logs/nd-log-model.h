@@ -7,8 +7,10 @@
  * channel, IP — are interned once), and creates an NdLogItem only when the
  * view asks for a position: items are cached weakly, so only rows on screen
  * exist as objects. Pages far from the viewport are dropped and fetched
- * again by their keyset position if the user scrolls back, so memory stays
- * bounded however deep one scrolls. Live tail rows are prepended.
+ * again by their keyset position if the user scrolls back, and the interned
+ * strings are rebuilt from the rows still held when they outgrow them, so
+ * memory stays bounded however deep one scrolls. Live tail rows are
+ * prepended.
  *
  * Never wrap it in GtkSortListModel / GtkFilterListModel: those would load
  * every page. Sorting and filtering happen in the query.
@@ -48,6 +50,8 @@ gint64      nd_log_model_get_newest_id (NdLogModel *self);
 /* For tests and the benchmark: pages currently held in memory, and rows
  * fetched so far. */
 guint       nd_log_model_get_resident_pages (NdLogModel *self);
+/* Bytes of the strings interned for the rows held (bounded as pages). */
+gsize       nd_log_model_get_string_bytes   (NdLogModel *self);
 #define ND_LOG_MODEL_PAGE_SIZE 200
 #define ND_LOG_MODEL_MAX_RESIDENT 40
 
