@@ -44,20 +44,23 @@ fake_query_logs_async (NdSource *source, const NdLogQuery *query, const NdLogCur
   if (self->query_error != NULL)
     return g_task_return_new_error (task, ND_ERROR, ND_ERROR_SERVER, "%s", self->query_error);
   page = nd_log_page_new ();
-  for (guint i = self->logs->len; i > 0; i--)
+  for (guint i = self->logs->len, scanned = 0; i > 0; i--)
     {
       NdLog *log = g_ptr_array_index (self->logs, i - 1);
 
       if (after != NULL && log->id >= after->id)
         continue;
-      if (page->rows->len == limit)
+      if (page->rows->len == limit || (self->scan_limit > 0 && scanned == self->scan_limit))
         {
           page->has_more = TRUE;
           break;
         }
-      g_ptr_array_add (page->rows, nd_log_copy (log));
+      scanned++;
       page->next.created_at = log->created_at;
       page->next.id = log->id;
+      if (self->scan_limit > 0 && log->id % 7 != 0)
+        continue;
+      g_ptr_array_add (page->rows, nd_log_copy (log));
     }
   g_task_return_pointer (task, page, (GDestroyNotify) nd_log_page_free);
 }

@@ -29,6 +29,10 @@ struct _FakeSource
   char *query_error;        /* set: pages fail with this server message */
   guint n_tail;
   gboolean export_task_gone;
+  /* Set: pages filter rows themselves, as the HTTP source does for a token
+   * id: each scans at most this many rows and keeps those whose id is a
+   * multiple of 7, so a page may come back empty with more to come. */
+  guint scan_limit;
 };
 
 /* Consume logs 1..@n_logs, one a second, user #12 alice, token #5 default. */

@@ -66,6 +66,32 @@ tail_page (FakeSource *source, gint64 first, gint64 last, gboolean gap)
   source->tail = page;
 }
 
+/* A page that comes back empty with more to come (the HTTP source filtering
+ * by token id) does not end the list: the model goes on from its cursor. */
+static void
+test_empty_page_goes_on (void)
+{
+  g_autoptr(FakeSource) source = fake_source_new (ND_SOURCE_KIND_HTTP, 700);
+  g_autoptr(NdLogModel) model = nd_log_model_new ();
+  g_autoptr(NdLogQuery) q = nd_log_query_new ();
+  gpointer d[2] = { model, GUINT_TO_POINTER (100) };
+
+  source->scan_limit = 5;
+  nd_log_model_set_source (model, ND_SOURCE (source));
+  nd_log_model_set_query (model, q, NULL);
+  /* Rows 7, 14, … 700: 100 of them, over pages of which some are empty. */
+  for (guint i = 0; i < 100 && g_list_model_get_n_items (G_LIST_MODEL (model)) < 100; i++)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (model));
+
+      if (n > 0)
+        g_object_unref (g_list_model_get_item (G_LIST_MODEL (model), n - 1));
+      spin (5);
+    }
+  g_assert_true (wait_until (n_items_is, d));
+  g_assert_cmpuint (source->n_query, >=, 100);
+}
+
 /* A tail page that says rows were skipped reloads from the top. */
 static void
 test_tail_gap_reloads (void)
@@ -325,6 +351,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/logs/fake/tail-gap-reloads", test_tail_gap_reloads);
+  g_test_add_func ("/logs/fake/empty-page-goes-on", test_empty_page_goes_on);
   g_test_add_func ("/logs/fake/strings-bounded", test_strings_bounded);
   if (!gtk_init_check ())
     return g_test_run ();

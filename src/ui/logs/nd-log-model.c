@@ -156,6 +156,7 @@ struct _NdLogModel
   GArray *head;             /* (element-type NdLogRow), live-tail rows, newest first */
   guint n_items;
   NdLogCursor next;
+  gboolean have_next;       /* next came from a page (possibly an empty one) */
   gboolean has_more;
   gboolean fetching_next;
   gboolean tailing;
@@ -405,8 +406,21 @@ next_fetched (GObject *object, GAsyncResult *result, gpointer user_data)
       g_ptr_array_add (self->pages, page);
       store_rows (self, page, lp->rows);
       self->next = lp->next;
+      self->have_next = TRUE;
       self->n_items += page->len;
       g_list_model_items_changed (G_LIST_MODEL (self), old, 0, page->len);
+    }
+  else if (lp->has_more &&
+           (!self->have_next || lp->next.created_at != self->next.created_at ||
+            lp->next.id != self->next.id))
+    {
+      /* A source that filters rows itself (over HTTP, by token id) may end
+       * a page with nothing yet more to come: go on from where it got to.
+       * An empty page that did not move the cursor would never end. */
+      self->next = lp->next;
+      self->have_next = TRUE;
+      fetch_next (self);
+      goto out;
     }
   if (self->has_more != lp->has_more || lp->rows->len == 0)
     {
@@ -425,7 +439,7 @@ fetch_next (NdLogModel *self)
 
   if (self->fetching_next || !self->has_more || self->source == NULL || self->query == NULL)
     return;
-  if (self->pages->len > 0)
+  if (self->have_next)
     after = &self->next;
   else if (self->has_start)
     after = &self->start;
@@ -611,6 +625,7 @@ reset (NdLogModel *self)
   detach_items (self);
   clear_rows (self);
   self->n_items = 0;
+  self->have_next = FALSE;
   self->newest_id = 0;
   self->has_more = self->source != NULL && self->query != NULL;
   if (old > 0)
