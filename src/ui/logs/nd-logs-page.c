@@ -109,9 +109,15 @@ estimate_done (GObject *object, GAsyncResult *result, gpointer user_data)
       n = nd_format_count_compact (est.rows);
       /* Translators: an estimate, e.g. "≈ 1.2 M logs" */
       text = g_strdup_printf (_("≈ %s logs"), n);
+      /* Over the database the planner estimates; over the API NewAPI
+       * counts by user name while the list checks each row's user id. */
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->count_label),
-                                   _("Estimated by PostgreSQL’s planner; counting every row "
-                                     "would take too long on a table this size"));
+                                   page_info (self) != NULL &&
+                                   nd_server_info_has (page_info (self), ND_CAP_BULK_READS)
+                                   ? _("Estimated by PostgreSQL’s planner; counting every row "
+                                       "would take too long on a table this size")
+                                   : _("Counted by NewAPI by user name: rows the user wrote under "
+                                       "another name are not in the list"));
     }
   gtk_label_set_text (self->count_label, text);
 }
