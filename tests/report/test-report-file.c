@@ -1,0 +1,238 @@
+/* test-report-file.c — .ndreport files without a server: round trip from
+ * an in-test gateway, secrets, bad files, a seeded fuzz of the reader,
+ * ranges and compare
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "nd-test-gateway.h"
+#include "nd-test.h"
+#include "nd-time.h"
+#include "report/nd-report-compare.h"
+
+static NdListPage *
+list (NdSource *s, void (*fn) (NdSource *, const NdListQuery *, GCancellable *, GAsyncReadyCallback,
+                               gpointer), const NdListQuery *q)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  NdListPage *page;
+
+  fn (s, q, NULL, nd_test_store_result, &res);
+  nd_test_wait (&res);
+  page = nd_source_list_finish (s, res, &error);
+  g_assert_no_error (error);
+  return page;
+}
+
+/* The report answers every dashboard query as the store it came from did. */
+static void
+test_round_trip_facts (void)
+{
+  g_auto(Fx) fx = { 0 };
+  g_autoptr(NdSource) report = NULL;
+  g_autoptr(GError) error = NULL;
+  NdReportMeta *meta;
+  NdServerInfo *info;
+  const char *presets[] = { NULL, "24h", "7d" };
+
+  fx_setup (&fx);
+  report = report_open (fx.path, &error);
+  g_assert_no_error (error);
+  info = nd_source_get_info (report);
+  meta = nd_report_source_get_meta (ND_REPORT_SOURCE (report));
+
+  g_assert_cmpint (info->kind, ==, ND_SOURCE_KIND_REPORT);
+  g_assert_true (info->read_only);
+  g_assert_false (nd_server_info_has (info, ND_CAP_WRITE));
+  g_assert_false (nd_server_info_has (info, ND_CAP_LOGS));
+  g_assert_true (nd_server_info_has (info, ND_CAP_FACTS | ND_CAP_FACTS_CHANNEL | ND_CAP_FACTS_LATENCY |
+                                           ND_CAP_CHANNELS | ND_CAP_USERS | ND_CAP_MODELS));
+  g_assert_null (nd_facts_key_for_server (info));
+  g_assert_cmpstr (meta->instance, ==, "测试网关");
+  g_assert_cmpstr (meta->newapi_version, ==, "v1.0.0-rc.24");
+  g_assert_cmpint (meta->from, ==, REPORT_FROM);
+  g_assert_cmpint (meta->to, ==, LAST_HOUR);
+  g_assert_cmpint (meta->bucket, ==, ND_TIME_DAY);
+  g_assert_cmpint (meta->created_at, ==, REPORT_NOW);
+  g_assert_cmpstr (meta->range_name, ==, "7d");
+  g_assert_cmpint (meta->money->display, ==, ND_MONEY_CNY);
+  g_assert_cmpfloat (meta->money->usd_exchange_rate, ==, 7.3);
+  g_assert_cmpint (meta->n_users, ==, N_USERS);
+  g_assert_cmpint (meta->n_channels, ==, 3);
+  g_assert_true (meta->errors_complete);
+  g_assert_cmpint (meta->errors_scanned, ==, 60);
+
+  for (guint i = 0; i < G_N_ELEMENTS (presets); i++)
+    {
+      NdFactsRange range;
+      g_autoptr(NdFactsReport) from_report = NULL;
+      g_autoptr(NdFactsReport) from_store = NULL;
+
+      g_assert_true (nd_report_meta_get_range (meta, presets[i], &range, &error));
+      g_assert_no_error (error);
+      from_report = report_query (nd_report_source_get_facts (ND_REPORT_SOURCE (report)), &range, &error);
+      g_assert_no_error (error);
+      from_store = report_query (fx.store, &range, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (from_report->overview.requests, >, 0);
+      assert_facts_equal (from_report, from_store);
+    }
+
+  /* A range inside the report by hand; one outside it is refused. */
+  {
+    NdFactsRange range;
+    g_autoptr(NdFactsReport) a = NULL;
+    g_autoptr(NdFactsReport) b = NULL;
+
+    g_assert_true (nd_report_meta_clamp_range (meta, REPORT_FROM + 3 * 3600 + 5, LAST_HOUR - 86400,
+                                               &range, &error));
+    g_assert_cmpint (range.from, ==, REPORT_FROM + 3 * 3600);
+    a = report_query (nd_report_source_get_facts (ND_REPORT_SOURCE (report)), &range, &error);
+    b = report_query (fx.store, &range, &error);
+    assert_facts_equal (a, b);
+    g_assert_false (nd_report_meta_clamp_range (meta, REPORT_FROM - 3600, LAST_HOUR, &range, &error));
+    g_assert_error (error, ND_ERROR, ND_ERROR_INVALID_INPUT);
+    g_assert_nonnull (strstr (error->message, "covers"));
+    g_clear_error (&error);
+  }
+
+  /* Syncing a report's facts costs nothing and asks the source nothing. */
+  {
+    g_autoptr(GAsyncResult) res = NULL;
+    guint pulls = TEST_GATEWAY (fx.gateway)->pulls;
+
+    nd_facts_sync_async (nd_report_source_get_facts (ND_REPORT_SOURCE (report)), fx.gateway, NULL,
+                         NULL, NULL, nd_test_store_result, &res);
+    nd_test_wait (&res);
+    g_assert_cmpint (nd_facts_sync_finish (nd_report_source_get_facts (ND_REPORT_SOURCE (report)),
+                                           res, &error), ==, 0);
+    g_assert_no_error (error);
+    g_assert_cmpuint (TEST_GATEWAY (fx.gateway)->pulls, ==, pulls);
+  }
+}
+
+/* Snapshots list like the live sources; nothing changes a report. */
+static void
+test_round_trip_lists (void)
+{
+  g_auto(Fx) fx = { 0 };
+  g_autoptr(NdSource) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GPtrArray) channels = NULL;
+  g_autoptr(GPtrArray) errors = NULL;
+  g_autoptr(NdListPage) page = NULL;
+  g_autoptr(NdWrite) write = NULL;
+  NdListQuery q = { 0 };
+  NdChannel *ch;
+
+  fx_setup (&fx);
+  report = report_open (fx.path, &error);
+  g_assert_no_error (error);
+
+  nd_source_list_channels_async (report, NULL, nd_test_store_result, &res);
+  nd_test_wait (&res);
+  channels = nd_source_list_channels_finish (report, res, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (channels->len, ==, 3);
+  ch = g_ptr_array_index (channels, 0);
+  g_assert_cmpstr (ch->name, ==, "渠道 1");
+  g_assert_cmpstr (ch->group, ==, "default,vip");
+  g_assert_cmpfloat (ch->balance, ==, 12.5);
+  /* Where it points, not how it logs in; a pasted key is masked. */
+  g_assert_cmpstr (ch->base_url, ==, "https://api.example.com/v1");
+  g_assert_null (strstr (ch->remark, KEY_IN_REMARK));
+  g_assert_nonnull (strstr (ch->remark, "sk-R"));
+
+  /* Users beyond one page of the writer (1000), searchable and sorted. */
+  q.limit = 50;
+  page = list (report, nd_source_list_users_async, &q);
+  g_assert_cmpint (page->total, ==, N_USERS);
+  g_assert_cmpint (((NdUser *) g_ptr_array_index (page->items, 0))->id, ==, N_USERS);
+  g_clear_pointer (&page, nd_list_page_free);
+  q.search = (char *) "user1234";
+  page = list (report, nd_source_list_users_async, &q);
+  g_assert_cmpint (page->total, ==, 1);
+  g_assert_cmpstr (((NdUser *) g_ptr_array_index (page->items, 0))->username, ==, "user1234");
+  g_assert_null (strstr (((NdUser *) g_ptr_array_index (page->items, 0))->remark, BARE_KEY));
+  g_clear_pointer (&page, nd_list_page_free);
+  q.search = NULL;
+  q.sort_by = (char *) "quota";
+  q.offset = 10;
+  q.limit = 5;
+  page = list (report, nd_source_list_users_async, &q);
+  g_assert_cmpuint (page->items->len, ==, 5);
+  g_assert_cmpint (((NdUser *) g_ptr_array_index (page->items, 0))->quota, ==, 10 * 1000);
+  g_clear_pointer (&page, nd_list_page_free);
+
+  memset (&q, 0, sizeof q);
+  page = list (report, nd_source_list_models_async, &q);
+  g_assert_cmpuint (page->items->len, ==, 2);
+  g_assert_true (isnan (((NdModel *) g_ptr_array_index (page->items, 0))->model_ratio));
+  g_assert_cmpfloat (((NdModel *) g_ptr_array_index (page->items, 1))->model_ratio, ==, 1.25);
+  g_clear_pointer (&page, nd_list_page_free);
+  page = list (report, nd_source_list_tokens_async, &q);
+  g_assert_cmpuint (page->items->len, ==, 4);
+  g_assert_cmpstr (((NdToken *) g_ptr_array_index (page->items, 0))->masked_key, ==, "sk-abcd***wxyz");
+
+  /* The top errors, most frequent first, masked, one line each. */
+  g_clear_object (&res);
+  nd_report_source_list_errors_async (ND_REPORT_SOURCE (report), NULL, nd_test_store_result, &res);
+  nd_test_wait (&res);
+  errors = nd_report_source_list_errors_finish (ND_REPORT_SOURCE (report), res, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (errors->len, ==, 3);
+  g_assert_cmpstr (((NdReportError *) g_ptr_array_index (errors, 0))->message, ==,
+                   "upstream error: status code 500");
+  g_assert_cmpint (((NdReportError *) g_ptr_array_index (errors, 0))->count, ==, 30);
+  g_assert_cmpstr (((NdReportError *) g_ptr_array_index (errors, 1))->message, ==, "context deadline exceeded");
+  g_assert_null (strstr (((NdReportError *) g_ptr_array_index (errors, 2))->message, KEY_IN_ERROR));
+
+  /* Every write is refused before it reaches the file. */
+  g_clear_object (&res);
+  {
+    const gint64 ids[] = { 1 };
+
+    write = nd_write_user_status_new (ids, 1, 2);
+  }
+  nd_source_write_async (report, write, NULL, nd_test_store_result, &res);
+  nd_test_wait (&res);
+  g_assert_null (nd_source_write_finish (report, res, &error));
+  g_assert_error (error, ND_ERROR, ND_ERROR_READ_ONLY);
+  g_assert_nonnull (strstr (error->message, "snapshot"));
+}
+
+/* No secret the gateway handed over is anywhere in the file's bytes. */
+static void
+test_no_secrets (void)
+{
+  g_auto(Fx) fx = { 0 };
+  g_autoptr(GPtrArray) secrets = g_ptr_array_new ();
+
+  fx_setup (&fx);
+  g_ptr_array_add (secrets, (char *) KEY_IN_REMARK);
+  g_ptr_array_add (secrets, (char *) BARE_KEY);
+  g_ptr_array_add (secrets, (char *) URL_PASSWORD);
+  g_ptr_array_add (secrets, (char *) URL_QUERY_KEY);
+  g_ptr_array_add (secrets, (char *) KEY_IN_ERROR);
+  assert_no_secrets (fx.path, secrets);
+  /* The grep looks at the right bytes: what the gateway shows is there. */
+  g_assert_true (file_contains (fx.path, "api.example.com"));
+  g_assert_true (file_contains (fx.path, "user1234"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_setenv ("TZ", "Asia/Shanghai", TRUE);
+  g_test_add_func ("/report/file/round-trip-facts", test_round_trip_facts);
+  g_test_add_func ("/report/file/round-trip-lists", test_round_trip_lists);
+  g_test_add_func ("/report/file/no-secrets", test_no_secrets);
+  return g_test_run ();
+}
