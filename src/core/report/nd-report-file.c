@@ -398,7 +398,15 @@ _nd_report_file_open (const char *path, GError **error)
       const char *r = (const char *) sqlite3_column_text (st, 0);
 
       if (g_strcmp0 (r, "ok") != 0)
-        problem = g_utf8_make_valid (r ? r : "?", -1);
+        {
+          g_autofree char *valid = g_utf8_make_valid (r ? r : "?", -1);
+          const char *line = valid;
+
+          /* One line for people: "Page 3: btreeInitPage() returns error code 11". */
+          if (g_str_has_prefix (line, "*** in database main ***"))
+            line += strlen ("*** in database main ***");
+          problem = g_strstrip (g_strdelimit (g_strdup (line), "\r\n", ' '));
+        }
     }
   else
     problem = g_strdup (sqlite3_errmsg (db));
