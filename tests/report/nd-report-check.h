@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include "nd-test.h"
 #include "report/nd-report.h"
 #include "report/nd-report-source.h"
 
@@ -22,6 +23,8 @@ NdFactsReport *report_query        (NdFacts *facts, const NdFactsRange *range, G
 void           assert_facts_equal  (const NdFactsReport *a, const NdFactsReport *b);
 /* None of @secrets (element-type utf8, each at least 8 bytes) is anywhere in the bytes of @path. */
 void           assert_no_secrets   (const char *path, GPtrArray *secrets);
+/* The secrets of a fixture database (nd_test_pg_fixture), for assert_no_secrets. */
+GPtrArray     *fixture_secrets     (NdTestPg *pg, const char *db);
 /* Whether the bytes of @path hold @needle. */
 gboolean       file_contains       (const char *path, const char *needle);
 /* rm -rf @dir (a g_dir_make_tmp folder of a test). */

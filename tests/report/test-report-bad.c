@@ -246,7 +246,7 @@ run (const char * const *args, char **out, char **err)
   g_autoptr(GError) error = NULL;
   int status = 0;
 
-  g_ptr_array_add (argv, g_test_build_filename (G_TEST_BUILT, "..", "..", "src", "newapi-desk", NULL));
+  g_ptr_array_add (argv, g_strdup (ND_DESK_EXE));
   for (guint i = 0; args[i]; i++)
     g_ptr_array_add (argv, g_strdup (args[i]));
   g_ptr_array_add (argv, NULL);
