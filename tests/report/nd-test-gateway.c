@@ -237,7 +237,7 @@ test_gateway_init (TestGateway *self)
 
 
 void
-fx_setup (Fx *fx)
+gw_fx_setup (GwFx *fx)
 {
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(NdServerInfo) info = NULL;
@@ -270,7 +270,7 @@ fx_setup (Fx *fx)
 }
 
 void
-fx_teardown (Fx *fx)
+gw_fx_teardown (GwFx *fx)
 {
   g_clear_pointer (&fx->meta, nd_report_meta_unref);
   g_clear_object (&fx->store);

@@ -38,10 +38,10 @@ typedef struct {
   NdSource *gateway;
   NdFacts *store;
   NdReportMeta *meta;
-} Fx;
+} GwFx;
 
-void fx_setup    (Fx *fx);
-void fx_teardown (Fx *fx);
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Fx, fx_teardown)
+void gw_fx_setup    (GwFx *fx);
+void gw_fx_teardown (GwFx *fx);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GwFx, gw_fx_teardown)
 
 G_END_DECLS

@@ -61,14 +61,14 @@ set_be32 (guint8 *p, guint32 v)
 static void
 test_bad_files (void)
 {
-  g_auto(Fx) fx = { 0 };
+  g_auto(GwFx) fx = { 0 };
   g_autoptr(GBytes) good = NULL;
   g_autofree char *bad = NULL;
   g_autofree guint8 *copy = NULL;
   const guint8 *data;
   gsize len;
 
-  fx_setup (&fx);
+  gw_fx_setup (&fx);
   good = read_all (fx.path);
   data = g_bytes_get_data (good, &len);
   bad = g_build_filename (fx.dir, "bad.ndreport", NULL);
@@ -175,7 +175,7 @@ read_everything (NdSource *source)
 static void
 test_fuzz (void)
 {
-  g_auto(Fx) fx = { 0 };
+  g_auto(GwFx) fx = { 0 };
   g_autoptr(GBytes) good = NULL;
   g_autofree char *bad = NULL;
   g_autofree guint8 *copy = NULL;
@@ -189,7 +189,7 @@ test_fuzz (void)
   const guint8 *data;
   gsize len;
 
-  fx_setup (&fx);
+  gw_fx_setup (&fx);
   good = read_all (fx.path);
   data = g_bytes_get_data (good, &len);
   bad = g_build_filename (fx.dir, "fuzz.ndreport", NULL);
@@ -259,12 +259,12 @@ run (const char * const *args, char **out, char **err)
 static void
 test_commands (void)
 {
-  g_auto(Fx) fx = { 0 };
+  g_auto(GwFx) fx = { 0 };
   g_autofree char *bad = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
-  fx_setup (&fx);
+  gw_fx_setup (&fx);
   bad = g_build_filename (fx.dir, "half.ndreport", NULL);
   {
     g_autoptr(GBytes) good = read_all (fx.path);

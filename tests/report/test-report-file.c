@@ -33,14 +33,14 @@ list (NdSource *s, void (*fn) (NdSource *, const NdListQuery *, GCancellable *, 
 static void
 test_round_trip_facts (void)
 {
-  g_auto(Fx) fx = { 0 };
+  g_auto(GwFx) fx = { 0 };
   g_autoptr(NdSource) report = NULL;
   g_autoptr(GError) error = NULL;
   NdReportMeta *meta;
   NdServerInfo *info;
   const char *presets[] = { NULL, "24h", "7d" };
 
-  fx_setup (&fx);
+  gw_fx_setup (&fx);
   report = report_open (fx.path, &error);
   g_assert_no_error (error);
   info = nd_source_get_info (report);
@@ -120,7 +120,7 @@ test_round_trip_facts (void)
 static void
 test_round_trip_lists (void)
 {
-  g_auto(Fx) fx = { 0 };
+  g_auto(GwFx) fx = { 0 };
   g_autoptr(NdSource) report = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) res = NULL;
@@ -131,7 +131,7 @@ test_round_trip_lists (void)
   NdListQuery q = { 0 };
   NdChannel *ch;
 
-  fx_setup (&fx);
+  gw_fx_setup (&fx);
   report = report_open (fx.path, &error);
   g_assert_no_error (error);
 
@@ -211,10 +211,10 @@ test_round_trip_lists (void)
 static void
 test_no_secrets (void)
 {
-  g_auto(Fx) fx = { 0 };
+  g_auto(GwFx) fx = { 0 };
   g_autoptr(GPtrArray) secrets = g_ptr_array_new ();
 
-  fx_setup (&fx);
+  gw_fx_setup (&fx);
   g_ptr_array_add (secrets, (char *) KEY_IN_REMARK);
   g_ptr_array_add (secrets, (char *) BARE_KEY);
   g_ptr_array_add (secrets, (char *) URL_PASSWORD);
