@@ -226,6 +226,84 @@ test_no_secrets (void)
   g_assert_true (file_contains (fx.path, "user1234"));
 }
 
+static NdFactsReport *
+store_query (NdFacts *facts, gint64 from, gint64 to)
+{
+  NdFactsRange r = { 0 };
+  g_autoptr(GError) error = NULL;
+  NdFactsReport *rep;
+
+  r.from = from;
+  r.to = to;
+  r.now = REPORT_NOW;
+  r.tz_offset = G_MININT;
+  rep = report_query (facts, &r, &error);
+  g_assert_no_error (error);
+  return rep;
+}
+
+static const NdFactsRank *
+find_rank (GPtrArray *rows, const char *key)
+{
+  for (guint i = 0; i < rows->len; i++)
+    if (g_str_equal (((NdFactsRank *) g_ptr_array_index (rows, i))->key, key))
+      return g_ptr_array_index (rows, i);
+  return NULL;
+}
+
+/* Every row of either period, with both sides and the difference,
+ * sorted by the size of the change; a period without the row counts 0. */
+static void
+test_compare (void)
+{
+  g_auto(GwFx) fx = { 0 };
+  g_autoptr(NdFactsReport) cur = NULL;
+  g_autoptr(NdFactsReport) base = NULL;
+  g_autoptr(NdFactsCompare) cmp = NULL;
+
+  gw_fx_setup (&fx);
+  cur = store_query (fx.store, LAST_HOUR - 2 * ND_TIME_DAY, LAST_HOUR);
+  /* Mostly before the data starts: a few hours only. */
+  base = store_query (fx.store, FIRST_HOUR - 3 * ND_TIME_DAY, FIRST_HOUR + 5 * ND_TIME_HOUR);
+  cmp = nd_facts_compare_new (cur, base, ND_COMPARE_BY_QUOTA);
+  g_assert_cmpfloat (cmp->overview[ND_COMPARE_REQUESTS].delta, ==,
+                     cur->overview.requests - base->overview.requests);
+  g_assert_cmpfloat (cmp->overview[ND_COMPARE_QUOTA].change, ==,
+                     (double) (cur->overview.quota - base->overview.quota) / base->overview.quota);
+  g_assert_cmpuint (cmp->models->len, ==, 2);
+  g_assert_cmpuint (cmp->channels->len, ==, 3);
+  for (guint i = 0; i < cmp->channels->len; i++)
+    {
+      const NdCompareRow *row = g_ptr_array_index (cmp->channels, i);
+      const NdFactsRank *c = find_rank (cur->channels, row->key);
+      const NdFactsRank *b = find_rank (base->channels, row->key);
+
+      g_assert_nonnull (c);
+      g_assert_cmpfloat (row->values[ND_COMPARE_BY_QUOTA].current, ==, c->quota);
+      g_assert_cmpfloat (row->values[ND_COMPARE_BY_QUOTA].baseline, ==, b ? b->quota : 0);
+      g_assert_cmpfloat (row->values[ND_COMPARE_BY_REQUESTS].delta, ==, c->requests - (b ? b->requests : 0));
+      g_assert_true (row->in_current);
+      g_assert_true (row->in_baseline == (b != NULL && b->requests > 0));
+      if (i > 0)
+        g_assert_cmpfloat (fabs (((NdCompareRow *) g_ptr_array_index (cmp->channels, i - 1))->values[ND_COMPARE_BY_QUOTA].delta),
+                           >=, fabs (row->values[ND_COMPARE_BY_QUOTA].delta));
+    }
+  /* The other way round: every row is gone, by as much. */
+  g_clear_pointer (&cmp, nd_facts_compare_unref);
+  cmp = nd_facts_compare_new (base, cur, ND_COMPARE_BY_REQUESTS);
+  g_assert_cmpfloat (cmp->overview[ND_COMPARE_REQUESTS].delta, ==,
+                     base->overview.requests - cur->overview.requests);
+  g_assert_cmpfloat (cmp->overview[ND_COMPARE_REQUESTS].change, <, 0);
+  {
+    NdCompareMeasure m;
+
+    g_assert_true (nd_compare_measure_from_name ("tokens", &m));
+    g_assert_cmpint (m, ==, ND_COMPARE_BY_TOKENS);
+    g_assert_false (nd_compare_measure_from_name ("cost", &m));
+    g_assert_cmpstr (nd_compare_figure_name (ND_COMPARE_ACTIVE_USERS), ==, "active_users");
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -234,5 +312,6 @@ main (int argc, char **argv)
   g_test_add_func ("/report/file/round-trip-facts", test_round_trip_facts);
   g_test_add_func ("/report/file/round-trip-lists", test_round_trip_lists);
   g_test_add_func ("/report/file/no-secrets", test_no_secrets);
+  g_test_add_func ("/report/file/compare", test_compare);
   return g_test_run ();
 }
