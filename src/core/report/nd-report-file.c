@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -312,8 +313,8 @@ check_header (const char *path, GError **error)
   /* The size in the header counts only when it is known to be current. */
   if (pages > 0 && be32 (h + 24) == be32 (h + 92) && size >= 0 &&
       (gint64) pages * page_size > size)
-    return invalid (error, _("“%s” is cut short: it has %" G_GINT64_FORMAT " of its %"
-                             G_GINT64_FORMAT " bytes. Copy it again."),
+    return invalid (error, _("“%s” is cut short: it has %" PRId64 " of its %" PRId64 " bytes. "
+                             "Copy it again."),
                     name, size, (gint64) pages * page_size);
   return TRUE;
 }

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n-lib.h>
 
 #include "nd-error.h"
@@ -238,7 +239,7 @@ list_job (GTask *task, sqlite3 *db, gpointer data, GCancellable *cancellable)
     {
       if (items->len == 0)
         return g_task_return_new_error (task, ND_ERROR, ND_ERROR_NOT_FOUND,
-                                        _("The report has no channel #%" G_GINT64_FORMAT), ld->id);
+                                        _("The report has no channel #%" PRId64), ld->id);
       return g_task_return_pointer (task, g_ptr_array_steal_index (items, 0), ld->table->free_item);
     }
   if (ld->all)
