@@ -56,7 +56,6 @@ static void
 add_period (JsonBuilder *b, const char *key, const NdCliPeriod *p)
 {
   NdServerInfo *info = nd_source_get_info (p->source);
-  g_auto(GStrv) unavailable = nd_server_info_dup_unavailable_facts (info);
 
   json_builder_set_member_name (b, key);
   json_builder_begin_object (b);
@@ -72,17 +71,8 @@ add_period (JsonBuilder *b, const char *key, const NdCliPeriod *p)
   nd_cli_json_int (b, "from", p->rep->overview.from);
   nd_cli_json_int (b, "to", p->rep->overview.to);
   json_builder_end_object (b);
-  json_builder_set_member_name (b, "money");
-  json_builder_begin_object (b);
-  nd_cli_json_string (b, "display", nd_money_display_to_string (info->money->display));
-  nd_cli_json_double (b, "quota_per_unit", info->money->quota_per_unit);
-  nd_cli_json_string (b, "symbol", nd_money_symbol (info->money));
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "unavailable");
-  json_builder_begin_array (b);
-  for (guint i = 0; unavailable[i] != NULL; i++)
-    json_builder_add_string_value (b, unavailable[i]);
-  json_builder_end_array (b);
+  nd_cli_json_money (b, info->money);
+  nd_cli_json_unavailable (b, info);
   json_builder_end_object (b);
 }
 

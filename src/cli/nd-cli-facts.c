@@ -138,6 +138,29 @@ add_ranking (JsonBuilder *b, const char *key, GPtrArray *rows, RankKind kind, gb
   json_builder_end_array (b);
 }
 
+void
+nd_cli_json_unavailable (JsonBuilder *b, const NdServerInfo *info)
+{
+  g_auto(GStrv) unavailable = nd_server_info_dup_unavailable_facts (info);
+
+  json_builder_set_member_name (b, "unavailable");
+  json_builder_begin_array (b);
+  for (guint i = 0; unavailable[i] != NULL; i++)
+    json_builder_add_string_value (b, unavailable[i]);
+  json_builder_end_array (b);
+}
+
+void
+nd_cli_json_money (JsonBuilder *b, const NdMoney *money)
+{
+  json_builder_set_member_name (b, "money");
+  json_builder_begin_object (b);
+  nd_cli_json_string (b, "display", nd_money_display_to_string (money->display));
+  nd_cli_json_double (b, "quota_per_unit", money->quota_per_unit);
+  nd_cli_json_string (b, "symbol", nd_money_symbol (money));
+  json_builder_end_object (b);
+}
+
 /* A report's own facts: where the figures come from. */
 static void
 add_report (JsonBuilder *b, const NdReportMeta *meta)
@@ -168,11 +191,7 @@ nd_cli_facts_build_json (JsonBuilder *b, const NdFactsReport *rep, const NdServe
   json_builder_begin_object (b);
 
   /* What this source cannot give (NdServerInfo caps): never zeros. */
-  json_builder_set_member_name (b, "unavailable");
-  json_builder_begin_array (b);
-  for (guint i = 0; unavailable[i] != NULL; i++)
-    json_builder_add_string_value (b, unavailable[i]);
-  json_builder_end_array (b);
+  nd_cli_json_unavailable (b, info);
 
   json_builder_set_member_name (b, "range");
   json_builder_begin_object (b);
@@ -203,12 +222,7 @@ nd_cli_facts_build_json (JsonBuilder *b, const NdFactsReport *rep, const NdServe
   nd_cli_json_int (b, "log_rows", rep->log_rows);
   json_builder_end_object (b);
 
-  json_builder_set_member_name (b, "money");
-  json_builder_begin_object (b);
-  nd_cli_json_string (b, "display", nd_money_display_to_string (info->money->display));
-  nd_cli_json_double (b, "quota_per_unit", info->money->quota_per_unit);
-  nd_cli_json_string (b, "symbol", nd_money_symbol (info->money));
-  json_builder_end_object (b);
+  nd_cli_json_money (b, info->money);
 
   json_builder_set_member_name (b, "overview");
   json_builder_begin_object (b);

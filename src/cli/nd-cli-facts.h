@@ -29,6 +29,10 @@ void      nd_cli_facts_build_json (JsonBuilder *b, const NdFactsReport *rep, con
                                    const NdReportMeta *meta);
 char     *nd_cli_json_to_data   (JsonBuilder *b);
 
+/* "unavailable": [the dimensions @info's source cannot give] */
+void      nd_cli_json_unavailable (JsonBuilder *b, const NdServerInfo *info);
+/* "money": {display, quota_per_unit, symbol} */
+void      nd_cli_json_money     (JsonBuilder *b, const NdMoney *money);
 void      nd_cli_json_int       (JsonBuilder *b, const char *key, gint64 v);
 void      nd_cli_json_double    (JsonBuilder *b, const char *key, double v);   /* NAN → null */
 void      nd_cli_json_string    (JsonBuilder *b, const char *key, const char *v); /* NULL → null */
