@@ -31,6 +31,7 @@ typedef struct {
   gboolean quiet;
   int max_rows;
   int top_errors;
+  int logs;
 } ReportArgs;
 
 static void
@@ -67,6 +68,8 @@ check_args (ReportArgs *a, int argc, char **argv, GError **error)
     return usage_error (error, _("A report file’s name ends with .ndreport"));
   if (a->max_rows < 0 || a->top_errors < 0)
     return usage_error (error, _("--max-rows and --top-errors must not be negative"));
+  if (a->logs < 0 || a->logs > ND_REPORT_MAX_LOGS)
+    return usage_error (error, _("--logs must be between 0 and 200000"));
   return 0;
 }
 
@@ -95,6 +98,8 @@ report_run (NdCliOptions *o, ReportArgs *a, int argc, char **argv)
       N_("Rows kept per list of channels, users, tokens and models (default 20000)"), "N" },
     { "top-errors", 0, 0, G_OPTION_ARG_INT, &a->top_errors,
       N_("Distinct error messages kept (default 50)"), "N" },
+    { "logs", 0, 0, G_OPTION_ARG_INT, &a->logs,
+      N_("Also keep the newest N logs of the range, keys masked (default 0, at most 200000)"), "N" },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a->quiet, N_("Say nothing on stderr"), NULL },
     { NULL }
   };
@@ -128,6 +133,7 @@ report_run (NdCliOptions *o, ReportArgs *a, int argc, char **argv)
   opts.instance = a->name;
   opts.max_rows = (guint) a->max_rows;
   opts.top_errors = (guint) a->top_errors;
+  opts.max_logs = (guint) a->logs;
   opts.now = now;
   nd_report_write_async (source, facts, &opts, a->output, progress_cb, GINT_TO_POINTER (!a->quiet),
                          NULL, nd_cli_store_result, &res);

@@ -131,32 +131,67 @@ gw_list_models_async (NdSource *source, const NdListQuery *q, GCancellable *c,
   g_task_return_pointer (task, page, (GDestroyNotify) nd_list_page_free);
 }
 
-/* Error logs: three messages, the most frequent first, one with a key. */
+/* Every log of the range (N_LOGS, newest first, in batches of 100), or
+ * with type 5 its error logs: three messages, the most frequent first,
+ * one with a key. */
 static void
 gw_export_logs_async (NdSource *source, const NdLogQuery *q, NdLogBatchFunc func, gpointer fdata,
                       GCancellable *c, GAsyncReadyCallback cb, gpointer data)
 {
   g_autoptr(GTask) task = g_task_new (source, c, cb, data);
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) nd_log_free);
+  const char *models[] = { "deepseek-chat", "gpt-4o", "claude-3" };
   GError *error = NULL;
   gint64 n = 0;
 
-  g_assert_cmpint (q->type, ==, ND_LOG_ERROR);
   g_assert_cmpint (q->from, >, 0);
-  for (int i = 0; i < 60; i++)
+  if (q->type == ND_LOG_ERROR)
+    {
+      for (int i = 0; i < 60; i++)
+        {
+          NdLog *log = nd_log_new ();
+
+          log->id = i + 1;
+          log->type = ND_LOG_ERROR;
+          log->created_at = q->from + i * 60;
+          log->content = g_strdup (i % 6 == 0 ? "Incorrect API key provided: " KEY_IN_ERROR
+                                   : i % 2 ? "upstream error: status code 500" : "context deadline\nexceeded");
+          g_ptr_array_add (rows, log);
+        }
+      if (!func (rows, fdata, &error))
+        return g_task_return_error (task, error);
+      return g_task_return_int (task, rows->len);
+    }
+  g_assert_cmpint (q->type, ==, 0);
+  for (int i = 0; i < N_LOGS; i++)
     {
       NdLog *log = nd_log_new ();
 
-      log->id = i + 1;
-      log->type = ND_LOG_ERROR;
-      log->created_at = q->from + i * 60;
-      log->content = g_strdup (i % 6 == 0 ? "Incorrect API key provided: " KEY_IN_ERROR
-                               : i % 2 ? "upstream error: status code 500" : "context deadline\nexceeded");
+      /* Two logs a minute share a time: paging must use the id too. */
+      log->id = 100000 - i;
+      log->created_at = q->to - 1 - (i / 2) * 60;
+      log->type = i % 10 == 3 ? ND_LOG_ERROR : ND_LOG_CONSUME;
+      log->user_id = 1 + i % 3;
+      log->username = g_strdup_printf ("user%d", 1 + i % 3);
+      log->token_name = g_strdup_printf ("token %d", 1 + i % 3);
+      log->channel_id = 1 + i % 2;
+      log->model_name = g_strdup (models[i % 3]);
+      log->group = g_strdup ("default");
+      log->quota = 100 * (i % 7);
+      log->prompt_tokens = 10 + i;
+      log->completion_tokens = 5;
+      log->ip = g_strdup ("203.0.113.9");
+      log->content = g_strdup (i % 5 == 0 ? "key " KEY_IN_ERROR " was refused" : "模型倍率 1.0");
+      log->other = g_strdup ("{\"admin_info\":{\"key\":\"" BARE_KEY "\"}}");
       g_ptr_array_add (rows, log);
+      if (rows->len == 100)
+        {
+          if (!func (rows, fdata, &error))
+            return g_task_return_error (task, error);
+          n += rows->len;
+          g_ptr_array_set_size (rows, 0);
+        }
     }
-  if (!func (rows, fdata, &error))
-    return g_task_return_error (task, error);
-  n = rows->len;
   g_task_return_int (task, n);
 }
 
@@ -239,6 +274,12 @@ test_gateway_init (TestGateway *self)
 void
 gw_fx_setup (GwFx *fx)
 {
+  gw_fx_setup_logs (fx, 0);
+}
+
+void
+gw_fx_setup_logs (GwFx *fx, guint max_logs)
+{
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(NdServerInfo) info = NULL;
   g_autoptr(GError) error = NULL;
@@ -264,6 +305,7 @@ gw_fx_setup (GwFx *fx)
   o.to = LAST_HOUR;
   o.range_name = "7d";
   o.now = REPORT_NOW;
+  o.max_logs = max_logs;
   fx->meta = report_write (fx->gateway, fx->store, &o, fx->path, &error);
   g_assert_no_error (error);
   g_assert_nonnull (fx->meta);

@@ -40,6 +40,11 @@ typedef struct {
   NdReportMeta *meta;
 } GwFx;
 
+/* The gateway's logs: N_LOGS in the range, newest first. */
+#define N_LOGS 300
+
+/* A report of the last 7 days; with @max_logs, keeping that many logs. */
+void gw_fx_setup_logs (GwFx *fx, guint max_logs);
 void gw_fx_setup    (GwFx *fx);
 void gw_fx_teardown (GwFx *fx);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (GwFx, gw_fx_teardown)

@@ -304,6 +304,159 @@ test_compare (void)
   }
 }
 
+static NdLogPage *
+logs_page (NdSource *s, const NdLogQuery *q, const NdLogCursor *after, guint limit)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  NdLogPage *page;
+
+  nd_source_query_logs_async (s, q, after, limit, NULL, nd_test_store_result, &res);
+  nd_test_wait (&res);
+  page = nd_source_query_logs_finish (s, res, &error);
+  g_assert_no_error (error);
+  return page;
+}
+
+static gboolean
+count_batch (GPtrArray *rows, gpointer user_data, GError **error)
+{
+  *(guint *) user_data += rows->len;
+  return TRUE;
+}
+
+/* A report that kept logs browses them like a live source: newest first,
+ * keyset pages without gaps or repeats, every filter, exact counts,
+ * totals, export, suggestions; keys masked. */
+static void
+test_logs (void)
+{
+  g_auto(GwFx) fx = { 0 };
+  g_autoptr(NdSource) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NdLogQuery) q = nd_log_query_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  NdLogCursor after = { 0 };
+  gboolean more = TRUE, first = TRUE;
+  gint64 prev_t = G_MAXINT64, prev_id = G_MAXINT64, want_quota = 0;
+  guint want_gpt = 0, exported = 0;
+  NdServerInfo *info;
+
+  gw_fx_setup_logs (&fx, 250);
+  g_assert_cmpint (fx.meta->n_logs, ==, 250);
+  g_assert_false (fx.meta->logs_complete);
+  report = report_open (fx.path, &error);
+  g_assert_no_error (error);
+  info = nd_source_get_info (report);
+  g_assert_true (nd_server_info_has (info, ND_CAP_LOGS | ND_CAP_LOG_EXPORT));
+  g_assert_false (nd_server_info_has (info, ND_CAP_LOG_TAIL));
+
+  while (more)
+    {
+      g_autoptr(NdLogPage) page = logs_page (report, q, first ? NULL : &after, 40);
+
+      for (guint i = 0; i < page->rows->len; i++)
+        {
+          const NdLog *log = g_ptr_array_index (page->rows, i);
+
+          g_assert_true (log->created_at < prev_t || (log->created_at == prev_t && log->id < prev_id));
+          g_assert_true (g_hash_table_add (seen, g_memdup2 (&log->id, sizeof log->id)));
+          g_assert_null (strstr (log->content, KEY_IN_ERROR));
+          g_assert_null (strstr (log->other, BARE_KEY));
+          prev_t = log->created_at;
+          prev_id = log->id;
+        }
+      more = page->has_more;
+      after = page->next;
+      first = FALSE;
+    }
+  g_assert_cmpuint (g_hash_table_size (seen), ==, 250);
+  g_assert_cmpint (prev_id, ==, 100000 - 249);
+
+  /* The newest 250 of the generator's: filters against its rule. */
+  for (int i = 0; i < 250; i++)
+    if (i % 3 == 1 && i % 10 != 3 && 1 + i % 2 == 2)
+      {
+        want_gpt++;
+        want_quota += 100 * (i % 7);
+      }
+  nd_log_query_add_model (q, "gpt-4o");
+  nd_log_query_add_model (q, "no-such-model");
+  nd_log_query_add_channel (q, 2);
+  q->type = ND_LOG_CONSUME;
+  q->username = g_strdup ("user2");
+  {
+    g_autoptr(GAsyncResult) res = NULL;
+    NdLogEstimate est;
+    NdLogTotals totals;
+
+    nd_source_estimate_logs_async (report, q, NULL, nd_test_store_result, &res);
+    nd_test_wait (&res);
+    g_assert_true (nd_source_estimate_logs_finish (report, res, &est, &error));
+    g_assert_true (est.exact);
+    g_assert_cmpint (est.rows, ==, want_gpt);
+    g_clear_object (&res);
+    nd_source_log_totals_async (report, q, NULL, nd_test_store_result, &res);
+    nd_test_wait (&res);
+    g_assert_true (nd_source_log_totals_finish (report, res, &totals, &error));
+    g_assert_cmpint (totals.quota, ==, want_quota);
+    g_assert_cmpint (totals.requests, ==, want_gpt);
+    g_clear_object (&res);
+    nd_source_export_logs_async (report, q, count_batch, &exported, NULL, nd_test_store_result, &res);
+    nd_test_wait (&res);
+    g_assert_cmpint (nd_source_export_logs_finish (report, res, &error), ==, want_gpt);
+    g_assert_cmpuint (exported, ==, want_gpt);
+  }
+  {
+    g_autoptr(GAsyncResult) res = NULL;
+    g_auto(GStrv) models = NULL;
+
+    nd_source_suggest_async (report, ND_SUGGEST_MODEL, "gpt", 10, NULL, nd_test_store_result, &res);
+    nd_test_wait (&res);
+    models = nd_source_strv_finish (report, res, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_strv_length (models), ==, 1);
+    g_assert_cmpstr (models[0], ==, "gpt-4o");
+  }
+  {
+    g_autoptr(GPtrArray) secrets = g_ptr_array_new ();
+
+    g_ptr_array_add (secrets, (char *) KEY_IN_ERROR);
+    g_ptr_array_add (secrets, (char *) BARE_KEY);
+    assert_no_secrets (fx.path, secrets);
+    g_assert_true (file_contains (fx.path, "203.0.113.9"));
+  }
+}
+
+/* Without logs the Logs page says why instead of showing nothing. */
+static void
+test_no_logs (void)
+{
+  g_auto(GwFx) fx = { 0 };
+  g_autoptr(NdSource) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(NdLogQuery) q = nd_log_query_new ();
+
+  gw_fx_setup_logs (&fx, 1000);
+  g_assert_cmpint (fx.meta->n_logs, ==, N_LOGS);
+  g_assert_true (fx.meta->logs_complete);
+  g_clear_pointer (&fx.meta, nd_report_meta_unref);
+  gw_fx_teardown (&fx);
+  memset (&fx, 0, sizeof fx);
+
+  gw_fx_setup (&fx);
+  g_assert_cmpint (fx.meta->n_logs, ==, -1);
+  report = report_open (fx.path, &error);
+  g_assert_no_error (error);
+  g_assert_false (nd_server_info_has (nd_source_get_info (report), ND_CAP_LOGS));
+  nd_source_query_logs_async (report, q, NULL, 10, NULL, nd_test_store_result, &res);
+  nd_test_wait (&res);
+  g_assert_null (nd_source_query_logs_finish (report, res, &error));
+  g_assert_error (error, ND_ERROR, ND_ERROR_UNSUPPORTED);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -313,5 +466,7 @@ main (int argc, char **argv)
   g_test_add_func ("/report/file/round-trip-lists", test_round_trip_lists);
   g_test_add_func ("/report/file/no-secrets", test_no_secrets);
   g_test_add_func ("/report/file/compare", test_compare);
+  g_test_add_func ("/report/file/logs", test_logs);
+  g_test_add_func ("/report/file/no-logs", test_no_logs);
   return g_test_run ();
 }

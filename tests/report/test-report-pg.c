@@ -82,14 +82,14 @@ unix_text (gint64 t)
 
 /* Writes a report of [from, to) and returns its path. */
 static char *
-make_report (Fx *fx, const char *name, gint64 from, gint64 to)
+make_report (Fx *fx, const char *name, gint64 from, gint64 to, const char *logs)
 {
   g_autofree char *f = unix_text (from);
   g_autofree char *t = unix_text (to);
   char *path = g_build_filename (fx->dir, name, NULL);
   g_autofree char *out = NULL;
   const char *args[] = { "report", "--dsn", fx->dsn, "--facts", fx->facts, "--from", f, "--to", t,
-                         "-o", path, "-q", NULL };
+                         "-o", path, "-q", "--logs", logs, NULL };
 
   g_assert_cmpint (run (args, &out), ==, 0);
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
@@ -156,10 +156,28 @@ test_round_trip (void)
 
   if (!fx_setup (&fx))
     return;
-  path = make_report (&fx, "week.ndreport", ND_TEST_NOW - WEEK, ND_TEST_NOW);
+  /* With logs: they are in the grep for secrets below too. */
+  path = make_report (&fx, "week.ndreport", ND_TEST_NOW - WEEK, ND_TEST_NOW, "100000");
   assert_same_stats (&fx, path, from, to, TRUE);
   assert_same_stats (&fx, path, from, to, FALSE);
   assert_same_stats (&fx, path, sub_from, sub_to, FALSE);
+
+  /* Every log of the range is in it, with the live log list's figures. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(NdSource) report = report_open (path, &error);
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*), COALESCE(sum(quota) FILTER (WHERE type = 2), 0)"
+                                            " FROM logs WHERE created_at >= %s AND created_at < %s", from, to);
+    g_autoptr(PGresult) res = nd_test_pg_query (fx.pg, DB, sql);
+    NdReportMeta *meta;
+
+    g_assert_no_error (error);
+    meta = nd_report_source_get_meta (ND_REPORT_SOURCE (report));
+    g_assert_true (meta->logs_complete);
+    g_assert_cmpint (meta->n_logs, ==, g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10));
+    g_assert_cmpint (meta->n_logs, >, 1000);
+    nd_source_close (report);
+  }
 
   /* Not one secret of the database is in the file. */
   secrets = fixture_secrets (fx.pg, DB);
@@ -199,8 +217,8 @@ test_compare (void)
 
   if (!fx_setup (&fx))
     return;
-  week1 = make_report (&fx, "week1.ndreport", ND_TEST_NOW - 2 * WEEK, ND_TEST_NOW - WEEK);
-  week2 = make_report (&fx, "week2.ndreport", ND_TEST_NOW - WEEK, ND_TEST_NOW);
+  week1 = make_report (&fx, "week1.ndreport", ND_TEST_NOW - 2 * WEEK, ND_TEST_NOW - WEEK, "0");
+  week2 = make_report (&fx, "week2.ndreport", ND_TEST_NOW - WEEK, ND_TEST_NOW, "0");
   {
     const char *args[] = { "stats", "--dsn", fx.dsn, "--facts", fx.facts, "--no-sync", "--from", from,
                            "--to", to, "--compare", week2, "--json", NULL };

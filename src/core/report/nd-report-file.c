@@ -71,6 +71,18 @@ static const NdReportField model_fields[] = {
   F (NdModel, channel_count, I64),
 };
 
+/* Logs as NewAPI wrote them but masked (content, other); channel_name is
+ * the name the source resolved. */
+static const NdReportField log_fields[] = {
+  F (NdLog, id, I64), F (NdLog, created_at, I64), F (NdLog, user_id, I64),
+  F (NdLog, token_id, I64), F (NdLog, channel_id, I64), F (NdLog, quota, I64),
+  F (NdLog, prompt_tokens, I64), F (NdLog, completion_tokens, I64), F (NdLog, use_time, I64),
+  F (NdLog, type, INT), F (NdLog, is_stream, BOOL), F (NdLog, username, STR),
+  F (NdLog, token_name, STR), F (NdLog, model_name, STR), F_AS (NdLog, group, "grp", STR),
+  F (NdLog, ip, STR), F (NdLog, request_id, STR), F (NdLog, upstream_request_id, STR),
+  F (NdLog, content, STR), F (NdLog, other, STR), F (NdLog, channel_name, STR),
+};
+
 const NdReportTable _nd_report_tables[ND_REPORT_N_TABLES] = {
   [ND_REPORT_CHANNELS] = { "channels", channel_fields, G_N_ELEMENTS (channel_fields),
                            (gpointer (*) (void)) nd_channel_new, (GDestroyNotify) nd_channel_free,
@@ -92,6 +104,9 @@ const NdReportTable _nd_report_tables[ND_REPORT_N_TABLES] = {
                          { "model_name", "vendor", "tags" },
                          { "model_name", "channel_count", "model_ratio", "model_price" },
                          "model_name" },
+  [ND_REPORT_LOGS] = { "logs", log_fields, G_N_ELEMENTS (log_fields),
+                       (gpointer (*) (void)) nd_log_new, (GDestroyNotify) nd_log_free,
+                       { NULL }, { NULL }, "created_at DESC, id DESC" },
 };
 
 static const char *
@@ -469,6 +484,8 @@ _nd_report_meta_write (sqlite3 *db, const NdReportMeta *m, GError **error)
     { "n_errors", m->n_errors, 0, NULL, 0 },
     { "errors_scanned", m->errors_scanned, 0, NULL, 0 },
     { "errors_complete", m->errors_complete, 0, NULL, 0 },
+    { "n_logs", m->n_logs, 0, NULL, 0 },
+    { "logs_complete", m->logs_complete, 0, NULL, 0 },
   };
 
   if (sqlite3_prepare_v2 (db, "INSERT OR REPLACE INTO report VALUES (?, ?)", -1, &st, NULL) != SQLITE_OK)
@@ -584,6 +601,8 @@ _nd_report_meta_read (sqlite3 *db, GError **error)
   m->n_errors = meta_int (t, "n_errors", -1);
   m->errors_scanned = meta_int (t, "errors_scanned", -1);
   m->errors_complete = meta_int (t, "errors_complete", 0) != 0;
+  m->n_logs = meta_int (t, "n_logs", -1);
+  m->logs_complete = meta_int (t, "logs_complete", 0) != 0;
 
   /* The range drives every query (and a loop per trend bucket): only
    * what a writer could have made. */

@@ -22,6 +22,7 @@ nd_report_meta_new (void)
   meta->money = nd_money_new_default ();
   meta->n_channels = meta->n_users = meta->n_tokens = meta->n_models = meta->n_errors = -1;
   meta->errors_scanned = -1;
+  meta->n_logs = -1;
   return meta;
 }
 

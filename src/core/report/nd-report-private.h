@@ -6,6 +6,7 @@
  *   nd-report-meta.c     NdReportMeta, its ranges and title
  *   nd-report-writer.c   nd_report_write_async
  *   nd-report-source.c   NdReportSource
+ *   nd-report-logs.c     NdReportSource's log calls over the report's logs
  *   nd-report-compare.c  two reports (or a report and live facts) side by side
  * The sqlite3 functions here block: call them on a worker thread.
  */
@@ -49,6 +50,7 @@ typedef enum {
   ND_REPORT_USERS,
   ND_REPORT_TOKENS,
   ND_REPORT_MODELS,
+  ND_REPORT_LOGS,             /* optional: the newest logs of the range, capped */
   ND_REPORT_N_TABLES
 } NdReportTableId;
 
@@ -78,5 +80,13 @@ gpointer      _nd_report_row_read    (sqlite3_stmt *st, const NdReportTable *tab
 char         *_nd_report_columns     (const NdReportTable *table);
 
 void          _nd_report_set_error   (sqlite3 *db, GError **error, const char *path);
+
+/* nd-report-logs.c: the log vfuncs of NdReportSource (query, estimate,
+ * totals, export, suggest) over the `logs` table. */
+void          _nd_report_source_init_logs (NdSourceClass *klass);
+/* Runs @func on the report source's worker with its sqlite3 handle. */
+typedef void (*NdReportJobFunc) (GTask *task, sqlite3 *db, gpointer data, GCancellable *cancellable);
+void          _nd_report_source_run  (NdSource *source, GTask *task, NdReportJobFunc func,
+                                      gpointer data, GDestroyNotify data_free);
 
 G_END_DECLS

@@ -28,8 +28,6 @@ struct _NdReportSource
 
 G_DEFINE_FINAL_TYPE (NdReportSource, nd_report_source, ND_TYPE_SOURCE)
 
-typedef void (*JobFunc) (GTask *task, sqlite3 *db, gpointer data, GCancellable *cancellable);
-
 /* ─── worker ───────────────────────────────────────────────────────────── */
 
 static gpointer
@@ -50,9 +48,16 @@ static const NdWorkerFuncs worker_funcs = {
 };
 
 static void
-run (NdReportSource *self, GTask *task, JobFunc func, gpointer data, GDestroyNotify data_free)
+run (NdReportSource *self, GTask *task, NdReportJobFunc func, gpointer data, GDestroyNotify data_free)
 {
   nd_worker_run (self->worker, task, (NdWorkerJobFunc) func, data, data_free);
+}
+
+void
+_nd_report_source_run (NdSource *source, GTask *task, NdReportJobFunc func, gpointer data,
+                       GDestroyNotify data_free)
+{
+  run (ND_REPORT_SOURCE (source), task, func, data, data_free);
 }
 
 static void
@@ -97,6 +102,11 @@ info_for (const NdReportMeta *meta)
     info->caps |= ND_CAP_TOKENS_ALL_USERS;
   if (meta->n_models >= 0)
     info->caps |= ND_CAP_MODELS;
+  /* The logs it kept browse and export like a live source's; no tail. */
+  if (meta->n_logs >= 0)
+    info->caps |= ND_CAP_LOGS | ND_CAP_LOG_EXPORT |
+                  (meta->source_caps & (ND_CAP_LOG_REQUEST_ID | ND_CAP_LOG_IP_FILTER));
+  info->has_log_request_id = nd_server_info_has (info, ND_CAP_LOG_REQUEST_ID);
   info->read_only = TRUE;
   info->newapi_version = g_strdup (meta->newapi_version);
   info->system_name = g_strdup (meta->instance ? meta->instance : meta->system_name);
@@ -462,6 +472,7 @@ nd_report_source_class_init (NdReportSourceClass *klass)
   source_class->list_tokens_async = report_list_tokens_async;
   source_class->list_models_async = report_list_models_async;
   source_class->list_groups_async = report_list_groups_async;
+  _nd_report_source_init_logs (source_class);
 }
 
 static void

@@ -11,9 +11,10 @@
  * is cut short, damaged, another program's SQLite file, unfinished or from
  * a newer NewAPI Desk. It answers an NdServerInfo of kind
  * ND_SOURCE_KIND_REPORT: read_only, never ND_CAP_WRITE (nd_source_write_async
- * refuses every write before it reaches the source), no logs, and the facts
- * dimensions and snapshots the report has (ND_CAP_FACTS_*, ND_CAP_CHANNELS,
- * ND_CAP_USERS, ND_CAP_TOKENS_ALL_USERS, ND_CAP_MODELS). A session over it:
+ * refuses every write before it reaches the source), no live tail, and the
+ * facts dimensions and snapshots the report has (ND_CAP_FACTS_*,
+ * ND_CAP_CHANNELS, ND_CAP_USERS, ND_CAP_TOKENS_ALL_USERS, ND_CAP_MODELS;
+ * ND_CAP_LOGS and ND_CAP_LOG_EXPORT when it kept logs). A session over it:
  * nd_session_new_for_source (profile, source).
  *
  * After the probe:
@@ -26,6 +27,8 @@
  *   - the list calls (list_channels, list_users, list_tokens, list_models,
  *     list_groups, get_channel) answer from the snapshots with the same
  *     search, status, sort and paging rules as the live sources;
+ *   - with logs kept (NdReportMeta.n_logs >= 0): query_logs, estimate_logs
+ *     (exact), log_totals, export_logs and suggest, with every filter;
  *   - nd_report_source_list_errors_async: the top error messages.
  * The facts key of a report is none (nd_facts_key_for_server returns NULL):
  * never sync a per-gateway store from it.

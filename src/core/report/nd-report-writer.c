@@ -26,6 +26,8 @@
 #define DEFAULT_ERROR_LOGS_BULK 100000
 #define DEFAULT_ERROR_LOGS_API 1000
 #define LIST_PAGE 1000
+/* The snapshot lists come first in NdReportTableId; logs are streamed. */
+#define N_SNAPSHOTS ND_REPORT_LOGS
 /* An error message is kept this long at most: enough to tell them apart. */
 #define MAX_MESSAGE_CHARS 300
 
@@ -55,6 +57,7 @@ typedef struct {
   gint64 errors_scanned;
   guint max_error_logs;
   gboolean errors_capped;
+  gboolean logs_capped;
 } WriteData;
 
 static void
@@ -102,6 +105,20 @@ is_refusal (const GError *error)
   return g_error_matches (error, ND_ERROR, ND_ERROR_PERMISSION) ||
          g_error_matches (error, ND_ERROR, ND_ERROR_UNSUPPORTED);
 }
+
+/* What each list needs from the source, and the status line while reading it. */
+static const struct {
+  NdCapabilities cap;
+  const char *stage;
+} table_reads[ND_REPORT_N_TABLES] = {
+  [ND_REPORT_CHANNELS] = { ND_CAP_CHANNELS, N_("Reading channels…") },
+  [ND_REPORT_USERS] = { ND_CAP_USERS, N_("Reading users…") },
+  /* Over the API only the admin's own tokens: no snapshot rather than a
+   * misleading one. */
+  [ND_REPORT_TOKENS] = { ND_CAP_TOKENS_ALL_USERS, N_("Reading tokens…") },
+  [ND_REPORT_MODELS] = { ND_CAP_MODELS, N_("Reading models…") },
+  [ND_REPORT_LOGS] = { ND_CAP_LOG_EXPORT, N_("Reading logs…") },
+};
 
 /* ─── the meta ─────────────────────────────────────────────────────────── */
 
@@ -345,6 +362,7 @@ finish_file (GTask *task, gpointer source, gpointer data, GCancellable *cancella
 /* ─── the steps (main context) ─────────────────────────────────────────── */
 
 static void read_next_table (GTask *task);
+static void read_logs (GTask *task);
 
 static void
 finished (GObject *object, GAsyncResult *result, gpointer user_data)
@@ -399,6 +417,64 @@ write_file (GTask *task)
   g_task_run_in_thread (sub, write_snapshots);
 }
 
+/* Export order is newest first: the cap keeps the newest logs. */
+static gboolean
+log_batch (GPtrArray *rows, gpointer user_data, GError **error)
+{
+  WriteData *wd = user_data;
+  GPtrArray *logs = wd->items[ND_REPORT_LOGS];
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      if (logs->len >= wd->opts.max_logs)
+        {
+          wd->logs_capped = TRUE;
+          g_set_error_literal (error, cap_quark (), 0, "cap");
+          return FALSE;
+        }
+      g_ptr_array_add (logs, nd_log_copy (g_ptr_array_index (rows, i)));
+    }
+  return TRUE;
+}
+
+static void
+logs_read (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  WriteData *wd = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  nd_source_export_logs_finish (ND_SOURCE (object), result, &error);
+  if (error != NULL && error->domain != cap_quark () && !is_refusal (error))
+    return g_task_return_error (task, g_steal_pointer (&error));
+  if (error != NULL && is_refusal (error))
+    g_clear_pointer (&wd->items[ND_REPORT_LOGS], g_ptr_array_unref);
+  else
+    {
+      wd->meta->n_logs = wd->items[ND_REPORT_LOGS]->len;
+      wd->meta->logs_complete = !wd->logs_capped;
+    }
+  write_file (task);
+}
+
+static void
+read_logs (GTask *task)
+{
+  WriteData *wd = g_task_get_task_data (task);
+  g_autoptr(NdLogQuery) query = nd_log_query_new ();
+
+  if (wd->opts.max_logs == 0 ||
+      !nd_server_info_has (nd_source_get_info (wd->source), ND_CAP_LOG_EXPORT))
+    return write_file (task);
+  say (wd, _(table_reads[ND_REPORT_LOGS].stage));
+  wd->opts.max_logs = MIN (wd->opts.max_logs, ND_REPORT_MAX_LOGS);
+  wd->items[ND_REPORT_LOGS] = g_ptr_array_new_with_free_func ((GDestroyNotify) nd_log_free);
+  query->from = wd->meta->from;
+  query->to = wd->meta->to;
+  nd_source_export_logs_async (wd->source, query, log_batch, wd, g_task_get_cancellable (task),
+                               logs_read, g_object_ref (task));
+}
+
 static void
 errors_read (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -415,7 +491,7 @@ errors_read (GObject *object, GAsyncResult *result, gpointer user_data)
     return g_task_return_error (task, g_steal_pointer (&error));
   wd->meta->errors_scanned = wd->errors_scanned;
   wd->meta->errors_complete = wd->errors_scanned >= 0 && !wd->errors_capped;
-  write_file (task);
+  read_logs (task);
 }
 
 static void
@@ -426,7 +502,7 @@ read_errors (GTask *task)
   g_autoptr(NdLogQuery) query = nd_log_query_new ();
 
   if (!nd_server_info_has (info, ND_CAP_LOG_EXPORT))
-    return write_file (task);
+    return read_logs (task);
   say (wd, _("Reading error logs…"));
   wd->errors_scanned = 0;
   wd->max_error_logs = wd->opts.max_error_logs ? wd->opts.max_error_logs
@@ -439,17 +515,6 @@ read_errors (GTask *task)
                                errors_read, g_object_ref (task));
 }
 
-static const struct {
-  NdCapabilities cap;
-  const char *stage;
-} table_reads[ND_REPORT_N_TABLES] = {
-  [ND_REPORT_CHANNELS] = { ND_CAP_CHANNELS, N_("Reading channels…") },
-  [ND_REPORT_USERS] = { ND_CAP_USERS, N_("Reading users…") },
-  /* Over the API only the admin's own tokens: no snapshot rather than a
-   * misleading one. */
-  [ND_REPORT_TOKENS] = { ND_CAP_TOKENS_ALL_USERS, N_("Reading tokens…") },
-  [ND_REPORT_MODELS] = { ND_CAP_MODELS, N_("Reading models…") },
-};
 
 static gint64 *
 table_count (NdReportMeta *m, guint table)
@@ -457,6 +522,7 @@ table_count (NdReportMeta *m, guint table)
   gint64 *counts[ND_REPORT_N_TABLES] = {
     [ND_REPORT_CHANNELS] = &m->n_channels, [ND_REPORT_USERS] = &m->n_users,
     [ND_REPORT_TOKENS] = &m->n_tokens, [ND_REPORT_MODELS] = &m->n_models,
+    [ND_REPORT_LOGS] = &m->n_logs,
   };
 
   return counts[table];
@@ -550,9 +616,9 @@ read_next_table (GTask *task)
 
   if (g_task_return_error_if_cancelled (task))
     return;
-  while (wd->table < ND_REPORT_N_TABLES && !nd_server_info_has (info, table_reads[wd->table].cap))
+  while (wd->table < N_SNAPSHOTS && !nd_server_info_has (info, table_reads[wd->table].cap))
     wd->table++;
-  if (wd->table >= ND_REPORT_N_TABLES)
+  if (wd->table >= N_SNAPSHOTS)
     return read_errors (task);
   if (wd->items[wd->table] == NULL)
     {

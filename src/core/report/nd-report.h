@@ -14,7 +14,8 @@
  *   - snapshots: `channels` (no key, no overrides or other settings),
  *     `users` (no password, access token or OAuth ids), `tokens` (masked
  *     keys), `models` (with ratios and prices), and `errors` (the most
- *     frequent error messages of the range, masked). Every text passes
+ *     frequent error messages of the range, masked) and, when asked for,
+ *     `logs` (the newest logs of the range, capped). Every text passes
  *     through nd_mask_text on its way in.
  * The file is written under a temporary name and renamed when complete;
  * user_version is set last, so a file without it is not a report.
@@ -68,6 +69,8 @@ typedef struct {
   gint64 n_errors;            /* distinct error messages kept */
   gint64 errors_scanned;      /* error logs read to find them (-1: none read) */
   gboolean errors_complete;   /* every error log of the range was read */
+  gint64 n_logs;              /* logs kept (-1: none asked for, or the source has none) */
+  gboolean logs_complete;     /* every log of the range is kept (else the newest n_logs) */
 } NdReportMeta;
 
 #define ND_TYPE_REPORT_META (nd_report_meta_get_type ())
@@ -105,7 +108,12 @@ typedef struct {
   guint max_error_logs;       /* error logs read for them; 0 = 100 000 over the database,
                                * 1 000 over NewAPI's API (100 rows a request) */
   gint64 now;                 /* the report's "now"; 0 = the real time */
+  guint max_logs;             /* keep the newest this many logs of the range (masked); 0 = none,
+                               * at most ND_REPORT_MAX_LOGS */
 } NdReportOptions;
+
+/* The most logs a report keeps (they are held in memory while writing). */
+#define ND_REPORT_MAX_LOGS 200000
 
 /* Called on the main context as the writer moves on: a sentence for a
  * status line ("Reading users…"). */
