@@ -167,6 +167,27 @@ read_everything (NdSource *source)
   nd_report_source_list_errors_async (report, NULL, nd_test_store_result, &res);
   nd_test_wait (&res);
   errors = nd_report_source_list_errors_finish (report, res, NULL);
+  if (nd_server_info_has (nd_source_get_info (source), ND_CAP_LOGS))
+    {
+      g_autoptr(NdLogQuery) lq = nd_log_query_new ();
+      g_autoptr(NdLogPage) page = NULL;
+      g_auto(GStrv) names = NULL;
+      NdLogTotals totals;
+
+      nd_log_query_add_model (lq, "gpt-4o");
+      g_clear_object (&res);
+      nd_source_query_logs_async (source, lq, NULL, 50, NULL, nd_test_store_result, &res);
+      nd_test_wait (&res);
+      page = nd_source_query_logs_finish (source, res, NULL);
+      g_clear_object (&res);
+      nd_source_log_totals_async (source, lq, NULL, nd_test_store_result, &res);
+      nd_test_wait (&res);
+      nd_source_log_totals_finish (source, res, &totals, NULL);
+      g_clear_object (&res);
+      nd_source_suggest_async (source, ND_SUGGEST_USERNAME, "u", 10, NULL, nd_test_store_result, &res);
+      nd_test_wait (&res);
+      names = nd_source_strv_finish (source, res, NULL);
+    }
 }
 
 /* Random damage to a good report: a few bytes changed here and there, a
@@ -189,7 +210,7 @@ test_fuzz (void)
   const guint8 *data;
   gsize len;
 
-  gw_fx_setup (&fx);
+  gw_fx_setup_logs (&fx, 100);
   good = read_all (fx.path);
   data = g_bytes_get_data (good, &len);
   bad = g_build_filename (fx.dir, "fuzz.ndreport", NULL);
@@ -314,6 +335,17 @@ test_commands (void)
     g_assert_cmpint (run (args, &out, &err), ==, 2);
     g_assert_nonnull (strstr (err, "not built yet"));
     g_assert_false (g_file_test ("week.pdf", G_FILE_TEST_EXISTS));
+  }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  {
+    /* Nobody there: 3, and no file. */
+    g_autofree char *path = g_build_filename (fx.dir, "nobody.ndreport", NULL);
+    const char *args[] = { "report", "--dsn", "postgresql://nobody@127.0.0.1:1/none", "-o", path, NULL };
+
+    g_assert_cmpint (run (args, &out, &err), ==, 3);
+    g_assert_nonnull (strstr (err, "newapi-desk report:"));
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
   }
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);

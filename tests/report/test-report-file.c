@@ -13,6 +13,7 @@
 #include "nd-test.h"
 #include "nd-time.h"
 #include "report/nd-report-compare.h"
+#include "nd-session.h"
 
 static NdListPage *
 list (NdSource *s, void (*fn) (NdSource *, const NdListQuery *, GCancellable *, GAsyncReadyCallback,
@@ -457,6 +458,52 @@ test_no_logs (void)
   g_assert_error (error, ND_ERROR, ND_ERROR_UNSUPPORTED);
 }
 
+/* The window opens a report through a session like any connection: it
+ * connects (the probe checks the file) or fails with the file's problem. */
+static void
+test_session (void)
+{
+  g_auto(GwFx) fx = { 0 };
+  g_autoptr(NdProfile) profile = g_object_new (ND_TYPE_PROFILE, "id", "report", "name", "week",
+                                               "read-only", TRUE, NULL);
+  g_autoptr(NdSession) session = NULL;
+  g_autoptr(NdSession) broken = NULL;
+  g_autoptr(NdSource) source = NULL;
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cut = NULL;
+
+  gw_fx_setup (&fx);
+  source = nd_report_source_new (fx.path);
+  session = nd_session_new_for_source (profile, source);
+  nd_session_connect_async (session, NULL, nd_test_store_result, &res);
+  nd_test_wait (&res);
+  g_assert_true (nd_session_connect_finish (session, res, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (nd_session_get_state (session), ==, ND_SESSION_CONNECTED);
+  g_assert_cmpint (nd_session_get_info (session)->kind, ==, ND_SOURCE_KIND_REPORT);
+  g_assert_true (nd_session_get_manage_source (session) == source);
+
+  cut = g_build_filename (fx.dir, "cut.ndreport", NULL);
+  {
+    g_autofree char *data = NULL;
+    gsize len;
+    g_autoptr(NdSource) bad = NULL;
+
+    g_assert_true (g_file_get_contents (fx.path, &data, &len, NULL));
+    g_assert_true (g_file_set_contents (cut, data, (gssize) (len / 2), NULL));
+    bad = nd_report_source_new (cut);
+    broken = nd_session_new_for_source (profile, bad);
+  }
+  g_clear_object (&res);
+  nd_session_connect_async (broken, NULL, nd_test_store_result, &res);
+  nd_test_wait (&res);
+  g_assert_false (nd_session_connect_finish (broken, res, &error));
+  g_assert_error (error, ND_ERROR, ND_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "cut short"));
+  g_assert_cmpint (nd_session_get_state (broken), ==, ND_SESSION_FAILED);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -468,5 +515,6 @@ main (int argc, char **argv)
   g_test_add_func ("/report/file/compare", test_compare);
   g_test_add_func ("/report/file/logs", test_logs);
   g_test_add_func ("/report/file/no-logs", test_no_logs);
+  g_test_add_func ("/report/file/session", test_session);
   return g_test_run ();
 }
