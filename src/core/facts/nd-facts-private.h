@@ -8,6 +8,7 @@
  *   nd-facts-sync.c    the sync loop on the caller's main context, the ticker
  *   nd-facts-query.c   the report queries
  *   nd-facts-range.c   ranges, time zones, file paths and keys
+ *   nd-facts-export.c  copying a range into another file (a report)
  * Functions here run on the store's worker thread unless they say otherwise.
  */
 #pragma once
@@ -36,6 +37,7 @@ struct _NdFacts
   gint64 last_sync;
   gint64 cursor;
   gboolean syncing;
+  gboolean read_only;           /* nd_facts_new_read_only: a report's facts */
 };
 
 
@@ -105,6 +107,9 @@ void     _nd_facts_commit_job (GTask *task, sqlite3 *db, gpointer data, GCancell
 
 /* ─── the store (nd-facts-store.c) ──────────────────────────────────────── */
 
+/* Creates this version's tables in the database @schema ("main" or an
+ * attached one) and stamps its meta with the schema version. */
+gboolean _nd_facts_create_tables (sqlite3 *db, const char *schema, GError **error);
 /* Deletes every fact, name and meta value but the schema version; inside
  * the caller's transaction. */
 gboolean _nd_facts_clear      (sqlite3 *db, GError **error);
@@ -115,8 +120,6 @@ void     _nd_facts_open_job   (GTask *task, sqlite3 *db, gpointer data, GCancell
 
 /* ─── ranges (nd-facts-range.c) ─────────────────────────────────────────── */
 
-/* The zone of @range's local days (its tz_offset, or the local zone). */
-GTimeZone *_nd_facts_range_zone    (const NdFactsRange *range);
 /* The start of every trend bucket that holds an hour of [a, b), ascending:
  * hours (or other sub-day buckets) on the epoch grid, else local days or,
  * for multiples of 7 days, local weeks from Monday (see nd-time.h). */

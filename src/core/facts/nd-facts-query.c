@@ -83,7 +83,15 @@ nd_facts_report_unref (NdFactsReport *report)
 
 typedef struct {
   NdFactsRange range;
+  char *tz_name;                /* range.tz_name points here */
 } QueryData;
+
+static void
+query_data_free (QueryData *qd)
+{
+  g_free (qd->tz_name);
+  g_free (qd);
+}
 
 /* The parts of a rollup covering [a, b): whole UTC days from the daily
  * table (when it exists), the rest from the hourly one. */
@@ -273,7 +281,7 @@ run_query (sqlite3 *db, const NdFactsRange *in, GError **error)
   g_autoptr(NdFactsReport) rep = report_new ();
   NdFactsOverview *ov = &rep->overview;
   NdFactsGranularity *g = &rep->granularity;
-  g_autoptr(GTimeZone) tz = _nd_facts_range_zone (in);
+  g_autoptr(GTimeZone) tz = nd_facts_range_dup_zone (in);
   gint64 now = in->now > 0 ? in->now : nd_time_now ();
   gint64 a = nd_time_ceil (in->from, ND_TIME_HOUR);
   gint64 b = nd_time_ceil (in->to, ND_TIME_HOUR);
@@ -409,7 +417,9 @@ nd_facts_query_async (NdFacts *self, const NdFactsRange *range, GCancellable *ca
   self->query_to = range->to;
   qd = g_new0 (QueryData, 1);
   qd->range = *range;
-  _nd_facts_run (self, task, query_job, qd, g_free);
+  qd->tz_name = g_strdup (range->tz_name);
+  qd->range.tz_name = qd->tz_name;
+  _nd_facts_run (self, task, query_job, qd, (GDestroyNotify) query_data_free);
 }
 
 NdFactsReport *

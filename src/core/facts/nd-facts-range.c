@@ -10,14 +10,13 @@
 
 /* ─── ranges ────────────────────────────────────────────────────────────── */
 
-gboolean
-nd_facts_range_preset (NdFactsRange *range, const char *preset, gint64 now)
+/* The preset's bounds, with days counted in @tz. */
+static gboolean
+apply_preset (NdFactsRange *range, const char *preset, gint64 now, GTimeZone *tz)
 {
   gint64 hour = nd_time_hour (now);
 
-  memset (range, 0, sizeof *range);
   range->now = now;
-  range->tz_offset = G_MININT;
   if (g_strcmp0 (preset, "24h") == 0)
     {
       range->from = hour - 23 * ND_TIME_HOUR;
@@ -30,7 +29,7 @@ nd_facts_range_preset (NdFactsRange *range, const char *preset, gint64 now)
       int days = preset[0] == '7' ? 7 : 30;
 
       /* Calendar days: across a DST change a day has 23 or 25 hours. */
-      range->from = nd_time_day_add (NULL, now, -(days - 1));
+      range->from = nd_time_day_add (tz, now, -(days - 1));
       range->to = hour + ND_TIME_HOUR;
       range->bucket = ND_TIME_DAY;
       return TRUE;
@@ -38,9 +37,33 @@ nd_facts_range_preset (NdFactsRange *range, const char *preset, gint64 now)
   return FALSE;
 }
 
-GTimeZone *
-_nd_facts_range_zone (const NdFactsRange *range)
+gboolean
+nd_facts_range_preset (NdFactsRange *range, const char *preset, gint64 now)
 {
+  memset (range, 0, sizeof *range);
+  range->tz_offset = G_MININT;
+  return apply_preset (range, preset, now, NULL);
+}
+
+gboolean
+nd_facts_range_set_preset (NdFactsRange *range, const char *preset, gint64 now)
+{
+  g_autoptr(GTimeZone) tz = nd_facts_range_dup_zone (range);
+
+  return apply_preset (range, preset, now, tz);
+}
+
+GTimeZone *
+nd_facts_range_dup_zone (const NdFactsRange *range)
+{
+  if (range->tz_name != NULL && *range->tz_name != '\0')
+    {
+      GTimeZone *tz = g_time_zone_new_identifier (range->tz_name);
+
+      /* A zone this machine does not know: the offset the maker saw. */
+      if (tz != NULL)
+        return tz;
+    }
   if (range->tz_offset == G_MININT)
     return g_time_zone_new_local ();
   return g_time_zone_new_offset (range->tz_offset);
@@ -82,7 +105,8 @@ nd_facts_key_for_server (const NdServerInfo *info)
   const char *kind;
 
   g_return_val_if_fail (info != NULL, NULL);
-  if (info->gateway_id == NULL)
+  /* A report carries its facts inside (nd_report_source_get_facts). */
+  if (info->gateway_id == NULL || info->kind == ND_SOURCE_KIND_REPORT)
     return NULL;
   kind = info->kind == ND_SOURCE_KIND_PG ? "pg" : info->kind == ND_SOURCE_KIND_HTTP ? "http" : "other";
   sum = g_compute_checksum_for_string (G_CHECKSUM_SHA256, info->gateway_id, -1);

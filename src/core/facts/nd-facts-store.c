@@ -96,6 +96,56 @@ _nd_facts_clear (sqlite3 *db, GError **error)
   return _nd_facts_exec (db, sql->str, error);
 }
 
+/* The tables of this version in the database @db ("main", or an attached
+ * file such as a report being written). */
+static void
+append_schema (GString *sql, const char *db)
+{
+  g_string_append_printf (sql,
+    "CREATE TABLE IF NOT EXISTS %1$s.meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS %1$s.facts (hour INTEGER NOT NULL, user_id INTEGER NOT NULL,"
+    " token_id INTEGER NOT NULL, channel_id INTEGER NOT NULL, model TEXT NOT NULL,"
+    " type INTEGER NOT NULL, grp TEXT NOT NULL, " MEASURE_COLS ","
+    " PRIMARY KEY (hour, user_id, token_id, channel_id, model, type, grp)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS %1$s.names (kind INTEGER NOT NULL, id INTEGER NOT NULL,"
+    " name TEXT NOT NULL, owner_id INTEGER NOT NULL DEFAULT 0, seen INTEGER NOT NULL,"
+    " PRIMARY KEY (kind, id)) WITHOUT ROWID;"
+    /* Slice mode (nd-facts-types.h): the days synced, and their facts. */
+    "CREATE TABLE IF NOT EXISTS %1$s.slices (start INTEGER PRIMARY KEY, end INTEGER NOT NULL,"
+    " fetched INTEGER NOT NULL, final INTEGER NOT NULL, errors_listed INTEGER NOT NULL,"
+    " error_count INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS %1$s.slice_facts (start INTEGER NOT NULL, user_id INTEGER NOT NULL,"
+    " token_id INTEGER NOT NULL, channel_id INTEGER NOT NULL, model TEXT NOT NULL,"
+    " type INTEGER NOT NULL, grp TEXT NOT NULL, " MEASURE_COLS ","
+    " PRIMARY KEY (start, user_id, token_id, channel_id, model, type, grp)) WITHOUT ROWID;", db);
+  for (int r = 0; r < N_ROLLUPS; r++)
+    for (int d = 0; d < (_nd_facts_rollups[r].daily ? 2 : 1); d++)
+      g_string_append_printf (sql,
+        "CREATE TABLE IF NOT EXISTS %s.r_%s_%c (t INTEGER NOT NULL, k %s NOT NULL,"
+        " type INTEGER NOT NULL, " MEASURE_COLS ", PRIMARY KEY (t, k, type)) WITHOUT ROWID;",
+        db, _nd_facts_rollups[r].name, d ? 'd' : 'h', _nd_facts_rollups[r].text_key ? "TEXT" : "INTEGER");
+}
+
+gboolean
+_nd_facts_create_tables (sqlite3 *db, const char *schema, GError **error)
+{
+  g_autoptr(GString) sql = g_string_new (NULL);
+
+  append_schema (sql, schema);
+  g_string_append_printf (sql, "INSERT OR IGNORE INTO %s.meta VALUES ('schema', %d);", schema,
+                          SCHEMA_VERSION);
+  return _nd_facts_exec (db, sql->str, error);
+}
+
+char *
+nd_facts_dup_schema_sql (void)
+{
+  GString *sql = g_string_new (NULL);
+
+  append_schema (sql, "main");
+  return g_string_free (sql, FALSE);
+}
+
 static gboolean
 create_schema (sqlite3 *db, GError **error)
 {
@@ -118,32 +168,9 @@ create_schema (sqlite3 *db, GError **error)
       g_string_append (sql, "DROP TABLE IF EXISTS meta;");
       append_tables (sql, "DROP TABLE IF EXISTS");
     }
-  g_string_append (sql,
-    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS facts (hour INTEGER NOT NULL, user_id INTEGER NOT NULL,"
-    " token_id INTEGER NOT NULL, channel_id INTEGER NOT NULL, model TEXT NOT NULL,"
-    " type INTEGER NOT NULL, grp TEXT NOT NULL, " MEASURE_COLS ","
-    " PRIMARY KEY (hour, user_id, token_id, channel_id, model, type, grp)) WITHOUT ROWID;"
-    "CREATE TABLE IF NOT EXISTS names (kind INTEGER NOT NULL, id INTEGER NOT NULL,"
-    " name TEXT NOT NULL, owner_id INTEGER NOT NULL DEFAULT 0, seen INTEGER NOT NULL,"
-    " PRIMARY KEY (kind, id)) WITHOUT ROWID;"
-    /* Slice mode (nd-facts-types.h): the days synced, and their facts. */
-    "CREATE TABLE IF NOT EXISTS slices (start INTEGER PRIMARY KEY, end INTEGER NOT NULL,"
-    " fetched INTEGER NOT NULL, final INTEGER NOT NULL, errors_listed INTEGER NOT NULL,"
-    " error_count INTEGER NOT NULL DEFAULT 0);"
-    "CREATE TABLE IF NOT EXISTS slice_facts (start INTEGER NOT NULL, user_id INTEGER NOT NULL,"
-    " token_id INTEGER NOT NULL, channel_id INTEGER NOT NULL, model TEXT NOT NULL,"
-    " type INTEGER NOT NULL, grp TEXT NOT NULL, " MEASURE_COLS ","
-    " PRIMARY KEY (start, user_id, token_id, channel_id, model, type, grp)) WITHOUT ROWID;");
-  for (int r = 0; r < N_ROLLUPS; r++)
-    for (int d = 0; d < (_nd_facts_rollups[r].daily ? 2 : 1); d++)
-      g_string_append_printf (sql,
-        "CREATE TABLE IF NOT EXISTS r_%s_%c (t INTEGER NOT NULL, k %s NOT NULL,"
-        " type INTEGER NOT NULL, " MEASURE_COLS ", PRIMARY KEY (t, k, type)) WITHOUT ROWID;",
-        _nd_facts_rollups[r].name, d ? 'd' : 'h', _nd_facts_rollups[r].text_key ? "TEXT" : "INTEGER");
-  g_string_append_printf (sql, "INSERT OR IGNORE INTO meta VALUES ('schema', %d); COMMIT;",
-                          SCHEMA_VERSION);
-  return _nd_facts_exec (db, sql->str, error);
+  if (!_nd_facts_exec (db, sql->str, error) || !_nd_facts_create_tables (db, "main", error))
+    return FALSE;
+  return _nd_facts_exec (db, "COMMIT", error);
 }
 
 /* The window and `stats` may open a new store at the same moment. Switching
@@ -203,10 +230,52 @@ open_db (const char *path, GError **error)
   return db;
 }
 
+/* A file someone else wrote (a report): never changed, never trusted. Its
+ * schema must be this version's; the report reader checks the rest. */
+static sqlite3 *
+open_db_read_only (const char *path, GError **error)
+{
+  sqlite3 *db = NULL;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID_INPUT, _("Could not open “%s”: %s"), path,
+                   db ? sqlite3_errmsg (db) : "out of memory");
+      sqlite3_close (db);
+      return NULL;
+    }
+  sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+  if (_nd_facts_meta_get (db, "schema", -1) != SCHEMA_VERSION)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_INVALID_INPUT,
+                   _("“%s” holds no facts this version of NewAPI Desk can read"), path);
+      sqlite3_close (db);
+      return NULL;
+    }
+  return db;
+}
+
+typedef struct {
+  char *path;
+  gboolean read_only;
+} OpenSpec;
+
+static void
+open_spec_free (gpointer data)
+{
+  OpenSpec *spec = data;
+
+  g_free (spec->path);
+  g_free (spec);
+}
+
 static gpointer
 worker_open (gpointer user_data, GError **error)
 {
-  return open_db (user_data, error);
+  OpenSpec *spec = user_data;
+
+  return spec->read_only ? open_db_read_only (spec->path, error) : open_db (spec->path, error);
 }
 
 static void
@@ -272,17 +341,40 @@ nd_facts_init (NdFacts *self)
   self->window = DEFAULT_WINDOW;
 }
 
-NdFacts *
-nd_facts_new (const char *path)
+static NdFacts *
+facts_new (const char *path, gboolean read_only)
 {
   NdFacts *self;
-
-  g_return_val_if_fail (path != NULL, NULL);
+  OpenSpec *spec = g_new0 (OpenSpec, 1);
 
   self = g_object_new (ND_TYPE_FACTS, NULL);
   self->path = g_strdup (path);
-  self->worker = nd_worker_new ("nd-facts", &worker_funcs, g_strdup (path), g_free);
+  self->read_only = read_only;
+  spec->path = g_strdup (path);
+  spec->read_only = read_only;
+  self->worker = nd_worker_new ("nd-facts", &worker_funcs, spec, open_spec_free);
   return self;
+}
+
+NdFacts *
+nd_facts_new (const char *path)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  return facts_new (path, FALSE);
+}
+
+NdFacts *
+nd_facts_new_read_only (const char *path)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  return facts_new (path, TRUE);
+}
+
+gboolean
+nd_facts_is_read_only (NdFacts *self)
+{
+  g_return_val_if_fail (ND_IS_FACTS (self), FALSE);
+  return self->read_only;
 }
 
 const char *
@@ -482,6 +574,9 @@ nd_facts_reset_async (NdFacts *self, GCancellable *cancellable,
   g_return_if_fail (ND_IS_FACTS (self));
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, nd_facts_reset_async);
+  if (self->read_only)
+    return g_task_return_new_error (task, ND_ERROR, ND_ERROR_READ_ONLY,
+                                    _("A report file is a snapshot and cannot be changed."));
   self->cursor = 0;
   self->last_sync = 0;
   _nd_facts_run (self, task, reset_job, NULL, NULL);

@@ -349,6 +349,10 @@ nd_facts_sync_async (NdFacts *self, NdSource *source,
   if (self->syncing)
     return g_task_return_new_error (task, ND_ERROR, ND_ERROR_CONFLICT,
                                     _("The facts are already being synced"));
+  /* A report's facts are final: there is nothing to pull, and the page
+   * that syncs before each refresh works on a report unchanged. */
+  if (self->read_only)
+    return g_task_return_int (task, 0);
 
   sd = g_new0 (SyncData, 1);
   sd->self = self;

@@ -118,12 +118,21 @@ typedef struct {
                              * seconds east of UTC */
   guint top_n;              /* rows per ranking; 0 = all */
   gint64 now;               /* for "today" and RPM; 0 = the real time */
+  const char *tz_name;      /* the days' zone by name ("Asia/Shanghai": a report's zone,
+                             * DST included); NULL = tz_offset. Falls back to tz_offset
+                             * where the name is unknown. Copied by nd_facts_query_async. */
 } NdFactsRange;
 
 /* Fills @range for "24h" (the current hour and the 23 before, hourly),
  * "7d" / "30d" (whole local calendar days ending today, daily). FALSE for
  * others. */
 gboolean nd_facts_range_preset (NdFactsRange *range, const char *preset, gint64 now);
+/* The same bounds, counting days in the zone @range already names
+ * (tz_name, tz_offset), whose other fields are kept (a report's range). */
+gboolean nd_facts_range_set_preset (NdFactsRange *range, const char *preset, gint64 now);
+/* The zone of @range's local days: tz_name where this machine knows it,
+ * else tz_offset, else (G_MININT) the local zone. */
+GTimeZone *nd_facts_range_dup_zone (const NdFactsRange *range);
 
 /* ─── the store ─────────────────────────────────────────────────────────── */
 
@@ -146,6 +155,16 @@ char     *nd_facts_key_for_server (const NdServerInfo *info);
 /* Opens (creating) the store lazily on its worker thread; errors surface
  * from the first call. */
 NdFacts  *nd_facts_new            (const char *path);
+/* The facts inside a file written by nd_facts_export_async (an .ndreport),
+ * opened read-only: queries answer as on the store it was copied from, a
+ * sync succeeds at once with 0 rows and never asks the source, a reset
+ * fails with ND_ERROR_READ_ONLY. The file must come from a reader that
+ * checked it (NdReportSource's probe): this only checks the schema version. */
+NdFacts  *nd_facts_new_read_only  (const char *path);
+gboolean  nd_facts_is_read_only   (NdFacts *self);
+/* The CREATE TABLE statements of the facts tables (in "main"), for readers
+ * that check a file holding them (nd-report-file.c). */
+char     *nd_facts_dup_schema_sql (void);
 const char *nd_facts_get_path     (NdFacts *self);
 /* Values as of the last finished sync/query (main thread). */
 gint64    nd_facts_get_last_sync  (NdFacts *self);
@@ -185,6 +204,22 @@ void      nd_facts_query_async    (NdFacts *self, const NdFactsRange *range,
                                    GCancellable *cancellable,
                                    GAsyncReadyCallback callback, gpointer user_data);
 NdFactsReport *nd_facts_query_finish (NdFacts *self, GAsyncResult *result, GError **error);
+
+/* Copies the facts of [from, to) (rounded out to whole hours) into the
+ * SQLite file @path (created when missing), in this store's schema: the
+ * hourly facts and rollups of the range, the whole UTC days inside it of
+ * the daily rollups, the day slices the range overlaps with their facts,
+ * the names those facts use, the meta (dims, slice mode, cursor, last
+ * sync), and the hourly totals from @today_start on (so "today" answers as
+ * the store did at that moment; 0 = none). A query on
+ * nd_facts_new_read_only (@path) for a range inside [from, to) then gives
+ * what the same query on this store gives. Runs on the store's worker in
+ * one read transaction: a sync committing meanwhile is seen whole or not
+ * at all. Sync first: this copies what the store has. */
+void      nd_facts_export_async   (NdFacts *self, const char *path, gint64 from, gint64 to,
+                                   gint64 today_start, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data);
+gboolean  nd_facts_export_finish  (NdFacts *self, GAsyncResult *result, GError **error);
 
 /* Forgets everything (e.g. the profile now points at another gateway). */
 void      nd_facts_reset_async    (NdFacts *self, GCancellable *cancellable,
