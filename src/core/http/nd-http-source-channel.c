@@ -20,6 +20,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
@@ -96,7 +97,7 @@ key_status_done (GObject *object, GAsyncResult *result, gpointer user_data)
       (keys = json_object_get_member (json_node_get_object (data), "keys")) == NULL ||
       !(JSON_NODE_HOLDS_ARRAY (keys) || JSON_NODE_HOLDS_NULL (keys)))
     return g_task_return_new_error (task, ND_ERROR, ND_ERROR_PROTOCOL,
-                                    _("NewAPI sent no key list for channel #%" G_GINT64_FORMAT),
+                                    _("NewAPI sent no key list for channel #%" PRId64),
                                     job->id);
   obj = json_node_get_object (data);
   for (guint i = 0; JSON_NODE_HOLDS_ARRAY (keys) && i < json_array_get_length (json_node_get_array (keys)); i++)
@@ -170,7 +171,7 @@ channel_done (GObject *object, GAsyncResult *result, gpointer user_data)
     return g_task_return_error (task, error);
   if (!JSON_NODE_HOLDS_OBJECT (data))
     return g_task_return_new_error (task, ND_ERROR, ND_ERROR_PROTOCOL,
-                                    _("NewAPI sent no channel for #%" G_GINT64_FORMAT), job->id);
+                                    _("NewAPI sent no channel for #%" PRId64), job->id);
   job->channel = nd_channel_read_json (json_node_get_object (data), NULL, &error);
   if (job->channel == NULL)
     return g_task_return_error (task, error);

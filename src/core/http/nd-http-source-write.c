@@ -28,6 +28,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
@@ -492,7 +493,7 @@ check_unique (GTask *task)
       if (other != self_id)
         {
           g_task_return_new_error (task, ND_ERROR, ND_ERROR_CONFLICT,
-                                   _("Channel #%" G_GINT64_FORMAT " is already named “%s”: "
+                                   _("Channel #%" PRId64 " is already named “%s”: "
                                      "nothing was saved. Choose another name, or save again "
                                      "to keep both."), other, job->name);
           return FALSE;
