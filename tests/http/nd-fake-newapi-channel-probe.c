@@ -114,28 +114,38 @@ route_search (NdFakeNewapi *self, SoupServerMessage *msg, const char *path, GHas
 
 /* ---- test ----------------------------------------------------------------- */
 
+/* The test and balance endpoints answer outside the envelope's data:
+ * {success, message, …} with their own members after. */
+static JsonBuilder *
+top_begin (gboolean success, const char *message)
+{
+  JsonBuilder *b = nd_fake_object_begin ();
+
+  json_builder_set_member_name (b, "success");
+  json_builder_add_boolean_value (b, success);
+  nd_fake_member_str (b, "message", message);
+  return b;
+}
+
+static void
+top_end (SoupServerMessage *msg, JsonBuilder *b)
+{
+  g_autoptr(JsonNode) root = nd_fake_object_end (b);
+
+  nd_fake_reply_json (msg, 200, root);
+}
+
 static void
 reply_test (SoupServerMessage *msg, gboolean success, const char *message, double seconds,
             const char *error_code)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  JsonBuilder *b = top_begin (success, message);
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "success");
-  json_builder_add_boolean_value (b, success);
-  json_builder_set_member_name (b, "message");
-  json_builder_add_string_value (b, message);
   json_builder_set_member_name (b, "time");
   json_builder_add_double_value (b, seconds);
   if (error_code != NULL)
-    {
-      json_builder_set_member_name (b, "error_code");
-      json_builder_add_string_value (b, error_code);
-    }
-  json_builder_end_object (b);
-  root = json_builder_get_root (b);
-  nd_fake_reply_json (msg, 200, root);
+    nd_fake_member_str (b, "error_code", error_code);
+  top_end (msg, b);
 }
 
 static void
@@ -225,21 +235,13 @@ route_balance (NdFakeNewapi *self, SoupServerMessage *msg, const char *path, GHa
     g_autofree char *id_s = nd_fake_int_text (id);
     g_autofree char *now = nd_fake_int_text (nd_fake_now ());
     const char *p2[2] = { id_s, now };
-    g_autoptr(JsonBuilder) b = json_builder_new ();
-    g_autoptr(JsonNode) root = NULL;
+    JsonBuilder *b = top_begin (TRUE, "");
 
     PQclear (nd_fake_sql (self, "UPDATE channels SET balance = 12.5, balance_updated_time = "
                                 "$2::bigint WHERE id = $1::bigint", 2, p2));
-    json_builder_begin_object (b);
-    json_builder_set_member_name (b, "success");
-    json_builder_add_boolean_value (b, TRUE);
-    json_builder_set_member_name (b, "message");
-    json_builder_add_string_value (b, "");
     json_builder_set_member_name (b, "balance");
     json_builder_add_double_value (b, BALANCE);
-    json_builder_end_object (b);
-    root = json_builder_get_root (b);
-    nd_fake_reply_json (msg, 200, root);
+    top_end (msg, b);
   }
 }
 

@@ -113,6 +113,14 @@ setting_valid (const char *setting, char **refusal)
 
 /* ---- status --------------------------------------------------------------- */
 
+static void
+reply_count (SoupServerMessage *msg, gint64 count)
+{
+  g_autoptr(JsonNode) data = json_node_init_int (json_node_alloc (), count);
+
+  nd_fake_reply_data (msg, data);
+}
+
 /* UpdateChannelStatus: no-op for a missing channel or the same status. */
 static gboolean
 update_status (NdFakeNewapi *self, gint64 id, int status, const char *reason)
@@ -170,9 +178,8 @@ route_status (NdFakeNewapi *self, SoupServerMessage *msg, const char *path, GHas
   json_builder_add_boolean_value (b, changed);
   nd_fake_audit (self, caller, "channel.status_update", nd_fake_object_end (b), "channel.status_update");
   {
-    g_autoptr(JsonNode) data = json_node_new (JSON_NODE_VALUE);
+    g_autoptr(JsonNode) data = json_node_init_boolean (json_node_alloc (), changed);
 
-    json_node_set_boolean (data, changed);
     nd_fake_reply_data (msg, data);
   }
 }
@@ -204,12 +211,7 @@ route_status_batch (NdFakeNewapi *self, SoupServerMessage *msg, const char *path
   nd_fake_member_int (b, "status", status);
   nd_fake_audit (self, caller, "channel.status_update_batch", nd_fake_object_end (b),
                  "channel.status_update_batch");
-  {
-    g_autoptr(JsonNode) data = json_node_new (JSON_NODE_VALUE);
-
-    json_node_set_int (data, changed);
-    nd_fake_reply_data (msg, data);
-  }
+  reply_count (msg, changed);
 }
 
 /* ---- update ------------------------------------------------------------ */
@@ -584,15 +586,6 @@ route_delete (NdFakeNewapi *self, SoupServerMessage *msg, const char *path, GHas
   nd_fake_audit (self, caller, "channel.delete", nd_fake_object_end (b), content);
   PQclear (res);
   nd_fake_reply_envelope (msg, 200, TRUE, NULL, "", NULL);
-}
-
-static void
-reply_count (SoupServerMessage *msg, gint64 count)
-{
-  g_autoptr(JsonNode) data = json_node_new (JSON_NODE_VALUE);
-
-  json_node_set_int (data, count);
-  nd_fake_reply_data (msg, data);
 }
 
 static void

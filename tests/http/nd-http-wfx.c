@@ -77,12 +77,12 @@ gint64
 wfx_scalar (WFx *fx, const char *fmt, ...)
 {
   va_list ap;
-  g_autofree char *sql = NULL;
+  gint64 v;
 
   va_start (ap, fmt);
-  sql = g_strdup_vprintf (fmt, ap);
+  v = pg_scalar_v (fx->pg, fx->db, fmt, ap);
   va_end (ap);
-  return nd_test_pg_scalar (fx->pg, fx->db, sql);
+  return v;
 }
 
 char *

@@ -136,9 +136,22 @@ test_status_batch (gconstpointer data)
     }
   else
     {
+      g_autoptr(NdWriteResult) partial = NULL;
+      gint64 two[2] = { wfx_pick_channel (&fx, 1), 999999 };
+
       /* One PUT per channel; PUT cannot tell a change from none. */
       g_assert_cmpuint (wfx_calls (&fx, "PUT /api/channel/"), ==, 4);
       g_assert_cmpint (result->changed, ==, 4);
+
+      /* A refusal halfway: the first channel is changed, and the message
+       * says so before NewAPI's own words. */
+      partial = wfx_write (fx.source, nd_write_channel_status_new (two, 2, 2, NULL), &error);
+      g_assert_error (error, ND_ERROR, ND_ERROR_SERVER);
+      g_assert_true (g_str_has_prefix (error->message, "1 of 2 channels were changed"));
+      g_assert_nonnull (strstr (error->message, "record not found"));
+      g_assert_cmpint (wfx_scalar (&fx, "SELECT status FROM channels WHERE id = %" G_GINT64_FORMAT,
+                                   two[0]), ==, 2);
+      wfx_assert_abilities (&fx);
     }
 }
 
