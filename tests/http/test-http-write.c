@@ -327,6 +327,29 @@ test_update_refused (gconstpointer data)
     g_assert_cmpstr (abilities, ==, abilities_after);
     g_assert_cmpint (wfx_n_audits (&fx), ==, audits);
   }
+
+  /* NewAPI's own check on a new channel, in its words; the key in the
+   * request is in none of them. */
+  {
+    NdChannelEdit *create = nd_channel_edit_new ();
+    gint64 n = wfx_scalar (&fx, "SELECT count (*) FROM channels");
+    g_autoptr(NdWriteResult) none = NULL;
+
+    g_clear_error (&error);
+    create->mask = ND_CHANNEL_FIELD_NAME | ND_CHANNEL_FIELD_TYPE | ND_CHANNEL_FIELD_KEY |
+                   ND_CHANNEL_FIELD_GROUP | ND_CHANNEL_FIELD_MODELS;
+    create->name = g_strdup ("too long");
+    create->type = 1;
+    create->key = g_strdup (KEY);
+    create->group = g_strdup ("default");
+    create->models = g_strconcat ("gpt-4o,", long_model, NULL);
+    none = wfx_write (fx.source, nd_write_channel_create_new (create), &error);
+    g_assert_error (error, ND_ERROR, ND_ERROR_SERVER);
+    g_assert_nonnull (strstr (error->message, "模型名称过长: mmmm"));
+    g_assert_null (strstr (error->message, KEY));
+    g_assert_cmpint (wfx_scalar (&fx, "SELECT count (*) FROM channels"), ==, n);
+    g_assert_cmpint (wfx_n_audits (&fx), ==, audits);
+  }
 }
 
 /* A name another channel has: refused before anything is written, unless
