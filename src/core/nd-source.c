@@ -42,6 +42,26 @@ nd_log_page_free (NdLogPage *page)
 }
 
 void
+nd_channel_test_free (NdChannelTest *test)
+{
+  if (test == NULL)
+    return;
+  g_free (test->model);
+  g_free (test->message);
+  g_free (test->error_code);
+  g_free (test);
+}
+
+void
+nd_channel_balance_free (NdChannelBalance *balance)
+{
+  if (balance == NULL)
+    return;
+  g_free (balance->raw_response);
+  g_free (balance);
+}
+
+void
 nd_list_page_free (NdListPage *page)
 {
   if (page == NULL)
@@ -483,6 +503,54 @@ nd_source_get_channel_async (NdSource *self, gint64 id, GCancellable *cancellabl
 
 NdChannel *
 nd_source_get_channel_finish (NdSource *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- health checks ------------------------------------------------------ */
+
+void
+nd_source_test_channel_async (NdSource *self, gint64 id, const char *model,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data)
+{
+  DISPATCH (test_channel_async, nd_source_test_channel_async,
+            id, model, cancellable, callback, user_data);
+}
+
+NdChannelTest *
+nd_source_test_channel_finish (NdSource *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+nd_source_update_balance_async (NdSource *self, gint64 id, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data)
+{
+  DISPATCH (update_balance_async, nd_source_update_balance_async,
+            id, cancellable, callback, user_data);
+}
+
+NdChannelBalance *
+nd_source_update_balance_finish (NdSource *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+nd_source_fetch_models_async (NdSource *self, gint64 id, GCancellable *cancellable,
+                              GAsyncReadyCallback callback, gpointer user_data)
+{
+  DISPATCH (fetch_models_async, nd_source_fetch_models_async,
+            id, cancellable, callback, user_data);
+}
+
+GStrv
+nd_source_fetch_models_finish (NdSource *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);

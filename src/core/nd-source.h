@@ -64,6 +64,37 @@ typedef struct {
 void        nd_list_page_free (NdListPage *page);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdListPage, nd_list_page_free)
 
+/* One health check of one channel (nd_source_test_channel_async). The call
+ * succeeds whenever the test ran, whether the upstream worked or not; it
+ * fails (GError) when the test could not be run at all: no connection, no
+ * permission, no such channel, a read-only profile where testing records. */
+typedef struct {
+  gboolean ok;              /* the upstream answered as a working channel does */
+  gint64 latency_ms;        /* how long the test request took; -1 when not known */
+  char *model;              /* the model the caller asked for; NULL: the source's choice */
+  char *message;            /* why it failed, as the upstream or NewAPI said it (keys
+                             * masked with nd_mask_text); NULL when ok */
+  char *error_code;         /* NewAPI's error_code for the failure, or NULL */
+  gboolean recorded;        /* test_time and response_time were stored with it (over
+                             * HTTP NewAPI stores them itself, on success only) */
+} NdChannelTest;
+
+void nd_channel_test_free (NdChannelTest *test);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdChannelTest, nd_channel_test_free)
+
+/* A channel's upstream balance, read just now (nd_source_update_balance_async). */
+typedef struct {
+  double balance;           /* USD, as NewAPI stores it; NAN when the upstream's answer
+                             * held no number NewAPI could read (see raw_response) */
+  gint64 updated_time;      /* unix s when it was read */
+  char *raw_response;       /* the upstream's own answer when it was not a number
+                             * (keys masked); NULL otherwise */
+  gboolean recorded;        /* balance and balance_updated_time were stored */
+} NdChannelBalance;
+
+void nd_channel_balance_free (NdChannelBalance *balance);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdChannelBalance, nd_channel_balance_free)
+
 typedef enum {
   ND_SUGGEST_USERNAME,
   ND_SUGGEST_TOKEN_NAME,
@@ -135,7 +166,23 @@ struct _NdSourceClass
   void (*get_channel_async)    (NdSource *self, gint64 id, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
 
-  gpointer padding[10];
+  /* Health checks (reference §2.6a, §3.6). A source records the result
+   * where NewAPI would, and refuses a call that would record on a
+   * read-only profile (ND_ERROR_READ_ONLY) unless it can run it without
+   * recording. */
+  /* → NdChannelTest*. @model: NULL for the channel's test model. */
+  void (*test_channel_async)   (NdSource *self, gint64 id, const char *model,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+  /* → NdChannelBalance* */
+  void (*update_balance_async) (NdSource *self, gint64 id, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+  /* → GStrv: the model ids the channel's upstream offers, in its order;
+   * reads only, allowed on a read-only profile */
+  void (*fetch_models_async)   (NdSource *self, gint64 id, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+
+  gpointer padding[7];
 };
 
 NdServerInfo *nd_source_get_info (NdSource *self);
@@ -214,6 +261,23 @@ gboolean       nd_source_check_writable     (NdSource *self, GError **error);
 void           nd_source_get_channel_async  (NdSource *self, gint64 id, GCancellable *cancellable,
                                              GAsyncReadyCallback callback, gpointer user_data);
 NdChannel     *nd_source_get_channel_finish (NdSource *self, GAsyncResult *result, GError **error);
+
+/* Health checks of one channel; see the vfuncs. */
+void              nd_source_test_channel_async    (NdSource *self, gint64 id, const char *model,
+                                                   GCancellable *cancellable,
+                                                   GAsyncReadyCallback callback, gpointer user_data);
+NdChannelTest    *nd_source_test_channel_finish   (NdSource *self, GAsyncResult *result,
+                                                   GError **error);
+void              nd_source_update_balance_async  (NdSource *self, gint64 id,
+                                                   GCancellable *cancellable,
+                                                   GAsyncReadyCallback callback, gpointer user_data);
+NdChannelBalance *nd_source_update_balance_finish (NdSource *self, GAsyncResult *result,
+                                                   GError **error);
+void              nd_source_fetch_models_async    (NdSource *self, gint64 id,
+                                                   GCancellable *cancellable,
+                                                   GAsyncReadyCallback callback, gpointer user_data);
+GStrv             nd_source_fetch_models_finish   (NdSource *self, GAsyncResult *result,
+                                                   GError **error);
 
 /* For implementations: fail a call this source cannot make. */
 void          nd_source_report_unsupported   (NdSource *self, GAsyncReadyCallback callback,

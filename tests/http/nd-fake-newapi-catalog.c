@@ -65,14 +65,8 @@ handle_channels (NdFakeNewapi *self, SoupServerMessage *msg, GHashTable *query)
   order = id_sort ? g_strdup ("id DESC")
                   : g_strdup_printf ("priority DESC, md5(id::text || '%d')", page);
   /* The key is never selected; multi-key disable reasons are stripped. */
-  q = g_strdup_printf ("SELECT id, type, open_ai_organization AS openai_organization, test_model, "
-                       "status, name, weight, created_time, test_time, response_time, base_url, "
-                       "other, balance, balance_updated_time, models, \"group\", used_quota, "
-                       "model_mapping, status_code_mapping, priority, auto_ban, other_info, tag, "
-                       "setting, param_override, header_override, remark, "
-                       "(channel_info::jsonb - 'multi_key_disabled_reason')::json AS channel_info, "
-                       "settings "
-                       "FROM channels ORDER BY %s LIMIT %d OFFSET %d", order, page_size, offset);
+  q = g_strdup_printf ("SELECT " ND_FAKE_CHANNEL_COLUMNS " FROM channels ORDER BY %s "
+                       "LIMIT %d OFFSET %d", order, page_size, offset);
   res = nd_fake_sql (self, q, 0, NULL);
   if (old)
     data = nd_fake_rows_node (res);

@@ -34,6 +34,9 @@ struct _NdFakeNewapi
   GQueue rate_times;           /* monotonic µs of recent requests */
   GHashTable *search_times;    /* user id → GQueue of monotonic µs (SearchRateLimit) */
   GPtrArray *requests;
+  GPtrArray *calls;            /* "METHOD path?query" */
+  GPtrArray *bodies;           /* request bodies, "" for none */
+  GHashTable *upstream_errors; /* channel id (gint64*) → FakeUpstreamError */
   GPtrArray *headers;          /* "Name: value" */
   GPtrArray *routes;           /* Route, in registration order */
   NdFakeMutator mutator;
@@ -126,10 +129,83 @@ void        nd_fake_add_route      (NdFakeNewapi *self, const char *method, cons
 /* The numeric segment @index (0-based) of @path, or -1. */
 gint64      nd_fake_path_int       (const char *path, guint index);
 
+/* ---- channel writes (nd-fake-newapi-channels*.c) ---------------------- */
+
+/* The members of NewAPI's channel JSON, as its list and detail endpoints
+ * send them: never the key, multi-key disable reasons stripped. */
+#define ND_FAKE_CHANNEL_COLUMNS \
+  "id, type, open_ai_organization AS openai_organization, test_model, status, name, weight, " \
+  "created_time, test_time, response_time, base_url, other, balance, balance_updated_time, " \
+  "models, \"group\", used_quota, model_mapping, status_code_mapping, priority, auto_ban, " \
+  "other_info, tag, setting, param_override, header_override, remark, " \
+  "(channel_info::jsonb - 'multi_key_disabled_reason')::json AS channel_info, settings"
+
+typedef struct {
+  char *message;
+  char *error_code;
+} FakeUpstreamError;
+
+/* v1.0.0-rc.16 and later: casbin channel permissions (sensitive writes for
+ * root only by default), POST /api/channel/:id/status, PUT refuses status,
+ * and the type-3 audit rows of reference §1.6a. */
+gboolean    nd_fake_rc16           (NdFakeNewapi *self);
+/* Per-key management (multi_key/manage): not on the v0.8-era server. */
+gboolean    nd_fake_has_multi_key  (NdFakeNewapi *self);
+/* "123": a number as a statement parameter. */
+char       *nd_fake_int_text       (gint64 v);
+/* Unix seconds now. */
+gint64      nd_fake_now            (void);
+/* Runs one statement that input can make fail; NULL with *@message set to
+ * the error as GORM words PostgreSQL's ("ERROR: … (SQLSTATE …)"). */
+PGresult   *nd_fake_try_sql        (NdFakeNewapi *self, const char *query, int n,
+                                    const char * const *params, char **message);
+/* The request body as a JSON object; NULL after answering the refusal. */
+JsonObject *nd_fake_body_object    (SoupServerMessage *msg);
+/* A channel action needing sensitive_write (@sensitive) or less: FALSE
+ * after answering 403 on rc.16+ for a caller without it (only root has it
+ * by default; admins have read, operate and write). */
+gboolean    nd_fake_channel_can    (NdFakeNewapi *self, SoupServerMessage *msg, Caller *caller,
+                                    gboolean sensitive);
+/* UpdateAbilities: channel @id's abilities deleted, then the cross product
+ * of strings.Split(group, ",") × strings.Split(models, ",") (no trimming,
+ * empty entries kept, duplicates dropped) inserted with enabled = status
+ * == 1, priority, weight and tag. FALSE with *@message when PostgreSQL
+ * refuses a row (a model name over 255 characters). */
+gboolean    nd_fake_rebuild_abilities (NdFakeNewapi *self, gint64 id, char **message);
+/* A type-3 audit row on rc.16+ (none before): the caller as operator,
+ * other = {op:{action, params}, admin_info:{admin_id, admin_username,
+ * admin_role, auth_method:"access_token"}}; takes @params (an object). */
+void        nd_fake_audit          (NdFakeNewapi *self, Caller *caller, const char *action,
+                                    JsonNode *params, const char *content);
+/* One channel as NewAPI's JSON (ND_FAKE_CHANNEL_COLUMNS), NULL if none. */
+JsonNode   *nd_fake_channel_node   (NdFakeNewapi *self, gint64 id);
+/* A JSON integer member of a request body; FALSE when absent or not one. */
+gboolean    nd_fake_body_int       (JsonObject *body, const char *member, gint64 *out);
+/* {ids: [int…]} with at least one id, as "{1,2,3}" for ANY ($1::bigint[]);
+ * NULL when missing, empty or not integers. */
+char       *nd_fake_body_ids       (JsonObject *body, guint *count);
+/* Building audit params and replies: begin an object, add members, end
+ * (which frees the builder and returns the object). */
+JsonBuilder *nd_fake_object_begin  (void);
+JsonNode   *nd_fake_object_end     (JsonBuilder *b);
+void        nd_fake_member_int     (JsonBuilder *b, const char *name, gint64 v);
+void        nd_fake_member_str     (JsonBuilder *b, const char *name, const char *v);
+/* ROLLBACK, then the refusal. */
+void        nd_fake_rollback_fail  (NdFakeNewapi *self, SoupServerMessage *msg, const char *message);
+/* JSON text stored in a column (other_info, channel_info): anything that is
+ * not an object reads as {}, as NewAPI reads it. */
+JsonObject *nd_fake_parse_object   (const char *text);
+char       *nd_fake_object_text    (JsonObject *obj);
+/* A multi-key channel's keys: one per line, blank lines skipped. */
+GStrv       nd_fake_split_keys     (const char *key);
+
 /* Each endpoint family registers its routes (one file each). */
 void        nd_fake_routes_status  (NdFakeNewapi *self);   /* status, self, pricing */
 void        nd_fake_routes_logs    (NdFakeNewapi *self);   /* /api/log/ */
 void        nd_fake_routes_data    (NdFakeNewapi *self);   /* /api/data/ */
 void        nd_fake_routes_catalog (NdFakeNewapi *self);   /* channels, users, tokens, redemptions, groups */
+void        nd_fake_routes_channels (NdFakeNewapi *self);  /* channel writes */
+void        nd_fake_routes_channel_keys (NdFakeNewapi *self); /* multi_key/manage */
+void        nd_fake_routes_channel_probe (NdFakeNewapi *self); /* one channel, search, test, balance, models */
 
 G_END_DECLS

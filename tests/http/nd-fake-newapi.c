@@ -219,6 +219,14 @@ nd_fake_search_limited (NdFakeNewapi *self, SoupServerMessage *msg, Caller *call
 }
 
 static void
+upstream_error_free (FakeUpstreamError *e)
+{
+  g_free (e->message);
+  g_free (e->error_code);
+  g_free (e);
+}
+
+static void
 times_free (GQueue *times)
 {
   g_queue_free_full (times, g_free);
@@ -378,6 +386,14 @@ server_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTa
   const char *names[] = { "Authorization", "New-Api-User" };
 
   g_ptr_array_add (self->requests, g_strconcat (path, raw_query ? "?" : "", raw_query ? raw_query : "", NULL));
+  {
+    SoupMessageBody *body = soup_server_message_get_request_body (msg);
+
+    g_ptr_array_add (self->calls, g_strconcat (soup_server_message_get_method (msg), " ",
+                                               g_ptr_array_index (self->requests,
+                                                                  self->requests->len - 1), NULL));
+    g_ptr_array_add (self->bodies, g_strndup (body->data ? body->data : "", body->length));
+  }
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {
       const char *v = soup_message_headers_get_one (h, names[i]);
@@ -428,6 +444,10 @@ nd_fake_newapi_new (const char *dsn, NdFakeNewapiMode mode, GError **error)
   self->delays = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->retry_after = -1;
   self->requests = g_ptr_array_new_with_free_func (g_free);
+  self->calls = g_ptr_array_new_with_free_func (g_free);
+  self->bodies = g_ptr_array_new_with_free_func (g_free);
+  self->upstream_errors = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                 (GDestroyNotify) upstream_error_free);
   self->headers = g_ptr_array_new_with_free_func (g_free);
   g_queue_init (&self->rate_times);
   self->search_times = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -436,6 +456,11 @@ nd_fake_newapi_new (const char *dsn, NdFakeNewapiMode mode, GError **error)
   nd_fake_routes_status (self);
   nd_fake_routes_logs (self);
   nd_fake_routes_data (self);
+  /* The channel families first: their fixed paths (/api/channel/search,
+   * /api/channel/batch) must not be taken for ids. */
+  nd_fake_routes_channel_probe (self);
+  nd_fake_routes_channels (self);
+  nd_fake_routes_channel_keys (self);
   nd_fake_routes_catalog (self);
 
   self->server = soup_server_new ("server-header", "fake-newapi", NULL);
@@ -468,6 +493,9 @@ nd_fake_newapi_free (NdFakeNewapi *self)
   g_queue_clear_full (&self->rate_times, g_free);
   g_hash_table_unref (self->search_times);
   g_ptr_array_unref (self->requests);
+  g_ptr_array_unref (self->calls);
+  g_ptr_array_unref (self->bodies);
+  g_hash_table_unref (self->upstream_errors);
   g_ptr_array_unref (self->headers);
   g_ptr_array_unref (self->routes);
   g_free (self->version);
@@ -596,9 +624,40 @@ nd_fake_newapi_saw_header (NdFakeNewapi *self, const char *name, const char *val
   return FALSE;
 }
 
+GPtrArray *
+nd_fake_newapi_get_calls (NdFakeNewapi *self)
+{
+  return self->calls;
+}
+
+GPtrArray *
+nd_fake_newapi_get_bodies (NdFakeNewapi *self)
+{
+  return self->bodies;
+}
+
+void
+nd_fake_newapi_fail_upstream (NdFakeNewapi *self, gint64 channel_id, const char *message,
+                              const char *error_code)
+{
+  FakeUpstreamError *e;
+
+  if (message == NULL)
+    {
+      g_hash_table_remove (self->upstream_errors, &channel_id);
+      return;
+    }
+  e = g_new0 (FakeUpstreamError, 1);
+  e->message = g_strdup (message);
+  e->error_code = g_strdup (error_code);
+  g_hash_table_insert (self->upstream_errors, g_memdup2 (&channel_id, sizeof channel_id), e);
+}
+
 void
 nd_fake_newapi_reset_log (NdFakeNewapi *self)
 {
   g_ptr_array_set_size (self->requests, 0);
+  g_ptr_array_set_size (self->calls, 0);
+  g_ptr_array_set_size (self->bodies, 0);
   g_ptr_array_set_size (self->headers, 0);
 }

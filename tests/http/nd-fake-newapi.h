@@ -26,6 +26,15 @@
  * unless id_sort=true, ties in an order that changes per page; the
  * GroupRatio keys come out of order (a Go map); DeletedAt is null or an
  * RFC 3339 time; empty request_id is omitted.
+ *
+ * Channel writes and checks (reference §3.6, §1.6a; nd-fake-newapi-channels.c,
+ * -channel-keys.c, -channel-probe.c) follow the version /api/status reports,
+ * not the dialect: from v1.0.0-rc.16 POST /api/channel/:id/status and
+ * /status/batch exist, PUT /api/channel/ refuses `status`, sensitive writes
+ * need root (admins get 403) and each write adds a type-3 audit row naming
+ * the caller; before, none of that. Abilities are rebuilt in the database
+ * as UpdateAbilities does, status changes set other_info's reason and time.
+ * The channels' upstreams are simulated (nd_fake_newapi_fail_upstream).
  */
 #pragma once
 
@@ -80,6 +89,16 @@ void          nd_fake_newapi_set_rate_limit (NdFakeNewapi *self, guint max, guin
 
 /* Requests seen, as "path?query", in order (for assertions). */
 GPtrArray    *nd_fake_newapi_get_requests (NdFakeNewapi *self);
+/* The same with the method first ("PUT /api/channel/"), and each one's
+ * body ("" when none), in the same order. */
+GPtrArray    *nd_fake_newapi_get_calls    (NdFakeNewapi *self);
+GPtrArray    *nd_fake_newapi_get_bodies   (NdFakeNewapi *self);
+/* Channel @id's upstream stops working: a test fails with @message (and
+ * NewAPI's @error_code, may be NULL), so do its balance and model list.
+ * NULL @message: it works again (a test takes 0.25 s, the balance is
+ * 12.5 USD, the models are gpt-4o, gpt-4o-mini, o3-mini). */
+void          nd_fake_newapi_fail_upstream (NdFakeNewapi *self, gint64 channel_id,
+                                            const char *message, const char *error_code);
 guint         nd_fake_newapi_count        (NdFakeNewapi *self, const char *path);
 /* Every Authorization / New-Api-User header value seen (assert no leaks). */
 gboolean      nd_fake_newapi_saw_header   (NdFakeNewapi *self, const char *name, const char *value);

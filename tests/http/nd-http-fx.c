@@ -200,15 +200,23 @@ list (NdSource *s, void (*fn) (NdSource *, const NdListQuery *, GCancellable *, 
 }
 
 gint64
+pg_scalar_v (NdTestPg *pg, const char *db, const char *fmt, va_list ap)
+{
+  g_autofree char *q = g_strdup_vprintf (fmt, ap);
+
+  return nd_test_pg_scalar (pg, db, q);
+}
+
+gint64
 sql_scalar (Fx *fx, const char *fmt, ...)
 {
   va_list ap;
-  g_autofree char *q = NULL;
+  gint64 v;
 
   va_start (ap, fmt);
-  q = g_strdup_vprintf (fmt, ap);
+  v = pg_scalar_v (fx->pg, fx->mode->db, fmt, ap);
   va_end (ap);
-  return nd_test_pg_scalar (fx->pg, fx->mode->db, q);
+  return v;
 }
 
 void

@@ -49,6 +49,8 @@ NdListPage   *list        (NdSource *s,
                                        GAsyncReadyCallback, gpointer),
                            const NdListQuery *q, GError **error);
 gint64        sql_scalar  (Fx *fx, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+gint64        pg_scalar_v (NdTestPg *pg, const char *db, const char *fmt, va_list ap)
+                           G_GNUC_PRINTF (3, 0);
 /* The @nth most frequent non-empty @column among logs of @type. */
 char         *top_value   (Fx *fx, const char *column, int type, guint nth);
 /* Pages both sources from the cursors (NULL: the newest) and asserts the

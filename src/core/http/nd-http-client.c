@@ -340,11 +340,25 @@ map_transport_error (GError *in, const char *base_url, GError **error)
                  _("Cannot reach NewAPI at %s: %s"), base_url, in->message);
 }
 
+/* FALSE when the request cannot have reached NewAPI: nothing answered the
+ * connection, the name did not resolve, the TLS handshake failed. */
+static gboolean
+may_have_arrived (GError *in)
+{
+  return !(g_error_matches (in, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+           g_error_matches (in, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
+           g_error_matches (in, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+           g_error_matches (in, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE) ||
+           in->domain == G_RESOLVER_ERROR || in->domain == G_TLS_ERROR);
+}
+
 /* ---- requests ----------------------------------------------------------- */
 
 typedef struct {
+  const char *method;          /* a SOUP_METHOD_* interned string */
   char *path;
   char *query;
+  char *body;                  /* JSON text or NULL; may hold a secret: wiped */
   NdHttpFlags flags;
   guint attempt;
   SoupMessage *msg;
@@ -358,9 +372,10 @@ static void
 request_free (Request *r)
 {
   g_assert (r->wait == NULL);
+  g_clear_object (&r->msg);
   g_free (r->path);
   g_free (r->query);
-  g_clear_object (&r->msg);
+  nd_secure_free (r->body);
   g_free (r);
 }
 
@@ -373,6 +388,14 @@ finish_root (GTask *task, JsonNode *root)
   GError *error = NULL;
   JsonNode *data;
 
+  if (r->flags & ND_HTTP_FLAG_ROOT)
+    {
+      if (!JSON_NODE_HOLDS_OBJECT (root))
+        return g_task_return_new_error (task, ND_ERROR, ND_ERROR_PROTOCOL,
+                                        _("The reply is JSON but not a NewAPI reply (no "
+                                          "{success, data} object)"));
+      return g_task_return_pointer (task, json_node_ref (root), (GDestroyNotify) json_node_unref);
+    }
   if (r->flags & ND_HTTP_FLAG_RAW)
     {
       if (root_message (root) != NULL && JSON_NODE_HOLDS_OBJECT (root) &&
@@ -515,6 +538,16 @@ sent (GObject *object, GAsyncResult *result, gpointer user_data)
   if (bytes == NULL)
     {
       map_transport_error (local, self->base_url, &error);
+      if (r->method != SOUP_METHOD_GET && may_have_arrived (local))
+        {
+          /* Sending it again could make the change twice (two channels, two
+           * audit rows): say so, and let the person look first. */
+          g_autofree char *first = error->message;
+
+          error->message = g_strdup_printf (_("%s. NewAPI may have made the change before "
+                                              "the connection broke: reload to see whether it "
+                                              "did before trying again."), first);
+        }
       g_task_return_error (task, error);
       g_object_unref (task);
       return;
@@ -556,8 +589,17 @@ sent (GObject *object, GAsyncResult *result, gpointer user_data)
     }
   if (status == SOUP_STATUS_NOT_FOUND)
     {
-      g_task_return_new_error (task, ND_ERROR, ND_ERROR_NOT_FOUND,
-                               _("This NewAPI server has no %s (an older version?)"), r->path);
+      g_autoptr(JsonNode) root = parse_body (bytes, NULL);
+      const char *message = root_message (root);
+
+      /* Gin answers an unknown route with a plain-text 404; newer handlers
+       * answer a missing row with a 404 envelope whose message says which. */
+      if (message != NULL && *message != '\0')
+        g_task_return_new_error (task, ND_ERROR, ND_ERROR_NOT_FOUND, _("NewAPI refused: %s"),
+                                 message);
+      else
+        g_task_return_new_error (task, ND_ERROR, ND_ERROR_NOT_FOUND,
+                                 _("This NewAPI server has no %s (an older version?)"), r->path);
       g_object_unref (task);
       return;
     }
@@ -615,13 +657,29 @@ send_request (GTask *task)
   uri = g_strconcat (self->base_url, r->path,
                      r->query && *r->query ? "?" : "", r->query ? r->query : "", NULL);
   g_clear_object (&r->msg);
-  r->msg = soup_message_new (SOUP_METHOD_GET, uri);
+  r->msg = soup_message_new (r->method, uri);
   if (r->msg == NULL)
     {
       g_task_return_new_error (task, ND_ERROR, ND_ERROR_INVALID_INPUT,
                                _("“%s” is not a valid NewAPI address"), self->base_url);
       g_object_unref (task);
       return;
+    }
+  if (r->method != SOUP_METHOD_GET)
+    {
+      /* libsoup re-sends a PUT or DELETE by itself when a kept-alive
+       * connection turns out closed before the reply; the server may have
+       * acted on the first one. A fresh connection is never re-sent. */
+      soup_message_add_flags (r->msg, SOUP_MESSAGE_NEW_CONNECTION);
+    }
+  if (r->body != NULL)
+    {
+      gsize len = strlen (r->body);
+      char *copy = g_memdup2 (r->body, len + 1);
+      g_autoptr(GBytes) bytes = g_bytes_new_with_free_func (copy, len, (GDestroyNotify) nd_secure_free,
+                                                            copy);
+
+      soup_message_set_request_body_from_bytes (r->msg, "application/json", bytes);
     }
   headers = soup_message_get_request_headers (r->msg);
   soup_message_headers_replace (headers, "Authorization", self->auth_header);
@@ -633,29 +691,49 @@ send_request (GTask *task)
 }
 
 void
-nd_http_client_get_async (NdHttpClient *self, const char *path, const char *query,
-                          NdHttpFlags flags, GCancellable *cancellable,
-                          GAsyncReadyCallback callback, gpointer user_data)
+nd_http_client_request_async (NdHttpClient *self, const char *method, const char *path,
+                              const char *query, const char *body, NdHttpFlags flags,
+                              GCancellable *cancellable, GAsyncReadyCallback callback,
+                              gpointer user_data)
 {
   GTask *task;
   Request *r;
 
   g_return_if_fail (ND_IS_HTTP_CLIENT (self));
+  g_return_if_fail (method != NULL);
   g_return_if_fail (path != NULL && path[0] == '/');
 
   task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, nd_http_client_get_async);
+  g_task_set_source_tag (task, nd_http_client_request_async);
   r = g_new0 (Request, 1);
+  /* Interned, so the method can be compared by address as libsoup does. */
+  r->method = g_intern_string (method);
   r->path = g_strdup (path);
   r->query = g_strdup (query);
+  r->body = g_strdup (body);
   r->flags = flags;
   g_task_set_task_data (task, r, (GDestroyNotify) request_free);
   send_request (task);
 }
 
 JsonNode *
-nd_http_client_get_finish (NdHttpClient *self, GAsyncResult *result, GError **error)
+nd_http_client_request_finish (NdHttpClient *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+nd_http_client_get_async (NdHttpClient *self, const char *path, const char *query,
+                          NdHttpFlags flags, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  nd_http_client_request_async (self, SOUP_METHOD_GET, path, query, NULL, flags, cancellable,
+                                callback, user_data);
+}
+
+JsonNode *
+nd_http_client_get_finish (NdHttpClient *self, GAsyncResult *result, GError **error)
+{
+  return nd_http_client_request_finish (self, result, error);
 }

@@ -12,7 +12,8 @@
  *   success=false            → SERVER with the server's message verbatim
  *                               (AUTH / PERMISSION when an old server words an
  *                               auth failure that way)
- *   HTTP 401 / 403 / 404     → AUTH / PERMISSION / NOT_FOUND
+ *   HTTP 401 / 403 / 404     → AUTH / PERMISSION / NOT_FOUND (a 404 with a
+ *                               message: that message verbatim)
  *   HTTP 429                 → retried after Retry-After (or an exponential
  *                               back-off) a bounded number of times, then
  *                               RATE_LIMITED
@@ -24,7 +25,18 @@
  *                               ND_JSON_MAX_DEPTH and integers past 64 bits,
  *                               refused before parsing: nd_json_parse_bounded)
  *
- * The token is never part of a message, a URL or a log line.
+ * The token is never part of a message, a URL or a log line, and neither is
+ * a request body (it may carry a channel key).
+ *
+ * Writes (any method but GET) are never sent twice without the caller
+ * knowing: each goes out on a fresh connection, because libsoup re-sends a
+ * PUT or DELETE by itself when a kept-alive connection turns out closed
+ * before the reply, and a transport error is never retried. When the error
+ * may have come after NewAPI received the request (a timeout, a connection
+ * cut before the reply, anything but "refused", "unresolvable" or a failed
+ * TLS handshake), its message says the change may have been made. A 429 is
+ * retried as for GET: NewAPI's rate limiter answers before any handler runs.
+ * A cancelled write may equally have been made; the caller reloads.
  */
 #pragma once
 
@@ -39,6 +51,8 @@ typedef enum {
   ND_HTTP_FLAG_NONE = 0,
   ND_HTTP_FLAG_RAW = 1 << 0,       /* return the whole JSON root (no envelope) */
   ND_HTTP_FLAG_NO_RETRY = 1 << 1,  /* do not retry on 429 */
+  ND_HTTP_FLAG_ROOT = 1 << 2,      /* the whole root even when success is false (the
+                                    * channel test answers a failed test that way) */
 } NdHttpFlags;
 
 #define ND_TYPE_HTTP_CLIENT (nd_http_client_get_type ())
@@ -72,6 +86,15 @@ void          nd_http_client_get_async      (NdHttpClient *self, const char *pat
                                              NdHttpFlags flags, GCancellable *cancellable,
                                              GAsyncReadyCallback callback, gpointer user_data);
 JsonNode     *nd_http_client_get_finish     (NdHttpClient *self, GAsyncResult *result, GError **error);
+
+/* @method: "GET", "POST", "PUT" or "DELETE"; @body: a complete JSON text or
+ * NULL. The body is copied, wiped when the request ends, and never logged.
+ * Finishes as nd_http_client_get_finish. */
+void          nd_http_client_request_async  (NdHttpClient *self, const char *method, const char *path,
+                                             const char *query, const char *body, NdHttpFlags flags,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+JsonNode     *nd_http_client_request_finish (NdHttpClient *self, GAsyncResult *result, GError **error);
 
 /* Query-string building: "&key=escaped-value". */
 void          nd_http_query_add             (GString *query, const char *key, const char *value);

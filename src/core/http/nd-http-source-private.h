@@ -14,6 +14,8 @@ typedef struct {
   gboolean has_request_id;    /* request_id filter (≥ v1.0.0-rc.6) */
   gboolean has_flow;          /* /api/data/flow answers */
   gboolean data_export;       /* quota_data is being written (DataExportEnabled) */
+  gboolean status_api;        /* POST /api/channel/:id/status, and PUT refuses `status`
+                               * (≥ v1.0.0-rc.16) */
   int role;
 } NdHttpDialect;
 
@@ -29,6 +31,10 @@ void _nd_http_source_class_init_logs    (NdSourceClass *klass);
 void _nd_http_source_class_init_catalog (NdSourceClass *klass);
 /* nd-http-source-facts.c: pull_facts */
 void _nd_http_source_class_init_facts   (NdSourceClass *klass);
+/* nd-http-source-write.c: write (the channel actions) */
+void _nd_http_source_class_init_write   (NdSourceClass *klass);
+/* nd-http-source-channel.c: get_channel, test_channel, update_balance, fetch_models */
+void _nd_http_source_class_init_channel (NdSourceClass *klass);
 
 /* GET helper: the task's source object must be the NdHttpSource. */
 #define nd_http_source_get(self, path, query, cancellable, cb, data) \

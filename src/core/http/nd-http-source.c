@@ -27,6 +27,7 @@ G_DEFINE_FINAL_TYPE (NdHttpSource, nd_http_source, ND_TYPE_SOURCE)
 /* Landmarks (reference §0). */
 #define VERSION_UNIFIED_PAGES "v0.8.8.0"
 #define VERSION_REQUEST_ID    "v1.0.0-rc.6"
+#define VERSION_STATUS_API    "v1.0.0-rc.16"
 
 static void
 nd_http_source_dispose (GObject *object)
@@ -276,6 +277,7 @@ probe_status_done (GObject *object, GAsyncResult *result, gpointer user_data)
 
   pd->dialect.legacy_pages = nd_http_version_compare (info->newapi_version, VERSION_UNIFIED_PAGES) < 0;
   pd->dialect.has_request_id = nd_http_version_compare (info->newapi_version, VERSION_REQUEST_ID) >= 0;
+  pd->dialect.status_api = nd_http_version_compare (info->newapi_version, VERSION_STATUS_API) >= 0;
   pd->dialect.data_export = !json_object_has_member (obj, "enable_data_export") ||
                             nd_json_bool (obj, "enable_data_export");
 
@@ -323,6 +325,8 @@ nd_http_source_class_init (NdHttpSourceClass *klass)
   _nd_http_source_class_init_logs (source_class);
   _nd_http_source_class_init_catalog (source_class);
   _nd_http_source_class_init_facts (source_class);
+  _nd_http_source_class_init_write (source_class);
+  _nd_http_source_class_init_channel (source_class);
 }
 
 static void

@@ -10,6 +10,14 @@
  *     are parsed by shape, not by version, so a surprising server still works.
  *   - `request_id` filters/columns from v1.0.0-rc.6; /api/data/flow where the
  *     server answers it (probed).
+ *   - channel status: POST /api/channel/:id/status from v1.0.0-rc.16 (PUT
+ *     /api/channel/ refuses `status` there); before, PUT with `status`
+ *     (nd-http-source-write.c).
+ *
+ * Writes go through NewAPI, which keeps its own invariants, caches and audit
+ * rows; the server's refusal is shown verbatim. A channel test or a balance
+ * read makes NewAPI store its result, so a read-only profile refuses them
+ * too (nd-http-source-channel.c).
  *
  * What the API cannot do is left out of the capabilities (NdServerInfo):
  * no IP filter for logs, no latency facts, no tokens of other users (tokens
