@@ -601,10 +601,26 @@ test_create_copy_delete_tag (gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpint (scalar (&fx, "SELECT count(*) FROM abilities WHERE tag = 'backup'"), ==, 4);
   assert_abilities_rebuilt (&fx);
+  {
+    g_auto(Audit) tag_audit = { 0 };
+
+    g_assert_true (last_audit (fx.pg, fx.db, &tag_audit));
+    g_assert_cmpint (json_object_get_int_member (audit_params (&tag_audit, "channel.tag_batch_set"),
+                                                 "count"), ==, 2);
+  }
 
   deleted = run (fx.source, nd_write_channel_delete_new (ids, 2), &error);
   g_assert_no_error (error);
   g_assert_cmpint (deleted->changed, ==, 2);
+  {
+    g_auto(Audit) del_audit = { 0 };
+
+    /* One row for the batch, as upstream's batch delete writes. */
+    g_assert_true (last_audit (fx.pg, fx.db, &del_audit));
+    g_assert_cmpint (json_object_get_int_member (audit_params (&del_audit, "channel.delete_batch"),
+                                                 "count"), ==, 2);
+    g_assert_cmpstr (del_audit.content, ==, "Batch deleted 2 channels");
+  }
   g_assert_cmpint (scalar (&fx, "SELECT count(*) FROM channels WHERE id IN (%" G_GINT64_FORMAT ", %"
                                 G_GINT64_FORMAT ")", ids[0], ids[1]), ==, 0);
   g_assert_cmpint (scalar (&fx, "SELECT count(*) FROM abilities WHERE channel_id IN (%"
@@ -743,6 +759,20 @@ test_multi_key (gconstpointer data)
 
   r1 = run (fx.source, nd_write_channel_key_status_new (id, 2, 1), &error);
   g_assert_no_error (error);
+  /* A manual disable marks the key 2 and leaves the channel's status and
+   * the key's reason alone, as upstream's disable_key does. */
+  {
+    gint64 status_before = scalar (&fx, "SELECT status FROM channels WHERE id = %" G_GINT64_FORMAT, id);
+    g_autoptr(NdWriteResult) off = run (fx.source, nd_write_channel_key_status_new (id, 0, 2), &error);
+    g_autofree char *key0 = NULL;
+
+    g_assert_no_error (error);
+    key0 = text (&fx, "SELECT channel_info -> 'multi_key_status_list' ->> '0' FROM channels "
+                      "WHERE id = %" G_GINT64_FORMAT, id);
+    g_assert_cmpstr (key0, ==, "2");
+    g_assert_cmpint (scalar (&fx, "SELECT status FROM channels WHERE id = %" G_GINT64_FORMAT, id),
+                     ==, status_before);
+  }
   {
     g_autofree char *status = text (&fx, "SELECT channel_info -> 'multi_key_status_list' ->> '2' "
                                          "FROM channels WHERE id = %" G_GINT64_FORMAT, id);

@@ -388,10 +388,10 @@ write_create (NdPgWriteCtx *ctx, GError **error)
   ctx->result->new_id = id;
 
   b = params_begin ();
-  add_int (b, "id", id);
   add_str (b, "name", name);
   add_int (b, "type", e->type);
-  content = g_strdup_printf ("Created channel %s (ID: %" G_GINT64_FORMAT ")", name, id);
+  add_int (b, "count", 1);
+  content = g_strdup_printf ("Created channel %s (type %d, count 1)", name, e->type);
   nd_pg_audit (ctx, "channel.create", params_end (b), content);
   g_object_unref (b);
   return TRUE;
@@ -403,6 +403,7 @@ static gboolean
 write_delete (NdPgWriteCtx *ctx, GError **error)
 {
   const NdWrite *w = ctx->write;
+  gboolean batch = w->ids->len > 1;
 
   for (guint i = 0; i < w->ids->len; i++)
     {
@@ -425,12 +426,25 @@ write_delete (NdPgWriteCtx *ctx, GError **error)
       if (PQntuples (del) == 0)
         return channel_missing (error, id);
       ctx->result->changed++;
+      if (batch)
+        continue;
       b = params_begin ();
       add_int (b, "id", id);
       add_str (b, "name", PQgetvalue (del, 0, 0));
       content = g_strdup_printf ("Deleted channel %s (ID: %" G_GINT64_FORMAT ")",
                                  PQgetvalue (del, 0, 0), id);
       nd_pg_audit (ctx, "channel.delete", params_end (b), content);
+      g_object_unref (b);
+    }
+  /* Upstream's batch delete writes one row for the batch. */
+  if (batch)
+    {
+      g_autofree char *content = g_strdup_printf ("Batch deleted %" G_GINT64_FORMAT " channels",
+                                                  ctx->result->changed);
+      JsonBuilder *b = params_begin ();
+
+      add_int (b, "count", ctx->result->changed);
+      nd_pg_audit (ctx, "channel.delete_batch", params_end (b), content);
       g_object_unref (b);
     }
   return TRUE;
@@ -477,9 +491,8 @@ write_tag (NdPgWriteCtx *ctx, GError **error)
   ctx->result->changed = w->ids->len;
   b = params_begin ();
   add_int (b, "count", w->ids->len);
-  add_str (b, "tag", w->tag);
-  content = g_strdup_printf ("Set tag \"%s\" on %u channels", w->tag ? w->tag : "", w->ids->len);
-  nd_pg_audit (ctx, "channel.batch_tag", params_end (b), content);
+  content = g_strdup_printf ("Batch set tag for %u channels", w->ids->len);
+  nd_pg_audit (ctx, "channel.tag_batch_set", params_end (b), content);
   g_object_unref (b);
   return TRUE;
 }
@@ -521,37 +534,17 @@ write_copy (NdPgWriteCtx *ctx, GError **error)
   ctx->result->changed = 1;
   ctx->result->new_id = new_id;
   b = params_begin ();
-  add_int (b, "id", id);
-  add_int (b, "new_id", new_id);
-  content = g_strdup_printf ("Copied channel %" G_GINT64_FORMAT " to %s (ID: %" G_GINT64_FORMAT ")",
-                             id, PQgetvalue (ins, 0, 1), new_id);
+  add_int (b, "sourceId", id);
+  add_int (b, "id", new_id);
+  add_str (b, "name", PQgetvalue (ins, 0, 1));
+  content = g_strdup_printf ("Copied channel (source ID: %" G_GINT64_FORMAT ") to %s (new ID: %"
+                             G_GINT64_FORMAT ")", id, PQgetvalue (ins, 0, 1), new_id);
   nd_pg_audit (ctx, "channel.copy", params_end (b), content);
   g_object_unref (b);
   return TRUE;
 }
 
 /* ---- multi-key ---------------------------------------------------------- */
-
-/* Keys of a multi-key channel: a JSON array (Vertex AI service accounts) or
- * one per line. */
-static guint
-count_keys (const char *key)
-{
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_auto(GStrv) lines = NULL;
-  guint n = 0;
-
-  if (key == NULL)
-    return 0;
-  if (key[0] == '[' && json_parser_load_from_data (parser, key, -1, NULL) &&
-      JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
-    return json_array_get_length (json_node_get_array (json_parser_get_root (parser)));
-  lines = g_strsplit (key, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
-    if (*g_strstrip (lines[i]) != '\0')
-      n++;
-  return n;
-}
 
 static JsonObject *
 member_object (JsonObject *parent, const char *name)
@@ -562,33 +555,34 @@ member_object (JsonObject *parent, const char *name)
   return json_object_get_object_member (parent, name);
 }
 
+/* As upstream's multi_key/manage enable_key / disable_key: a manual disable
+ * marks the key 2 and nothing else (no reason, no time, the channel's own
+ * status untouched); enabling forgets the key's status, reason and time.
+ * The row is saved as channel.Update() saves it, abilities rebuilt. The
+ * audit row is written before the action is looked at, as upstream does. */
 static gboolean
 write_key_status (NdPgWriteCtx *ctx, GError **error)
 {
   const NdWrite *w = ctx->write;
   gint64 id = nd_write_first_id (w);
+  gboolean enable = w->status == ND_CHANNEL_STATUS_ENABLED;
   g_autofree char *id_text = ID_TEXT (id);
   const char *p1[1] = { id_text };
   g_autoptr(PGresult) row = NULL;
   g_autoptr(JsonObject) info = NULL;
   g_autofree char *index = g_strdup_printf ("%d", w->key_index);
   g_autofree char *info_text = NULL;
-  g_autofree char *key = NULL;
-  JsonObject *statuses, *reasons, *times;
-  guint n_keys, enabled = 0;
-  int channel_status, new_status;
+  g_autofree char *content = NULL;
+  gint64 n_keys;
   JsonBuilder *b;
 
-  row = nd_pg_exec (ctx->pg, "SELECT \"key\", channel_info::text, status FROM channels "
+  row = nd_pg_exec (ctx->pg, "SELECT channel_info::text FROM channels "
                              "WHERE id = $1::bigint FOR UPDATE", 1, p1, ctx->cancellable, error);
   if (row == NULL)
     return FALSE;
   if (PQntuples (row) == 0)
     return channel_missing (error, id);
-  key = nd_pg_strdup (row, 0, 0);
-  n_keys = count_keys (key);
-  nd_secure_wipe (key);
-  info = parse_object_or_empty (PQgetisnull (row, 0, 1) ? NULL : PQgetvalue (row, 0, 1));
+  info = parse_object_or_empty (PQgetisnull (row, 0, 0) ? NULL : PQgetvalue (row, 0, 0));
   if (!nd_json_bool (info, "is_multi_key"))
     {
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID_INPUT,
@@ -596,73 +590,40 @@ write_key_status (NdPgWriteCtx *ctx, GError **error)
                      "channel instead"), id);
       return FALSE;
     }
-  if ((guint) w->key_index >= n_keys)
+  n_keys = nd_json_int (info, "multi_key_size", 0);
+  if (w->key_index >= n_keys)
     {
       g_set_error (error, ND_ERROR, ND_ERROR_INVALID_INPUT,
                    _("Channel #%" PRId64 " has %u keys; there is no key %d"),
-                   id, n_keys, w->key_index + 1);
+                   id, (guint) n_keys, w->key_index + 1);
       return FALSE;
     }
-  statuses = member_object (info, "multi_key_status_list");
-  reasons = member_object (info, "multi_key_disabled_reason");
-  times = member_object (info, "multi_key_disabled_time");
-  /* Absent means enabled (reference §2.4). */
-  if (w->status == ND_CHANNEL_STATUS_ENABLED)
+  if (enable)
     {
-      json_object_remove_member (statuses, index);
-      json_object_remove_member (reasons, index);
-      json_object_remove_member (times, index);
+      json_object_remove_member (member_object (info, "multi_key_status_list"), index);
+      json_object_remove_member (member_object (info, "multi_key_disabled_time"), index);
+      json_object_remove_member (member_object (info, "multi_key_disabled_reason"), index);
     }
   else
-    {
-      json_object_set_int_member (statuses, index, w->status);
-      json_object_set_string_member (reasons, index, w->reason ? w->reason : "manual operation");
-      json_object_set_int_member (times, index, ctx->now);
-    }
-  for (guint i = 0; i < n_keys; i++)
-    {
-      g_autofree char *k = g_strdup_printf ("%u", i);
-
-      if (!json_object_has_member (statuses, k) ||
-          json_object_get_int_member (statuses, k) == ND_CHANNEL_STATUS_ENABLED)
-        enabled++;
-    }
+    json_object_set_int_member (member_object (info, "multi_key_status_list"), index,
+                                ND_CHANNEL_STATUS_MANUALLY_DISABLED);
   info_text = object_to_string (info);
-
-  /* A channel whose every key is off is auto-disabled; one that was
-   * auto-disabled for that reason comes back with a key. */
-  channel_status = (int) nd_pg_int64 (row, 0, 2);
-  new_status = channel_status;
-  if (enabled == 0 && channel_status == ND_CHANNEL_STATUS_ENABLED)
-    new_status = ND_CHANNEL_STATUS_AUTO_DISABLED;
-  else if (enabled > 0 && channel_status == ND_CHANNEL_STATUS_AUTO_DISABLED)
-    new_status = ND_CHANNEL_STATUS_ENABLED;
   {
-    g_autofree char *status_text = g_strdup_printf ("%d", new_status);
-    const char *p3[3] = { id_text, info_text, status_text };
-    g_autoptr(PGresult) upd = NULL;
+    const char *p2[2] = { id_text, info_text };
+    g_autoptr(PGresult) upd = nd_pg_exec (ctx->pg, "UPDATE channels SET channel_info = $2::json "
+                                                   "WHERE id = $1::bigint",
+                                          2, p2, ctx->cancellable, error);
 
-    upd = nd_pg_exec (ctx->pg, "UPDATE channels SET channel_info = $2::json, "
-                               "status = $3::bigint WHERE id = $1::bigint",
-                      3, p3, ctx->cancellable, error);
-    if (upd == NULL)
+    if (upd == NULL || !nd_pg_rebuild_abilities (ctx, id, error))
       return FALSE;
-    if (new_status != channel_status)
-      {
-        g_autoptr(PGresult) abl = nd_pg_exec (ctx->pg, "UPDATE abilities SET enabled = "
-                                                       "($3::bigint = 1) WHERE channel_id = "
-                                                       "$1::bigint", 3, p3, ctx->cancellable,
-                                              error);
-        if (abl == NULL)
-          return FALSE;
-      }
   }
   ctx->result->changed = 1;
   b = params_begin ();
-  add_int (b, "channel_id", id);
-  add_str (b, "action", w->status == ND_CHANNEL_STATUS_ENABLED ? "enable_key" : "disable_key");
-  add_int (b, "key_index", w->key_index);
-  nd_pg_audit (ctx, "channel.multi_key_manage", params_end (b), "channel.multi_key_manage");
+  add_str (b, "action", enable ? "enable_key" : "disable_key");
+  add_int (b, "id", id);
+  content = g_strdup_printf ("Multi-key management %s on channel (ID: %" G_GINT64_FORMAT ")",
+                             enable ? "enable_key" : "disable_key", id);
+  nd_pg_audit (ctx, "channel.multi_key_manage", params_end (b), content);
   g_object_unref (b);
   return TRUE;
 }
