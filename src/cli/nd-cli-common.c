@@ -216,26 +216,49 @@ nd_cli_fail (const char *command, const GError *error, int code)
   return code;
 }
 
-NdSource *
-nd_cli_connect (NdCliOptions *opts, GError **error)
+void
+nd_cli_options_add_write (NdCliOptions *opts, GOptionContext *context)
+{
+  const GOptionEntry write[] = {
+    { "read-write", 0, 0, G_OPTION_ARG_NONE, &opts->read_write,
+      N_("Allow this command to change the gateway (without it nothing is changed)"), NULL },
+    { "act-as", 0, 0, G_OPTION_ARG_INT64, &opts->act_as,
+      N_("NewAPI administrator the audit log names for database writes (default: the first "
+         "root user)"), "ID" },
+    { NULL }
+  };
+
+  g_option_context_add_main_entries (context, write, GETTEXT_PACKAGE);
+}
+
+gboolean
+nd_cli_check_read_write (NdCliOptions *opts, const char *command)
+{
+  if (opts->read_write)
+    return TRUE;
+  fprintf (stderr, "newapi-desk %s: %s\n", command,
+           _("this changes the gateway; nothing was changed. Run it again with --read-write "
+             "to allow it."));
+  return FALSE;
+}
+
+static NdSource *
+connect_source (NdCliOptions *opts, gboolean prefer_api, gboolean writable, GError **error)
 {
   g_autoptr(NdSource) source = NULL;
   g_autoptr(GAsyncResult) res = NULL;
   g_autoptr(NdServerInfo) info = NULL;
+  gboolean use_api = opts->url != NULL && (opts->dsn == NULL || prefer_api);
 
-  if (opts->dsn != NULL && opts->url != NULL)
-    {
-      /* Analytics and logs read the database; the URL is only for writes. */
-      g_clear_pointer (&opts->url, g_free);
-    }
-  if (opts->dsn != NULL)
+  if (opts->dsn != NULL && !use_api)
     {
       if (!nd_profile_validate_dsn (opts->dsn, TRUE, error) ||
           !nd_profile_validate_dsn (opts->log_dsn, FALSE, error))
         return NULL;
-      source = nd_pg_source_new (opts->dsn, NULL, opts->log_dsn, NULL, TRUE);
+      source = nd_pg_source_new (opts->dsn, NULL, opts->log_dsn, NULL, !writable);
+      nd_pg_source_set_operator_id (ND_PG_SOURCE (source), opts->act_as);
     }
-  else if (opts->url != NULL)
+  else if (use_api)
     {
       const char *token = g_getenv ("NEWAPI_DESK_TOKEN");
 
@@ -254,7 +277,7 @@ nd_cli_connect (NdCliOptions *opts, GError **error)
                        opts->user_id);
           return NULL;
         }
-      source = nd_http_source_new (opts->url, opts->user_id, token, TRUE);
+      source = nd_http_source_new (opts->url, opts->user_id, token, !writable);
     }
   else
     {
@@ -269,4 +292,18 @@ nd_cli_connect (NdCliOptions *opts, GError **error)
   if (info == NULL)
     return NULL;
   return g_steal_pointer (&source);
+}
+
+NdSource *
+nd_cli_connect (NdCliOptions *opts, GError **error)
+{
+  /* Analytics and logs read the database when there is one; the URL is
+   * only for writes. Reading commands never write. */
+  return connect_source (opts, FALSE, FALSE, error);
+}
+
+NdSource *
+nd_cli_connect_manage (NdCliOptions *opts, GError **error)
+{
+  return connect_source (opts, TRUE, opts->read_write, error);
 }

@@ -36,6 +36,9 @@ typedef struct {
   char *group;
   char *ip;
   char *request_id;
+  /* writes (nd_cli_options_add_write) */
+  gboolean read_write;
+  gint64 act_as;
 } NdCliOptions;
 
 /* Adds the connection options to @context (always) and, when asked, the
@@ -43,6 +46,13 @@ typedef struct {
 void        nd_cli_options_add       (NdCliOptions *opts, GOptionContext *context,
                                       gboolean with_range, gboolean with_filters);
 void        nd_cli_options_clear     (NdCliOptions *opts);
+/* Adds --read-write (without it a write changes nothing and the command
+ * exits 2) and --act-as ID (the admin the audit rows name over PostgreSQL;
+ * default: the lowest-id root user). */
+void        nd_cli_options_add_write (NdCliOptions *opts, GOptionContext *context);
+/* For a write command: FALSE after printing why when --read-write is
+ * missing (the caller exits 2 before connecting: nothing is changed). */
+gboolean    nd_cli_check_read_write  (NdCliOptions *opts, const char *command);
 
 /* Parses a time: unix seconds, or ISO 8601 ("2026-01-01", "2026-01-01T08:00",
  * "2026-01-01T08:00:00+08:00"; no zone = local time). */
@@ -59,6 +69,10 @@ NdLogQuery *nd_cli_options_to_query  (NdCliOptions *opts, gint64 now, GError **e
  * loop; a bad DSN, unreachable server, wrong password or missing token gives
  * a clear error. */
 NdSource   *nd_cli_connect           (NdCliOptions *opts, GError **error);
+/* The source management commands use: with --dsn and --url together the
+ * API (so NewAPI's caches stay right), else whichever was given; writable
+ * only with --read-write. */
+NdSource   *nd_cli_connect_manage    (NdCliOptions *opts, GError **error);
 /* Runs @context's main loop until *slot is set. */
 GAsyncResult *nd_cli_wait            (GAsyncResult **slot);
 void        nd_cli_store_result      (GObject *source, GAsyncResult *result, gpointer slot);
