@@ -36,14 +36,14 @@ make_pdf (GwFx *fx, const char *name, const char *range)
 }
 
 static void
-keep (const char *pdf, const char *pages_dir)
+keep (const char *report, const char *pdf, const char *pages_dir)
 {
   const char *dir = g_getenv ("ND_KEEP_PDF");
   g_autofree char *argv_s = NULL;
 
   if (dir == NULL)
     return;
-  argv_s = g_strdup_printf ("cp -r %s %s %s", pdf, pages_dir, dir);
+  argv_s = g_strdup_printf ("cp -r %s %s %s %s", report, pdf, pages_dir, dir);
   g_assert_cmpint (system (argv_s), ==, 0);
 }
 
@@ -92,7 +92,7 @@ test_pages (void)
   g_mkdir (pages_dir, 0700);
   /* A page with only a header and a footer has about 0.5% ink. */
   g_assert_cmpint (pdf_assert_inked (pdf, pages_dir, 0.02), ==, pages);
-  keep (pdf, pages_dir);
+  keep (fx.path, pdf, pages_dir);
 
   /* A4 in points, and the title in the document's properties. */
   info_argv[1] = pdf;
