@@ -336,6 +336,7 @@ draw_models (NdPdfDoc *doc, const NdPdfInput *in)
                 nd_format_count (m->tokens), format_seconds (m->p50), format_seconds (m->p95));
     }
   _nd_pdf_heading (doc, _("Models"), 80);
+  /* xgettext:no-c-format */
   _nd_pdf_paragraph (doc, _("Every model with requests in the range, busiest first. Rows in red "
                             "failed 5% of their requests or more."), 0.95, TRUE);
   draw_rows (doc, &r, columns, _("No requests in this range"));
@@ -404,6 +405,7 @@ draw_channels (NdPdfDoc *doc, const NdPdfInput *in)
                   g_strdup (channel_status (ch->status)), g_strdup ("0"), g_strdup ("0"),
                   g_strdup ("—"), g_strdup ("—"), g_strdup ("—"), nd_money_format_full (money, 0));
     }
+  /* xgettext:no-c-format */
   _nd_pdf_paragraph (doc, _("Channels with requests first, busiest first; then the channels "
                             "without requests. Red: 5% errors or more, or disabled automatically."),
                      0.95, TRUE);
