@@ -202,18 +202,30 @@ nd_chart_tile_draw (cairo_t *cr, double w, double h, const char *title, const ch
   cairo_restore (cr);
 }
 
+/* @text wrapped to @w; NULL for no text. */
+static PangoLayout *
+block_layout (cairo_t *cr, double w, const char *text, double scale, gboolean bold,
+              const NdChartStyle *style)
+{
+  PangoLayout *layout;
+
+  if (text == NULL || *text == '\0')
+    return NULL;
+  layout = _nd_chart_layout (cr, style, text, scale, bold);
+  pango_layout_set_width (layout, (int) (MAX (w, 1) * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  return layout;
+}
+
 double
 nd_chart_text_block (cairo_t *cr, double x, double y, double w, const char *text, double scale,
                      gboolean bold, NdRgba color, const NdChartStyle *style)
 {
-  PangoLayout *layout;
+  PangoLayout *layout = block_layout (cr, w, text, scale, bold, style);
   int lw, lh;
 
-  if (text == NULL || *text == '\0')
+  if (layout == NULL)
     return 0;
-  layout = _nd_chart_layout (cr, style, text, scale, bold);
-  pango_layout_set_width (layout, (int) (MAX (w, 1) * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
   pango_layout_get_pixel_size (layout, &lw, &lh);
   cairo_save (cr);
   _nd_chart_set_color (cr, color);
@@ -228,14 +240,11 @@ double
 nd_chart_text_block_height (cairo_t *cr, double w, const char *text, double scale, gboolean bold,
                             const NdChartStyle *style)
 {
-  PangoLayout *layout;
+  PangoLayout *layout = block_layout (cr, w, text, scale, bold, style);
   int lw, lh;
 
-  if (text == NULL || *text == '\0')
+  if (layout == NULL)
     return 0;
-  layout = _nd_chart_layout (cr, style, text, scale, bold);
-  pango_layout_set_width (layout, (int) (MAX (w, 1) * PANGO_SCALE));
-  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
   pango_layout_get_pixel_size (layout, &lw, &lh);
   g_object_unref (layout);
   return lh;

@@ -10,6 +10,7 @@
 #include "nd-compare-window.h"
 #include "nd-dashboard-export.h"
 #include "nd-error.h"
+#include "nd-report-open.h"
 #include "nd-secure-string.h"
 #include "nd-toast.h"
 #include "nd-window.h"
@@ -287,7 +288,7 @@ nd_dashboard_export (GtkWidget *page, NdDashboardExportKind kind, NdSession *ses
 {
   ExportJob *job;
   GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) filter = NULL;
   g_autofree char *name = NULL;
 
   g_return_if_fail (ND_IS_SESSION (session) && ND_IS_FACTS (facts) && range != NULL);
@@ -308,16 +309,13 @@ nd_dashboard_export (GtkWidget *page, NdDashboardExportKind kind, NdSession *ses
 
   if (kind == ND_DASHBOARD_EXPORT_PDF)
     {
+      filter = gtk_file_filter_new ();
       gtk_file_filter_set_name (filter, _("PDF documents"));
       gtk_file_filter_add_mime_type (filter, "application/pdf");
       gtk_file_filter_add_suffix (filter, "pdf");
     }
   else
-    {
-      gtk_file_filter_set_name (filter, _("NewAPI Desk reports"));
-      gtk_file_filter_add_mime_type (filter, ND_REPORT_MIME_TYPE);
-      gtk_file_filter_add_suffix (filter, "ndreport");
-    }
+    filter = nd_report_file_filter_new ();
   chooser = gtk_file_chooser_native_new (kind == ND_DASHBOARD_EXPORT_PDF ? _("Export PDF")
                                                                          : _("Save Report"),
                                          parent_of (page), GTK_FILE_CHOOSER_ACTION_SAVE,
@@ -365,7 +363,7 @@ nd_dashboard_compare (GtkWidget *page, NdSession *session, NdFacts *facts, const
 {
   CompareAsk *ask = g_new0 (CompareAsk, 1);
   GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) filter = nd_report_file_filter_new ();
 
   ask->page = g_object_ref (page);
   ask->session = g_object_ref (session);
@@ -373,9 +371,6 @@ nd_dashboard_compare (GtkWidget *page, NdSession *session, NdFacts *facts, const
   ask->range = *range;
   ask->tz_name = g_strdup (range->tz_name);
   ask->range.tz_name = ask->tz_name;
-  gtk_file_filter_set_name (filter, _("NewAPI Desk reports"));
-  gtk_file_filter_add_mime_type (filter, ND_REPORT_MIME_TYPE);
-  gtk_file_filter_add_suffix (filter, "ndreport");
   chooser = gtk_file_chooser_native_new (_("Compare With a Report"), parent_of (page),
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Compare"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);

@@ -345,23 +345,6 @@ sort_changed_cb (NdCompareWindow *self)
 }
 
 static void
-ensure_css (void)
-{
-  static gboolean done;
-  GtkCssProvider *provider;
-  GdkDisplay *display = gdk_display_get_default ();
-
-  if (done || display == NULL)
-    return;
-  done = TRUE;
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (provider, RESOURCE_BASE "/report/nd-report.css");
-  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  g_object_unref (provider);
-}
-
-static void
 nd_compare_window_dispose (GObject *object)
 {
   NdCompareWindow *self = ND_COMPARE_WINDOW (object);
@@ -410,7 +393,6 @@ nd_compare_window_class_init (NdCompareWindowClass *klass)
 static void
 nd_compare_window_init (NdCompareWindow *self)
 {
-  ensure_css ();
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   g_signal_connect_swapped (self->sort_dropdown, "notify::selected", G_CALLBACK (sort_changed_cb), self);

@@ -137,8 +137,8 @@ nd_report_open_file (NdWindow *window, GFile *file)
 
 /* ─── File > Open ──────────────────────────────────────────────────────── */
 
-static GtkFileFilter *
-report_filter (void)
+GtkFileFilter *
+nd_report_file_filter_new (void)
 {
   GtkFileFilter *filter = gtk_file_filter_new ();
 
@@ -171,7 +171,7 @@ open_report_action (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   NdWindow *window = user_data;
   GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = report_filter ();
+  g_autoptr(GtkFileFilter) filter = nd_report_file_filter_new ();
 
   chooser = gtk_file_chooser_native_new (_("Open Report"), GTK_WINDOW (window),
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));

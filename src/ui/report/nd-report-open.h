@@ -21,6 +21,9 @@ G_BEGIN_DECLS
 void nd_report_open_attach (NdWindow *window);
 void nd_report_open_file   (NdWindow *window, GFile *file);
 
+/* A chooser filter for .ndreport files (by MIME type and by name). */
+GtkFileFilter *nd_report_file_filter_new (void);
+
 /* Why @page ("logs", "redemptions", …) cannot show what a report holds,
  * or NULL when it can (also for every live source). */
 const char *nd_report_page_unavailable (NdServerInfo *info, const char *page);
