@@ -2,6 +2,8 @@
  * PostgreSQL with NewAPI's schema: the PDF has the figures `stats` prints
  * live for the same range, and not one secret of the database
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * ND_KEEP_PDF=DIR keeps a copy of the PDF there (live-week.pdf).
  */
 #include "config.h"
 
@@ -100,6 +102,15 @@ test_live_pdf (void)
   g_assert_true (g_file_set_contents (text_path, text, -1, NULL));
   assert_no_secrets (text_path, secrets);
   assert_no_secrets (pdf, secrets);
+  if (g_getenv ("ND_KEEP_PDF") != NULL)
+    {
+      g_autofree char *copy = g_build_filename (g_getenv ("ND_KEEP_PDF"), "live-week.pdf", NULL);
+      g_autofree char *data = NULL;
+      gsize len;
+
+      g_assert_true (g_file_get_contents (pdf, &data, &len, NULL));
+      g_assert_true (g_file_set_contents (copy, data, (gssize) len, NULL));
+    }
   remove_dir (dir);
 }
 
