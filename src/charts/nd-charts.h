@@ -101,6 +101,48 @@ int    nd_chart_bars_hit  (double w, double h, const NdChartBarsData *data, doub
 /* Height the bars want for @n rows (for the widget's measure). */
 double nd_chart_bars_natural_height (const NdChartBarsData *data, const NdChartStyle *style);
 
+/* ─── tables, tiles and text (printed reports) ──────────────────────────── */
+
+typedef struct {
+  const char *title;
+  double width;                   /* share of the table's width (a weight) */
+  double align;                   /* 0 left, 1 right (numbers) */
+  gboolean wrap;                  /* up to 3 lines instead of one ellipsized line */
+} NdChartColumn;
+
+typedef struct {
+  guint n_columns;
+  const NdChartColumn *columns;
+  guint n_rows;
+  const char * const *cells;      /* row-major, n_rows × n_columns; NULL = "" */
+  const gboolean *alert;          /* per row, may be NULL: the row in the error colour */
+  const char *empty_text;
+} NdChartTableData;
+
+/* Draws the header and the rows from @first_row on that fit in @h (always
+ * at least one), so a table can go on on the next page with its header
+ * again. Returns the first row not drawn (n_rows when done); *@used is
+ * the height drawn. */
+guint  nd_chart_table_draw          (cairo_t *cr, double w, double h, const NdChartTableData *data,
+                                     guint first_row, const NdChartStyle *style, double *used);
+double nd_chart_table_header_height (cairo_t *cr, const NdChartTableData *data,
+                                     const NdChartStyle *style);
+/* An overview card: @title, a big @value and a @detail line, in a frame. */
+void   nd_chart_tile_draw           (cairo_t *cr, double w, double h, const char *title,
+                                     const char *value, const char *detail,
+                                     const NdChartStyle *style);
+/* Wrapped text at (@x, @y) in @w; returns its height. */
+double nd_chart_text_block          (cairo_t *cr, double x, double y, double w, const char *text,
+                                     double scale, gboolean bold, NdRgba color,
+                                     const NdChartStyle *style);
+/* One line with its left (@align 0), centre (0.5) or right (1) at @x and
+ * its middle at @y; returns its width. */
+double nd_chart_text_line           (cairo_t *cr, double x, double y, double align,
+                                     const char *text, double scale, gboolean bold, NdRgba color,
+                                     const NdChartStyle *style);
+double nd_chart_text_block_height   (cairo_t *cr, double w, const char *text, double scale,
+                                     gboolean bold, const NdChartStyle *style);
+
 /* ─── helpers ───────────────────────────────────────────────────────────── */
 
 /* "1.2k", "3.4M", "5.6G": compact numbers for axes. */

@@ -7,6 +7,7 @@
 
 #include "nd-application.h"
 #include "nd-preferences-window.h"
+#include "nd-report-open.h"
 #include "nd-toast.h"
 #include "nd-window.h"
 
@@ -220,12 +221,30 @@ nd_application_activate (GApplication *app)
   gtk_window_present (GTK_WINDOW (ensure_window (self)));
 }
 
+/* `newapi-desk FILE.ndreport …`, a double-click in the file manager, a
+ * file handed to the running instance: the first file in the active window,
+ * each further one in a window of its own. */
+static void
+nd_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
+{
+  NdApplication *self = ND_APPLICATION (app);
+
+  for (int i = 0; i < n_files; i++)
+    {
+      NdWindow *window = i == 0 ? ensure_window (self) : nd_window_new (self);
+
+      gtk_window_present (GTK_WINDOW (window));
+      nd_report_open_file (window, files[i]);
+    }
+}
+
 static void
 nd_application_startup (GApplication *app)
 {
   NdApplication *self = ND_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *open_accels[] = { "<Control>o", NULL };
 
   G_APPLICATION_CLASS (nd_application_parent_class)->startup (app);
 
@@ -235,6 +254,17 @@ nd_application_startup (GApplication *app)
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.open-report", open_accels);
+
+  /* The compare window's tables (src/ui/report). */
+  {
+    g_autoptr(GtkCssProvider) provider = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (provider, RESOURCE_BASE "/report/nd-report.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (provider),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
 
   g_signal_connect_object (self->settings, "changed::color-scheme",
                            G_CALLBACK (apply_color_scheme), self, G_CONNECT_SWAPPED);
@@ -271,6 +301,7 @@ nd_application_class_init (NdApplicationClass *klass)
   object_class->finalize = nd_application_finalize;
   app_class->activate = nd_application_activate;
   app_class->startup = nd_application_startup;
+  app_class->open = nd_application_open;
   app_class->handle_local_options = nd_application_handle_local_options;
 }
 
@@ -285,7 +316,7 @@ nd_application_new (void)
 {
   return g_object_new (ND_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", RESOURCE_BASE,
                        NULL);
 }

@@ -16,6 +16,8 @@
 #include "nd-users-page.h"
 #include "nd-redemptions-page.h"
 #include "nd-models-page.h"
+#include "nd-report-open.h"
+#include "report/nd-report-source.h"
 
 typedef struct {
   const char *name;
@@ -56,6 +58,7 @@ struct _NdWindow
   GtkStack *page_stack;
   AdwStatusPage *failed_page;
   GtkLabel *failed_label;
+  AdwStatusPage *unavailable_page;
   GtkWidget *welcome_page;
   GtkWidget *retry_button;
   GtkWidget *back_button;
@@ -153,6 +156,7 @@ update_state (NdWindow *self)
                                        : ND_SESSION_DISCONNECTED;
   gboolean has_profile = self->session != NULL;
   gboolean read_only = FALSE;
+  gboolean report = FALSE;
   g_autofree char *subtitle = NULL;
 
   if (!has_profile)
@@ -176,9 +180,17 @@ update_state (NdWindow *self)
   else
     {
       NdServerInfo *info = nd_session_get_info (self->session);
+      const char *why_not = nd_report_page_unavailable (info, gtk_stack_get_visible_child_name (self->page_stack));
 
-      gtk_stack_set_visible_child_name (self->main_stack, "pages");
-      subtitle = nd_session_dup_status_text (self->session);
+      /* A page a report cannot fill says why instead of showing nothing. */
+      gtk_stack_set_visible_child_name (self->main_stack, why_not ? "unavailable" : "pages");
+      if (why_not != NULL)
+        adw_status_page_set_description (self->unavailable_page, why_not);
+      report = info != NULL && info->kind == ND_SOURCE_KIND_REPORT;
+      if (report)
+        subtitle = nd_report_meta_dup_title (nd_report_source_get_meta (ND_REPORT_SOURCE (nd_session_get_source (self->session))));
+      else
+        subtitle = nd_session_dup_status_text (self->session);
       adw_window_title_set_subtitle (self->window_title, subtitle);
       read_only = info != NULL && info->read_only;
     }
@@ -191,6 +203,14 @@ update_state (NdWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), state == ND_SESSION_CONNECTING);
   gtk_spinner_set_spinning (self->spinner, state == ND_SESSION_CONNECTING);
   gtk_widget_set_visible (self->read_only_pill, has_profile && read_only);
+  /* The header mark of an opened report: its pill says so, its subtitle
+   * what it covers. */
+  gtk_label_set_text (GTK_LABEL (self->read_only_pill), report ? _("Report") : _("Read-only"));
+  gtk_widget_set_tooltip_text (self->read_only_pill,
+                               report ? _("A report file: a snapshot that cannot be changed")
+                                      : _("This connection cannot change the gateway"));
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
+                                                                            "close-report")), report);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.edit-profile", has_profile);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reconnect",
                                  has_profile && state != ND_SESSION_CONNECTING);
@@ -385,7 +405,7 @@ page_changed_cb (NdWindow *self)
   select_sidebar_row (self, name);
   if (self->settings != NULL)
     g_settings_set_string (self->settings, "sidebar-page", name);
-  update_title (self);
+  update_state (self);
 }
 
 static void
@@ -512,6 +532,9 @@ switch_profile_action (GtkWidget *widget, const char *action_name, GVariant *par
       return;
     }
   nd_profile_store_set_active (self->store, profile);
+  /* Picking the active profile while a report is shown goes back to it. */
+  if (self->session != NULL && nd_session_get_profile (self->session) != profile)
+    active_profile_changed (self);
   /* Picking the same profile again after a failure means “try again”. */
   if (self->session != NULL && nd_session_get_state (self->session) == ND_SESSION_FAILED)
     start_connect (self);
@@ -623,6 +646,8 @@ nd_window_class_init (NdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NdWindow, page_stack);
   gtk_widget_class_bind_template_child (widget_class, NdWindow, failed_page);
   gtk_widget_class_bind_template_child (widget_class, NdWindow, failed_label);
+  gtk_widget_class_bind_template_child (widget_class, NdWindow, unavailable_page);
+  gtk_widget_class_bind_template_child_full (widget_class, "recent_reports_menu", FALSE, 0);
   gtk_widget_class_bind_template_child (widget_class, NdWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, NdWindow, retry_button);
   gtk_widget_class_bind_template_child (widget_class, NdWindow, back_button);
@@ -665,6 +690,7 @@ nd_window_init (NdWindow *self)
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->profile_popover, "show", G_CALLBACK (profile_popover_show_cb),
                            self, G_CONNECT_SWAPPED);
+  nd_report_open_attach (self);
   update_state (self);
 }
 
@@ -713,6 +739,25 @@ nd_window_get_session (NdWindow *self)
 {
   g_return_val_if_fail (ND_IS_WINDOW (self), NULL);
   return self->session;
+}
+
+/**
+ * nd_window_show_report:
+ * @session: (nullable): a session over an opened report, or NULL to go
+ *   back to the active profile
+ */
+void
+nd_window_show_report (NdWindow *self, NdSession *session)
+{
+  g_return_if_fail (ND_IS_WINDOW (self));
+
+  if (session == NULL)
+    {
+      active_profile_changed (self);
+      return;
+    }
+  set_session (self, session);
+  start_connect (self);
 }
 
 void

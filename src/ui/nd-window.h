@@ -8,6 +8,8 @@
  *   win.open-logs      (s)  an NdLogQuery string; shows Logs and applies it
  *   win.switch-profile (s)  a profile id
  *   win.new-profile, win.edit-profile, win.reconnect
+ *   win.open-report, win.open-recent-report (s: a URI), win.close-report
+ *     (nd-report-open.h)
  *
  * Every page has a `session` property (NdSession, nullable) that the window
  * sets whenever the active connection changes.
@@ -27,5 +29,8 @@ G_DECLARE_FINAL_TYPE (NdWindow, nd_window, ND, WINDOW, AdwApplicationWindow)
 NdWindow  *nd_window_new         (NdApplication *app);
 NdSession *nd_window_get_session (NdWindow *self);
 void       nd_window_add_toast   (NdWindow *self, AdwToast *toast);
+/* Shows @session (over an opened report) instead of the active profile's;
+ * NULL goes back to the active profile. See nd-report-open.h. */
+void       nd_window_show_report (NdWindow *self, NdSession *session);
 
 G_END_DECLS

@@ -39,7 +39,8 @@ nd_display_test_app (void)
       g_autoptr(GError) error = NULL;
 
       the_app = nd_application_new ();
-      g_application_set_flags (G_APPLICATION (the_app), G_APPLICATION_NON_UNIQUE);
+      g_application_set_flags (G_APPLICATION (the_app),
+                               g_application_get_flags (G_APPLICATION (the_app)) | G_APPLICATION_NON_UNIQUE);
       g_application_register (G_APPLICATION (the_app), NULL, &error);
       g_assert_no_error (error);
     }

@@ -11,6 +11,7 @@
 struct _NdDashboardData
 {
   NdMoney *money;
+  GTimeZone *zone;              /* of the times shown: local, or a report's */
   char *card_value[ND_DASHBOARD_N_CARDS];
   char *card_detail[ND_DASHBOARD_N_CARDS];
   char *range;
@@ -49,18 +50,26 @@ money_text (double value, gpointer money)
   return nd_money_format (money, (gint64) value);
 }
 
-static char *
-bucket_label (gint64 start, gint64 bucket)
+static GDateTime *
+date_time (GTimeZone *zone, gint64 t)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (start);
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (t);
+
+  return g_date_time_to_timezone (utc, zone);
+}
+
+static char *
+bucket_label (GTimeZone *zone, gint64 start, gint64 bucket)
+{
+  g_autoptr(GDateTime) dt = date_time (zone, start);
 
   return g_date_time_format (dt, bucket < 86400 ? "%H:%M" : "%b %e");
 }
 
 static char *
-local_time (gint64 t)
+zone_time (GTimeZone *zone, gint64 t)
 {
-  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (t);
+  g_autoptr(GDateTime) dt = date_time (zone, t);
 
   return g_date_time_format (dt, "%x %H:%M");
 }
@@ -134,7 +143,7 @@ fill_trends (NdDashboardData *data, const NdFactsReport *rep)
       g_array_append_val (data->numbers[0], req);
       g_array_append_val (data->numbers[1], quota_v);
       g_array_append_val (data->numbers[2], rate);
-      labels[i] = keep (data, bucket_label (p->start, rep->overview.bucket));
+      labels[i] = keep (data, bucket_label (data->zone, p->start, rep->overview.bucket));
       if (p->requests > peak)
         peak = p->requests, peak_at = p->start;
       if (rate > worst)
@@ -153,7 +162,7 @@ fill_trends (NdDashboardData *data, const NdFactsReport *rep)
                                             (gpointer (*) (gpointer)) nd_money_copy,
                                             (GDestroyNotify) nd_money_free };
   data->trend.hover = -1;
-  peak_label = bucket_label (peak_at, rep->overview.bucket);
+  peak_label = bucket_label (data->zone, peak_at, rep->overview.bucket);
   peak_count = nd_format_count (peak);
   data->description[ND_DASHBOARD_CHART_TREND] =
     g_strdup_printf (_("%s requests and %s of quota in %u periods; busiest %s with %s requests."),
@@ -165,7 +174,7 @@ fill_trends (NdDashboardData *data, const NdFactsReport *rep)
   data->errors.series[0] = (NdChartSeries) { _("Error rate (%)"), (double *) data->numbers[2]->data,
                                              -1, FALSE, NULL, NULL, NULL, NULL };
   data->errors.hover = -1;
-  worst_label = bucket_label (worst_at, rep->overview.bucket);
+  worst_label = bucket_label (data->zone, worst_at, rep->overview.bucket);
   data->description[ND_DASHBOARD_CHART_ERRORS] =
     g_strdup_printf (_("%s errors of %s requests; worst period %s at %.1f%%."),
                      errors, requests, worst_label, worst);
@@ -282,6 +291,13 @@ NdDashboardData *
 nd_dashboard_data_new (const NdFactsReport *report, const NdMoney *money, NdCapabilities caps,
                        NdDashboardMetric metric)
 {
+  return nd_dashboard_data_new_in_zone (report, money, caps, metric, NULL);
+}
+
+NdDashboardData *
+nd_dashboard_data_new_in_zone (const NdFactsReport *report, const NdMoney *money,
+                               NdCapabilities caps, NdDashboardMetric metric, GTimeZone *zone)
+{
   NdDashboardData *data;
   g_autofree char *from = NULL;
   g_autofree char *to = NULL;
@@ -291,9 +307,10 @@ nd_dashboard_data_new (const NdFactsReport *report, const NdMoney *money, NdCapa
 
   data = g_new0 (NdDashboardData, 1);
   data->money = nd_money_copy (money);
+  data->zone = zone ? g_time_zone_ref (zone) : g_time_zone_new_local ();
   data->strings = g_ptr_array_new_with_free_func (g_free);
-  from = local_time (report->overview.from);
-  to = local_time (report->overview.to);
+  from = zone_time (data->zone, report->overview.from);
+  to = zone_time (data->zone, report->overview.to);
   data->range = g_strdup_printf ("%s – %s", from, to);
   fill_cards (data, &report->overview, caps);
   fill_trends (data, report);
@@ -325,6 +342,7 @@ nd_dashboard_data_free (NdDashboardData *data)
   g_free (data->slices);
   g_free (data->range);
   nd_money_free (data->money);
+  g_time_zone_unref (data->zone);
   g_free (data);
 }
 
@@ -514,6 +532,10 @@ nd_dashboard_synced_text (gint64 last_sync, gint64 now, gboolean syncing)
   if (ago < 3600)
     return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Synced %d minute ago",
                                          "Synced %d minutes ago", (int) (ago / 60)), (int) (ago / 60));
-  when = local_time (last_sync);
+  {
+    g_autoptr(GTimeZone) local = g_time_zone_new_local ();
+
+    when = zone_time (local, last_sync);
+  }
   return g_strdup_printf (_("Synced %s"), when);
 }

@@ -62,6 +62,13 @@ NdDashboardData        *nd_dashboard_data_new          (const NdFactsReport *rep
                                                         const NdMoney *money,
                                                         NdCapabilities caps,
                                                         NdDashboardMetric metric);
+/* The same with times (range, trend labels) in @zone, a report's own;
+ * NULL = the local zone. */
+NdDashboardData        *nd_dashboard_data_new_in_zone  (const NdFactsReport *report,
+                                                        const NdMoney *money,
+                                                        NdCapabilities caps,
+                                                        NdDashboardMetric metric,
+                                                        GTimeZone *zone);
 void                    nd_dashboard_data_free         (NdDashboardData *data);
 
 const char             *nd_dashboard_data_card_value   (const NdDashboardData *data,

@@ -11,6 +11,11 @@
  * the sync runs on the source's connection thread and the facts worker.
  * What the figures say is computed in nd-dashboard-data.c; this file polls
  * and puts it on screen.
+ *
+ * On an opened report (nd-report-source.h) nothing syncs or polls: the
+ * facts are the report's, the ranges are the report's own and the
+ * dashboard's ranges ending when it was made, in its time zone.
+ * Saving a report, the PDF and the comparison are in nd-dashboard-export.c.
  */
 #include "config.h"
 
@@ -19,62 +24,31 @@
 #include "facts/nd-facts.h"
 #include "nd-chart-card.h"
 #include "nd-dashboard-data.h"
+#include "nd-dashboard-export.h"
 #include "nd-dashboard-page.h"
+#include "nd-dashboard-page-private.h"
 #include "nd-secure-string.h"
 #include "nd-stat-card.h"
 #include "nd-ticker.h"
 #include "nd-time.h"
+#include "report/nd-report-source.h"
 
-#define TICKER_INTERVAL 5
 
-struct _NdDashboardPage
-{
-  NdPage parent_instance;
-
-  /* template */
-  GtkStack *stack;
-  GtkDropDown *range_dropdown;
-  GtkLabel *range_label;
-  GtkLabel *synced_label;
-  GtkButton *refresh_button;
-  GtkRevealer *progress_revealer;
-  GtkLabel *progress_label;
-  GtkProgressBar *progress_bar;
-  GtkButton *cancel_button;
-  GtkRevealer *error_revealer;
-  GtkLabel *error_label;
-  NdStatCard *cards[ND_DASHBOARD_N_CARDS];
-  NdChartCard *chart_cards[ND_DASHBOARD_N_CHARTS];
-  GtkDropDown *metric_dropdown;
-  NdTicker *ticker;
-  GtkPopover *custom_popover;
-  GtkEntry *custom_from;
-  GtkEntry *custom_to;
-
-  /* owned */
-  NdFacts *facts;
-  NdFactsReport *report;
-  GSettings *settings;
-  GCancellable *cancellable;        /* everything of this session */
-  GCancellable *sync_cancellable;
-  guint refresh_id;
-  guint clock_id;
-  guint ticker_id;
-  gboolean ticker_busy;
-  gboolean querying;
-  gboolean first_sync;
-  gboolean disposed;                /* widgets are gone: async results are dropped */
-  char *preset;                     /* "24h", "7d", "30d", "custom" */
-  gint64 custom_from_t;
-  gint64 custom_to_t;
-};
 
 G_DEFINE_FINAL_TYPE (NdDashboardPage, nd_dashboard_page, ND_TYPE_PAGE)
 
 static const char * const presets[] = { "24h", "7d", "30d", "custom" };
+/* On a report: its whole range first (NULL preset), then the same. */
+static const char * const report_presets[] = { "report", "24h", "7d", "30d", "custom" };
 
-static void refresh (NdDashboardPage *self);
-static void run_query (NdDashboardPage *self);
+static const char * const *
+current_presets (NdDashboardPage *self, guint *n)
+{
+  *n = self->report_meta ? G_N_ELEMENTS (report_presets) : G_N_ELEMENTS (presets);
+  return self->report_meta ? report_presets : presets;
+}
+
+static void range_changed_cb (NdDashboardPage *self);
 
 /* ─── helpers ───────────────────────────────────────────────────────────── */
 
@@ -88,8 +62,8 @@ get_info (NdDashboardPage *self)
 
 /* Borrowed for the moment of a call: whatever keeps it (the data, a chart)
  * copies it, because a reconnect frees the server info it lives in. */
-static const NdMoney *
-get_money (NdDashboardPage *self)
+const NdMoney *
+_nd_dashboard_get_money (NdDashboardPage *self)
 {
   static NdMoney *fallback;
   NdServerInfo *info = get_info (self);
@@ -101,8 +75,8 @@ get_money (NdDashboardPage *self)
   return fallback;
 }
 
-static gboolean
-has_cap (NdDashboardPage *self, NdCapabilities cap)
+gboolean
+_nd_dashboard_has_cap (NdDashboardPage *self, NdCapabilities cap)
 {
   NdServerInfo *info = get_info (self);
 
@@ -121,8 +95,8 @@ metric (NdDashboardPage *self)
   return gtk_drop_down_get_selected (self->metric_dropdown);
 }
 
-static void
-show_error (NdDashboardPage *self, const GError *error)
+void
+_nd_dashboard_show_error (NdDashboardPage *self, const GError *error)
 {
   if (error == NULL || nd_error_is_cancelled (error))
     {
@@ -138,11 +112,34 @@ show_error (NdDashboardPage *self, const GError *error)
   gtk_revealer_set_reveal_child (self->error_revealer, TRUE);
 }
 
+/* A report's ranges: what it covers, never the real clock. A range it
+ * does not cover says so and shows the whole report. */
+static void
+get_report_range (NdDashboardPage *self, NdFactsRange *range)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean ok;
+
+  if (g_strcmp0 (self->preset, "custom") == 0 && self->custom_to_t > self->custom_from_t)
+    ok = nd_report_meta_clamp_range (self->report_meta, self->custom_from_t, self->custom_to_t,
+                                     range, &error);
+  else
+    ok = nd_report_meta_get_range (self->report_meta,
+                                   g_strcmp0 (self->preset, "report") == 0 ? NULL : self->preset,
+                                   range, &error);
+  _nd_dashboard_show_error (self, error);
+  if (!ok)
+    nd_report_meta_get_range (self->report_meta, NULL, range, NULL);
+  range->top_n = 0;
+}
+
 static void
 get_range (NdDashboardPage *self, NdFactsRange *range)
 {
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
+  if (self->report_meta != NULL)
+    return get_report_range (self, range);
   if (g_strcmp0 (self->preset, "custom") == 0 && self->custom_to_t > self->custom_from_t)
     {
       memset (range, 0, sizeof *range);
@@ -156,10 +153,14 @@ get_range (NdDashboardPage *self, NdFactsRange *range)
   range->top_n = 0;   /* whole rankings: the donut needs "Other" */
 }
 
-static gboolean
-clock_tick (gpointer user_data)
+gboolean
+_nd_dashboard_clock_tick (gpointer user_data)
 {
   NdDashboardPage *self = user_data;
+
+  if (self->report_meta != NULL)
+    return G_SOURCE_CONTINUE;   /* a report says when it was made instead */
+  {
   gint64 last = self->facts ? nd_facts_get_last_sync (self->facts) : 0;
   gboolean syncing = self->facts != NULL && nd_facts_is_syncing (self->facts) &&
                      (last == 0 || gtk_revealer_get_reveal_child (self->progress_revealer));
@@ -167,6 +168,7 @@ clock_tick (gpointer user_data)
                                                     syncing);
 
   gtk_label_set_text (self->synced_label, text);
+  }
   return G_SOURCE_CONTINUE;
 }
 
@@ -176,8 +178,18 @@ static void
 fill_report (NdDashboardPage *self)
 {
   NdServerInfo *info = get_info (self);
-  g_autoptr(NdDashboardData) data = nd_dashboard_data_new (self->report, get_money (self),
-                                                           info ? info->caps : 0, metric (self));
+  g_autoptr(GTimeZone) zone = NULL;
+  g_autoptr(NdDashboardData) data = NULL;
+
+  if (self->report_meta != NULL)
+    {
+      NdFactsRange range;
+
+      get_report_range (self, &range);
+      zone = nd_facts_range_dup_zone (&range);
+    }
+  data = nd_dashboard_data_new_in_zone (self->report, _nd_dashboard_get_money (self), info ? info->caps : 0,
+                                        metric (self), zone);
 
   gtk_label_set_text (self->range_label, nd_dashboard_data_range_text (data));
   for (int i = 0; i < ND_DASHBOARD_N_CARDS; i++)
@@ -244,17 +256,17 @@ query_done (GObject *object, GAsyncResult *result, gpointer user_data)
   self->querying = FALSE;
   if (rep == NULL)
     {
-      show_error (self, error);
+      _nd_dashboard_show_error (self, error);
       return;
     }
   g_clear_pointer (&self->report, nd_facts_report_unref);
   self->report = rep;
   fill_report (self);
-  clock_tick (self);
+  _nd_dashboard_clock_tick (self);
 }
 
-static void
-run_query (NdDashboardPage *self)
+void
+_nd_dashboard_run_query (NdDashboardPage *self)
 {
   NdFactsRange range;
 
@@ -265,180 +277,79 @@ run_query (NdDashboardPage *self)
   nd_facts_query_async (self->facts, &range, self->cancellable, query_done, g_object_ref (self));
 }
 
-/* One sync of one NdFacts: progress and the result of a sync that is no
- * longer the page's (stopped, restarted on another session, page disposed)
- * must not reach the widgets. */
-typedef struct {
-  NdDashboardPage *self;            /* owned */
-  NdFacts *facts;                   /* not owned: the sync's task holds it */
-} SyncCtx;
-
-static gboolean
-sync_is_current (SyncCtx *ctx)
-{
-  NdDashboardPage *self = ctx->self;
-
-  return !self->disposed && self->facts != NULL && ctx->facts == self->facts &&
-         self->sync_cancellable != NULL && !g_cancellable_is_cancelled (self->sync_cancellable);
-}
-
-static void
-sync_progress (gint64 done, gint64 total, gint64 rows, gpointer user_data)
-{
-  SyncCtx *ctx = user_data;
-  NdDashboardPage *self = ctx->self;
-  g_autofree char *text = NULL;
-  g_autofree char *nrows = NULL;
-
-  if (!sync_is_current (ctx))
-    return;
-  /* Only a big sync (the first one, or after a long pause) shows a bar. */
-  if (!self->first_sync && total < 200000)
-    return;
-  nrows = nd_format_count (rows);
-  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
-  gtk_progress_bar_set_fraction (self->progress_bar, total > 0 ? (double) done / total : 0);
-  text = g_strdup_printf (_("Building the local facts store: %s log rows aggregated so far. "
-                            "This happens once; later syncs only read new rows."), nrows);
-  gtk_label_set_text (self->progress_label, text);
-}
-
-static void
-sync_done (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autofree SyncCtx *ctx = user_data;
-  g_autoptr(NdDashboardPage) self = ctx->self;
-  g_autoptr(GError) error = NULL;
-
-  /* Another writer moving the store on is no error (nd_facts_sync_async
-   * succeeds then); the query below shows what the store has. */
-  nd_facts_sync_finish (ND_FACTS (object), result, &error);
-  if (self->disposed || ND_FACTS (object) != self->facts)
-    return;
-  g_clear_object (&self->sync_cancellable);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->refresh_button), TRUE);
-  if (error != NULL && nd_error_is_cancelled (error) && self->first_sync)
-    {
-      gtk_label_set_text (self->progress_label,
-                          _("Sync paused. It continues where it stopped at the next refresh."));
-      gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), FALSE);
-    }
-  else
-    gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
-  show_error (self, error);
-  if (error == NULL)
-    self->first_sync = FALSE;
-  run_query (self);
-}
-
-static void
-refresh (NdDashboardPage *self)
-{
-  NdSession *session = nd_page_get_session (ND_PAGE (self));
-  NdSource *source;
-  SyncCtx *ctx;
-
-  if (self->disposed || self->facts == NULL || session == NULL || nd_facts_is_syncing (self->facts))
-    return;
-  source = nd_session_get_source (session);
-  if (source == NULL)
-    return;
-  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), TRUE);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->refresh_button), FALSE);
-  g_clear_object (&self->sync_cancellable);
-  self->sync_cancellable = g_cancellable_new ();
-  ctx = g_new0 (SyncCtx, 1);
-  ctx->self = g_object_ref (self);
-  ctx->facts = self->facts;
-  nd_facts_sync_async (self->facts, source, sync_progress, ctx, self->sync_cancellable,
-                       sync_done, ctx);
-  clock_tick (self);
-}
-
-static gboolean
-refresh_tick (gpointer user_data)
-{
-  refresh (user_data);
-  return G_SOURCE_CONTINUE;
-}
-
-/* ─── ticker ────────────────────────────────────────────────────────────── */
-
-static void
-ticker_done (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(NdDashboardPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(NdLogPage) page = nd_facts_tail_logs_finish (result, &error);
-
-  self->ticker_busy = FALSE;
-  if (self->disposed || page == NULL || nd_page_get_session (ND_PAGE (self)) == NULL)
-    return;
-  nd_ticker_add (self->ticker, page->rows, get_money (self));
-}
-
-static gboolean
-ticker_tick (gpointer user_data)
-{
-  NdDashboardPage *self = user_data;
-  NdSession *session = nd_page_get_session (ND_PAGE (self));
-  NdSource *source = session ? nd_session_get_source (session) : NULL;
-
-  if (source == NULL || self->ticker_busy || !has_cap (self, ND_CAP_LOGS))
-    return G_SOURCE_CONTINUE;
-  self->ticker_busy = TRUE;
-  nd_facts_tail_logs_async (source, nd_ticker_get_last_id (self->ticker), ND_TICKER_ROWS,
-                            self->cancellable, ticker_done, g_object_ref (self));
-  return G_SOURCE_CONTINUE;
-}
-
-/* ─── polling (only while the page is on screen) ───────────────────────── */
-
-static guint
-refresh_interval (NdDashboardPage *self)
-{
-  return self->settings ? MAX (g_settings_get_uint (self->settings, "refresh-interval"), 5) : 30;
-}
-
-/* The sync timer and the ticker cost the gateway requests (over HTTP they
- * eat NewAPI's per-IP rate limit): they run only while the page is mapped.
- * Coming back refreshes at once, and the ticker starts over from the newest
- * rows rather than crawling through what it missed. */
-static void
-start_polling (NdDashboardPage *self)
-{
-  if (self->disposed || self->facts == NULL || self->refresh_id != 0)
-    return;
-  if (!self->ticker_busy)
-    nd_ticker_clear (self->ticker);
-  refresh (self);
-  ticker_tick (self);
-  self->refresh_id = g_timeout_add_seconds (refresh_interval (self), refresh_tick, self);
-  self->ticker_id = g_timeout_add_seconds (MIN (TICKER_INTERVAL, refresh_interval (self)), ticker_tick, self);
-}
-
-static void
-stop_polling (NdDashboardPage *self)
-{
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
-  g_clear_handle_id (&self->ticker_id, g_source_remove);
-}
-
 static void
 nd_dashboard_page_map (GtkWidget *widget)
 {
   GTK_WIDGET_CLASS (nd_dashboard_page_parent_class)->map (widget);
-  start_polling (ND_DASHBOARD_PAGE (widget));
+  _nd_dashboard_start_polling (ND_DASHBOARD_PAGE (widget));
 }
 
 static void
 nd_dashboard_page_unmap (GtkWidget *widget)
 {
-  stop_polling (ND_DASHBOARD_PAGE (widget));
+  _nd_dashboard_stop_polling (ND_DASHBOARD_PAGE (widget));
   GTK_WIDGET_CLASS (nd_dashboard_page_parent_class)->unmap (widget);
 }
 
 /* ─── session ───────────────────────────────────────────────────────────── */
+
+static void
+update_actions (NdDashboardPage *self)
+{
+  gboolean have = self->facts != NULL;
+
+  /* A report is saved already; its PDF and comparisons are what it is for. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.save-report",
+                                 have && self->report_meta == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.export-pdf", have);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "dashboard.compare", have);
+}
+
+static void
+select_preset (NdDashboardPage *self)
+{
+  guint n;
+  const char * const *list = current_presets (self, &n);
+
+  for (guint i = 0; i < n; i++)
+    if (g_str_equal (list[i], self->preset))
+      gtk_drop_down_set_selected (self->range_dropdown, i);
+}
+
+/* A report's dashboard: its own ranges, no sync, no ticker, and when it
+ * was made where the sync time was. */
+static void
+set_report_mode (NdDashboardPage *self, gboolean report)
+{
+  static const char * const live_items[] = {
+    N_("Last 24 hours"), N_("Last 7 days"), N_("Last 30 days"), N_("Custom…"), NULL
+  };
+  static const char * const report_items[] = {
+    N_("Whole report"), N_("Last 24 hours"), N_("Last 7 days"), N_("Last 30 days"), N_("Custom…"), NULL
+  };
+  const char * const *items = report ? report_items : live_items;
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+  if (report == self->report_mode)
+    return;
+  self->report_mode = report;
+  for (guint i = 0; items[i] != NULL; i++)
+    gtk_string_list_append (model, _(items[i]));
+  g_signal_handlers_block_by_func (self->range_dropdown, range_changed_cb, self);
+  gtk_drop_down_set_model (self->range_dropdown, G_LIST_MODEL (model));
+  g_free (self->preset);
+  self->preset = report ? g_strdup ("report")
+                 : self->settings ? g_settings_get_string (self->settings, "dashboard-range")
+                 : g_strdup ("24h");
+  if (!report && g_str_equal (self->preset, "custom"))
+    {
+      g_free (self->preset);
+      self->preset = g_strdup ("24h");
+    }
+  select_preset (self);
+  g_signal_handlers_unblock_by_func (self->range_dropdown, range_changed_cb, self);
+  gtk_widget_set_visible (GTK_WIDGET (self->refresh_button), !report);
+  gtk_widget_set_visible (gtk_widget_get_parent (GTK_WIDGET (self->ticker)), !report);
+}
 
 static void
 stop (NdDashboardPage *self)
@@ -449,9 +360,10 @@ stop (NdDashboardPage *self)
     g_cancellable_cancel (self->sync_cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->sync_cancellable);
-  stop_polling (self);
+  _nd_dashboard_stop_polling (self);
   g_clear_object (&self->facts);
   g_clear_pointer (&self->report, nd_facts_report_unref);
+  g_clear_pointer (&self->report_meta, nd_report_meta_unref);
   self->querying = FALSE;
   self->ticker_busy = FALSE;
   nd_ticker_clear (self->ticker);
@@ -464,6 +376,7 @@ stop (NdDashboardPage *self)
   gtk_label_set_text (self->range_label, "");
   gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
   gtk_revealer_set_reveal_child (self->error_revealer, FALSE);
+  update_actions (self);
 }
 
 static void
@@ -474,13 +387,33 @@ start (NdDashboardPage *self)
   g_autofree char *path = NULL;
 
   stop (self);
-  if (!has_cap (self, ND_CAP_FACTS))
+  if (!_nd_dashboard_has_cap (self, ND_CAP_FACTS))
     {
       gtk_stack_set_visible_child_name (self->stack, "unsupported");
       return;
     }
   gtk_stack_set_visible_child_name (self->stack, "content");
   update_caps (self);
+
+  if (get_info (self)->kind == ND_SOURCE_KIND_REPORT)
+    {
+      /* Never a store of our own: the report's facts, as they were. */
+      NdReportSource *source = ND_REPORT_SOURCE (nd_session_get_source (nd_page_get_session (ND_PAGE (self))));
+      g_autofree char *made = NULL;
+      g_autofree char *text = NULL;
+
+      self->report_meta = nd_report_meta_ref (nd_report_source_get_meta (source));
+      self->facts = g_object_ref (nd_report_source_get_facts (source));
+      self->cancellable = g_cancellable_new ();
+      self->first_sync = FALSE;
+      set_report_mode (self, TRUE);
+      made = nd_dashboard_report_made_text (self->report_meta);
+      gtk_label_set_text (self->synced_label, made);
+      update_actions (self);
+      _nd_dashboard_run_query (self);
+      return;
+    }
+  set_report_mode (self, FALSE);
 
   /* One facts file per gateway: the CLI and the window share it. */
   key = nd_facts_key_for_server (get_info (self));
@@ -491,11 +424,12 @@ start (NdDashboardPage *self)
   self->facts = nd_facts_new (path);
   self->cancellable = g_cancellable_new ();
   self->first_sync = TRUE;   /* until one sync finished in this session */
+  update_actions (self);
 
-  run_query (self);          /* what the store already knows, at once */
+  _nd_dashboard_run_query (self);          /* what the store already knows, at once */
   /* Syncing and the ticker start once the page is on screen. */
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    start_polling (self);
+    _nd_dashboard_start_polling (self);
 }
 
 static void
@@ -557,21 +491,23 @@ chart_activated_cb (NdChartView *view, int index, NdDashboardPage *self)
 static void
 range_changed_cb (NdDashboardPage *self)
 {
-  guint i = gtk_drop_down_get_selected (self->range_dropdown);
+  guint i = gtk_drop_down_get_selected (self->range_dropdown), n;
+  const char * const *list = current_presets (self, &n);
 
-  if (i >= G_N_ELEMENTS (presets))
+  if (i >= n)
     return;
-  if (g_str_equal (presets[i], "custom"))
+  if (g_str_equal (list[i], "custom"))
     {
       gtk_popover_popup (self->custom_popover);
       if (self->custom_to_t <= self->custom_from_t)
         return;
     }
   g_free (self->preset);
-  self->preset = g_strdup (presets[i]);
-  if (self->settings)
+  self->preset = g_strdup (list[i]);
+  /* A report's choice is the report's: the live dashboard keeps its own. */
+  if (self->settings && self->report_meta == NULL)
     g_settings_set_string (self->settings, "dashboard-range", self->preset);
-  run_query (self);
+  _nd_dashboard_run_query (self);
 }
 
 static gboolean
@@ -603,7 +539,7 @@ custom_apply_cb (NdDashboardPage *self)
   g_free (self->preset);
   self->preset = g_strdup ("custom");
   gtk_popover_popdown (self->custom_popover);
-  run_query (self);
+  _nd_dashboard_run_query (self);
 }
 
 static void
@@ -618,7 +554,7 @@ metric_changed_cb (NdDashboardPage *self)
 static void
 refresh_clicked_cb (NdDashboardPage *self)
 {
-  refresh (self);
+  _nd_dashboard_refresh (self);
 }
 
 static void
@@ -626,6 +562,25 @@ cancel_clicked_cb (NdDashboardPage *self)
 {
   if (self->sync_cancellable)
     g_cancellable_cancel (self->sync_cancellable);
+}
+
+static void
+export_action (GtkWidget *widget, const char *action_name, GVariant *param)
+{
+  NdDashboardPage *self = ND_DASHBOARD_PAGE (widget);
+  NdSession *session = nd_page_get_session (ND_PAGE (self));
+  NdFactsRange range;
+
+  if (self->facts == NULL || session == NULL)
+    return;
+  get_range (self, &range);
+  if (g_str_equal (action_name, "dashboard.compare"))
+    nd_dashboard_compare (widget, session, self->facts, &range);
+  else
+    nd_dashboard_export (widget, g_str_equal (action_name, "dashboard.export-pdf")
+                                 ? ND_DASHBOARD_EXPORT_PDF : ND_DASHBOARD_SAVE_REPORT,
+                         session, self->facts, &range,
+                         g_strcmp0 (self->preset, "custom") == 0 ? NULL : self->preset);
 }
 
 /* ─── object ────────────────────────────────────────────────────────────── */
@@ -685,6 +640,7 @@ nd_dashboard_page_class_init (NdDashboardPageClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, NdDashboardPage, name)
   BIND (stack);
   BIND (range_dropdown);
+  BIND (report_button);
   BIND (range_label);
   BIND (synced_label);
   BIND (refresh_button);
@@ -709,6 +665,9 @@ nd_dashboard_page_class_init (NdDashboardPageClass *klass)
                                                G_STRUCT_OFFSET (NdDashboardPage, chart_cards) +
                                                i * sizeof (gpointer));
   gtk_widget_class_bind_template_callback (widget_class, custom_apply_cb);
+  gtk_widget_class_install_action (widget_class, "dashboard.save-report", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "dashboard.export-pdf", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "dashboard.compare", NULL, export_action);
 }
 
 static void
@@ -738,8 +697,9 @@ nd_dashboard_page_init (NdDashboardPage *self)
   g_signal_connect_swapped (self->metric_dropdown, "notify::selected", G_CALLBACK (metric_changed_cb), self);
   g_signal_connect_swapped (self->refresh_button, "clicked", G_CALLBACK (refresh_clicked_cb), self);
   g_signal_connect_swapped (self->cancel_button, "clicked", G_CALLBACK (cancel_clicked_cb), self);
-  self->clock_id = g_timeout_add_seconds (1, clock_tick, self);
+  self->clock_id = g_timeout_add_seconds (1, _nd_dashboard_clock_tick, self);
   gtk_stack_set_visible_child_name (self->stack, "disconnected");
+  update_actions (self);
 }
 
 /* For tests: whether the sync timer and the ticker run. */
