@@ -139,13 +139,13 @@ channels_select (ChannelsWindow *w, const gint64 *ids, guint n)
   GtkColumnView *view = GTK_COLUMN_VIEW (PAGE_CHILD (w->page, "column_view"));
   GtkSelectionModel *selection = gtk_column_view_get_model (view);
 
-  gtk_selection_model_unselect_all (selection);
+  /* One row: a plain click (one change); more: ctrl-clicks after it. */
   for (guint i = 0; i < n; i++)
     {
       int pos = channels_find (w, ids[i]);
 
       g_assert_cmpint (pos, >=, 0);
-      gtk_selection_model_select_item (selection, pos, FALSE);
+      gtk_selection_model_select_item (selection, pos, i == 0);
     }
 }
 

@@ -332,6 +332,27 @@ test_refused (void)
   /* Revert: the form is the channel again. */
   g_signal_emit_by_name (editor_child (&w, "revert_button"), "clicked");
   g_assert_false (nd_channel_editor_is_dirty (w.editor));
+
+  /* Leaving edits not saved asks first; keeping them keeps the row. */
+  {
+    GtkSpinButton *priority = GTK_SPIN_BUTTON (editor_child (&w, "priority_spin"));
+    gint64 other = 4;
+
+    gtk_spin_button_set_value (priority, 77);
+    channels_select (&w, &other, 1);
+    answer_dialog (NULL, "cancel");
+    g_assert_cmpint (nd_channel_editor_get_id (w.editor), ==, 3);
+    g_assert_cmpfloat (gtk_spin_button_get_value (priority), ==, 77);
+    g_assert_true (gtk_selection_model_is_selected (
+      gtk_column_view_get_model (GTK_COLUMN_VIEW (PAGE_CHILD (w.page, "column_view"))),
+      channels_find (&w, 3)));
+    channels_select (&w, &other, 1);
+    answer_dialog (NULL, "go");
+    channels_window_settle (&w);
+    g_assert_cmpint (nd_channel_editor_get_id (w.editor), ==, 4);
+    g_assert_false (nd_channel_editor_is_dirty (w.editor));
+    g_assert_cmpint (channels_sql (&w, "SELECT priority FROM channels WHERE id = 3"), !=, 77);
+  }
   channels_window_close (&w);
 }
 

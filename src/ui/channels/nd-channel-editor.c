@@ -168,11 +168,12 @@ FIELD_CB (other_changed_cb, ND_CHANNEL_FIELD_OTHER, NULL)
 FIELD_CB (json_changed_cb, ND_CHANNEL_FIELD_MODEL_MAPPING, NULL)
 #undef FIELD_CB
 
-static void
-revert_clicked_cb (NdChannelEditor *self)
+void
+nd_channel_editor_revert (NdChannelEditor *self)
 {
-  if (self->original != NULL)
-    _nd_channel_editor_fill (self, self->original);
+  g_return_if_fail (ND_IS_CHANNEL_EDITOR (self));
+  if (self->creating || self->original != NULL)
+    _nd_channel_editor_fill (self, self->creating ? NULL : self->original);
   _nd_channel_editor_update_state (self);
 }
 
@@ -277,7 +278,7 @@ nd_channel_editor_init (NdChannelEditor *self)
   g_signal_connect_swapped (self->weight_spin, "value-changed", G_CALLBACK (weight_changed_cb), self);
   g_signal_connect_swapped (self->auto_ban_switch, "notify::active", G_CALLBACK (auto_ban_changed_cb), self);
   g_signal_connect_swapped (self->models, "changed", G_CALLBACK (models_changed_cb), self);
-  g_signal_connect_swapped (self->revert_button, "clicked", G_CALLBACK (revert_clicked_cb), self);
+  g_signal_connect_swapped (self->revert_button, "clicked", G_CALLBACK (nd_channel_editor_revert), self);
   _nd_channel_editor_connect (self);
   _nd_channel_editor_update_state (self);
 }
@@ -308,6 +309,10 @@ nd_channel_editor_show_channel (NdChannelEditor *self, gint64 id, const NdChanne
 {
   g_return_if_fail (ND_IS_CHANNEL_EDITOR (self));
 
+  /* The channel being edited, shown again (the list reloaded): the
+   * admin's edits stay. */
+  if (id == self->id && !self->creating && nd_channel_editor_is_dirty (self))
+    return;
   self->creating = FALSE;
   if (id != self->id)
     {
@@ -348,8 +353,11 @@ nd_channel_editor_is_dirty (NdChannelEditor *self)
   g_autoptr(NdChannelEdit) edit = NULL;
 
   g_return_val_if_fail (ND_IS_CHANNEL_EDITOR (self), FALSE);
+  /* Read-only: nothing typed can be kept anyway. */
+  if (self->blocked != NULL)
+    return FALSE;
   if (self->creating)
-    return TRUE;
+    return self->touched != 0;
   if (self->original == NULL)
     return FALSE;
   edit = _nd_channel_editor_build_edit (self);

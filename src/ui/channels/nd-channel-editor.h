@@ -29,8 +29,10 @@ void            nd_channel_editor_show_channel (NdChannelEditor *self, gint64 id
 void            nd_channel_editor_show_new     (NdChannelEditor *self);
 /* The channel shown; 0 for a new one or none. */
 gint64          nd_channel_editor_get_id       (NdChannelEditor *self);
-/* Whether there are edits not saved yet. */
+/* Whether there are edits not saved yet (a new channel: anything typed). */
 gboolean        nd_channel_editor_is_dirty     (NdChannelEditor *self);
+/* Drops the edits: the form shows the channel as loaded (or empty). */
+void            nd_channel_editor_revert       (NdChannelEditor *self);
 /* Narrow: a back button instead of the close button. */
 void            nd_channel_editor_set_folded   (NdChannelEditor *self, gboolean folded);
 NdChannelUsage *nd_channel_editor_get_usage    (NdChannelEditor *self);

@@ -78,24 +78,12 @@ selected_ids (NdChannelsPage *self)
   return ids;
 }
 
-void
-_nd_channels_page_selection_changed (NdChannelsPage *self)
+/* Shows what the selection calls for: one channel, its detail; nothing,
+ * no detail unless a new one is being written; several, the bulk bar. */
+static void
+apply_selection (NdChannelsPage *self, GPtrArray *items, gboolean any_tag)
 {
-  gboolean any_tag = FALSE;
-  g_autoptr(GPtrArray) items = _nd_channels_page_selected (self, &any_tag);
-  g_autofree char *text = NULL;
-  guint n = items->len;
-
-  if (self->disposed)
-    return;
-  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u channel selected",
-                                       "%u channels selected", n), n);
-  gtk_label_set_text (self->selection_label, text);
-  gtk_revealer_set_reveal_child (self->bulk_revealer, n > 1 || (n > 0 && any_tag));
-
-  /* One channel: its detail. Nothing: no detail unless a new one is being
-   * written. Several: the bulk bar speaks for them. */
-  if (n == 1 && !any_tag)
+  if (items->len == 1 && !any_tag)
     {
       NdChannelItem *item = g_ptr_array_index (items, 0);
 
@@ -103,8 +91,86 @@ _nd_channels_page_selection_changed (NdChannelsPage *self)
                                       nd_channel_item_get_channel (item));
       _nd_channels_page_show_detail (self, TRUE);
     }
-  else if (n > 0 || nd_channel_editor_get_id (self->editor) != 0)
+  else if (items->len > 0 || nd_channel_editor_get_id (self->editor) != 0)
     _nd_channels_page_show_detail (self, FALSE);
+}
+
+/* Puts the selection back on the channel being edited. */
+static void
+keep_editing (NdChannelsPage *self)
+{
+  gint64 id = nd_channel_editor_get_id (self->editor);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  if (id > 0)
+    g_array_append_val (ids, id);
+  self->restoring = TRUE;
+  _nd_channels_page_select_ids (self, ids);
+  self->restoring = FALSE;
+  _nd_channels_page_show_detail (self, TRUE);
+}
+
+static void
+discard_answered (gpointer data, gboolean go, const char *text)
+{
+  NdChannelsPage *self = data;
+
+  self->asking = FALSE;
+  if (self->disposed)
+    return;
+  if (!go)
+    {
+      keep_editing (self);
+      return;
+    }
+  nd_channel_editor_revert (self->editor);
+  if (self->closing)
+    _nd_channels_page_close_detail (self);
+  else
+    _nd_channels_page_selection_changed (self);
+}
+
+void
+_nd_channels_page_ask_discard (NdChannelsPage *self, gboolean closing)
+{
+  if (self->asking)
+    return;
+  self->asking = TRUE;
+  self->closing = closing;
+  nd_channel_confirm (GTK_WIDGET (self), _("Discard Changes?"),
+                      _("The changes to this channel are not saved yet."),
+                      _("_Discard"), discard_answered, g_object_ref (self), g_object_unref);
+}
+
+void
+_nd_channels_page_selection_changed (NdChannelsPage *self)
+{
+  gboolean any_tag = FALSE;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autofree char *text = NULL;
+  gint64 want = -1;
+  guint n;
+
+  /* While the discard question is open its answer decides. */
+  if (self->disposed || self->restoring || self->asking)
+    return;
+  items = _nd_channels_page_selected (self, &any_tag);
+  n = items->len;
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u channel selected",
+                                       "%u channels selected", n), n);
+  gtk_label_set_text (self->selection_label, text);
+  gtk_revealer_set_reveal_child (self->bulk_revealer, n > 1 || (n > 0 && any_tag));
+
+  if (n == 1 && !any_tag)
+    want = nd_channel_item_get_id (g_ptr_array_index (items, 0));
+  /* Leaving a form with edits not saved: ask first. */
+  if (self->showing_detail && nd_channel_editor_is_dirty (self->editor) &&
+      want != nd_channel_editor_get_id (self->editor))
+    {
+      _nd_channels_page_ask_discard (self, FALSE);
+      return;
+    }
+  apply_selection (self, items, any_tag);
 }
 
 void

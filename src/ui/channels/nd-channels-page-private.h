@@ -71,11 +71,16 @@ struct _NdChannelsPage
   gboolean writing;
   gboolean updating_filters;
   gboolean showing_detail;
+  gboolean restoring;           /* putting the selection back: not the admin's */
+  gboolean closing;             /* the discard question came from closing the detail */
+  gboolean asking;              /* the discard question is on screen */
   gboolean disposed;
 };
 
 /* nd-channels-page.c */
 void     _nd_channels_page_show_detail     (NdChannelsPage *self, gboolean show);
+/* Unselects and hides the detail (its edits are already dealt with). */
+void     _nd_channels_page_close_detail    (NdChannelsPage *self);
 void     _nd_channels_page_update_actions  (NdChannelsPage *self);
 NdServerInfo *_nd_channels_page_info       (NdChannelsPage *self);
 
@@ -95,6 +100,9 @@ void     _nd_channels_page_bulk_init       (NdChannelsPage *self);
  * element-type NdChannelItem, referenced. */
 GPtrArray *_nd_channels_page_selected      (NdChannelsPage *self, gboolean *any_tag);
 void     _nd_channels_page_selection_changed (NdChannelsPage *self);
+/* Asks whether to drop the editor's unsaved edits; then goes on with the
+ * selection, or closes the detail when @closing. */
+void     _nd_channels_page_ask_discard     (NdChannelsPage *self, gboolean closing);
 /* Selects the rows of channels @ids (after a reload). */
 void     _nd_channels_page_select_ids      (NdChannelsPage *self, GArray *ids);
 

@@ -182,11 +182,23 @@ editor_deleted_cb (NdChannelsPage *self, gint64 id)
   nd_channels_page_reload (self);
 }
 
+void
+_nd_channels_page_close_detail (NdChannelsPage *self)
+{
+  self->restoring = TRUE;
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
+  self->restoring = FALSE;
+  _nd_channels_page_selection_changed (self);
+  _nd_channels_page_show_detail (self, FALSE);
+}
+
 static void
 editor_close_cb (NdChannelsPage *self)
 {
-  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
-  _nd_channels_page_show_detail (self, FALSE);
+  if (nd_channel_editor_is_dirty (self->editor))
+    _nd_channels_page_ask_discard (self, TRUE);
+  else
+    _nd_channels_page_close_detail (self);
 }
 
 static void
@@ -204,6 +216,12 @@ add_clicked_cb (NdChannelsPage *self)
 {
   if (self->source == NULL || self->blocked != NULL)
     return;
+  if (self->showing_detail && nd_channel_editor_is_dirty (self->editor))
+    {
+      /* Unsaved edits first; Add again once they are dealt with. */
+      _nd_channels_page_ask_discard (self, TRUE);
+      return;
+    }
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
   nd_channel_editor_show_new (self->editor);
   _nd_channels_page_show_detail (self, TRUE);
