@@ -3,11 +3,35 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "test-channels-common.h"
 
 #define CHILD(w, name) nd_display_test_child ((w), ND_TYPE_WINDOW, (name))
+
+static char *tmp_home;
+
+void
+channels_tests_init (int *argc, char ***argv)
+{
+  nd_display_test_init (argc, argv);
+  tmp_home = g_dir_make_tmp ("nd-channels-display-XXXXXX", NULL);
+  g_assert_nonnull (tmp_home);
+  g_setenv ("XDG_DATA_HOME", tmp_home, TRUE);
+}
+
+int
+channels_tests_run (void)
+{
+  int status = g_test_run ();
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp_home);
+
+  if (system (cmd) != 0)
+    g_printerr ("could not remove %s\n", tmp_home);
+  g_clear_pointer (&tmp_home, g_free);
+  return status;
+}
 
 static gboolean
 connected (gpointer data)

@@ -24,6 +24,12 @@ typedef struct {
   NdChannelEditor *editor;
 } ChannelsWindow;
 
+/* nd_display_test_init, and a user data dir of its own for the facts
+ * store (never the real $HOME's). */
+void           channels_tests_init       (int *argc, char ***argv);
+/* g_test_run, then removes that directory. */
+int            channels_tests_run        (void);
+
 /* A fixture database @db (logs up to this hour) with @extra more channels,
  * a profile on it, a window on the Channels page with the list loaded.
  * FALSE (skipped) without PostgreSQL. */

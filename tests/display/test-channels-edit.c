@@ -19,8 +19,6 @@
 #include "nd-channel-usage.h"
 #include "test-channels-common.h"
 
-static char *tmp_home;
-
 /* Audit rows the write path added (type 3). */
 static gint64
 audits (ChannelsWindow *w)
@@ -618,22 +616,12 @@ test_read_only (void)
 int
 main (int argc, char **argv)
 {
-  g_autofree char *cmd = NULL;
-  int status;
-
-  nd_display_test_init (&argc, &argv);
-  /* The facts store lives in the user data dir: keep it out of $HOME. */
-  tmp_home = g_dir_make_tmp ("nd-channels-edit-XXXXXX", NULL);
-  g_setenv ("XDG_DATA_HOME", tmp_home, TRUE);
+  channels_tests_init (&argc, &argv);
   g_test_add_func ("/display/channels/detail", test_detail);
   g_test_add_func ("/display/channels/refused", test_refused);
   g_test_add_func ("/display/channels/duplicate-name", test_duplicate_name);
   g_test_add_func ("/display/channels/bulk", test_bulk);
   g_test_add_func ("/display/channels/edit", test_edit);
   g_test_add_func ("/display/channels/read-only", test_read_only);
-  status = g_test_run ();
-  cmd = g_strdup_printf ("rm -rf '%s'", tmp_home);
-  if (system (cmd) != 0)
-    g_printerr ("could not remove %s\n", tmp_home);
-  return status;
+  return channels_tests_run ();
 }

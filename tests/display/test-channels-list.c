@@ -12,8 +12,6 @@
 
 #define EXTRA 400
 
-static char *tmp_home;
-
 static char *
 cell (ChannelsWindow *w, NdChannelSortKey key, guint pos)
 {
@@ -311,18 +309,8 @@ test_many (void)
 int
 main (int argc, char **argv)
 {
-  g_autofree char *cmd = NULL;
-  int status;
-
-  nd_display_test_init (&argc, &argv);
-  /* The facts store lives in the user data dir: keep it out of $HOME. */
-  tmp_home = g_dir_make_tmp ("nd-channels-display-XXXXXX", NULL);
-  g_setenv ("XDG_DATA_HOME", tmp_home, TRUE);
+  channels_tests_init (&argc, &argv);
   g_test_add_func ("/display/channels/list", test_list);
   g_test_add_func ("/display/channels/many", test_many);
-  status = g_test_run ();
-  cmd = g_strdup_printf ("rm -rf '%s'", tmp_home);
-  if (system (cmd) != 0)
-    g_printerr ("could not remove %s\n", tmp_home);
-  return status;
+  return channels_tests_run ();
 }
