@@ -105,3 +105,25 @@ nd_page_settings_new (void)
 
   return schema ? g_settings_new (APPLICATION_ID) : NULL;
 }
+
+void
+nd_page_add_css (const char *resource)
+{
+  static GHashTable *done;
+  GdkDisplay *display = gdk_display_get_default ();
+  g_autoptr(GtkCssProvider) provider = NULL;
+  g_autofree char *path = NULL;
+
+  if (display == NULL)
+    return;
+  if (done == NULL)
+    done = g_hash_table_new (g_str_hash, g_str_equal);
+  if (g_hash_table_contains (done, resource))
+    return;
+  g_hash_table_add (done, (gpointer) g_intern_string (resource));
+  path = g_strconcat (RESOURCE_BASE, resource, NULL);
+  provider = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (provider, path);
+  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}

@@ -29,4 +29,8 @@ void       nd_page_set_session (NdPage *self, NdSession *session);
  * built by tests outside the app). */
 GSettings *nd_page_settings_new (void);
 
+/* Adds the stylesheet at @resource (under RESOURCE_BASE) to the display,
+ * once per process, for a page that keeps its own CSS. */
+void       nd_page_add_css     (const char *resource);
+
 G_END_DECLS

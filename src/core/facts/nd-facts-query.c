@@ -437,3 +437,303 @@ nd_facts_query_finish (NdFacts *self, GAsyncResult *result, GError **error)
   return rep;
 }
 
+
+/* ─── one key over a range ──────────────────────────────────────────────── */
+
+NdFactsSeries *
+nd_facts_series_ref (NdFactsSeries *series)
+{
+  g_atomic_ref_count_inc (&series->ref_count);
+  return series;
+}
+
+void
+nd_facts_series_unref (NdFactsSeries *series)
+{
+  if (series == NULL || !g_atomic_ref_count_dec (&series->ref_count))
+    return;
+  g_free (series->total.key);
+  g_free (series->total.name);
+  g_array_unref (series->trend);
+  g_free (series);
+}
+
+typedef struct {
+  NdFactsRange range;
+  NdFactsDims dimension;
+  char *key;
+  char *tz_name;                /* range.tz_name points here */
+} SeriesData;
+
+static void
+series_data_free (gpointer data)
+{
+  SeriesData *sd = data;
+
+  g_free (sd->key);
+  g_free (sd->tz_name);
+  g_free (sd);
+}
+
+/* The rollup, the slice_facts column and the name kind of @dimension. */
+static gboolean
+series_dimension (NdFactsDims dimension, int *rollup, const char **column, NdFactsNameKind *kind)
+{
+  switch (dimension)
+    {
+    case ND_FACTS_DIM_MODEL: *rollup = R_MODEL; *column = "model"; *kind = 0; return TRUE;
+    case ND_FACTS_DIM_CHANNEL:
+      *rollup = R_CHANNEL; *column = "channel_id"; *kind = ND_FACTS_NAME_CHANNEL; return TRUE;
+    case ND_FACTS_DIM_USER: *rollup = R_USER; *column = "user_id"; *kind = ND_FACTS_NAME_USER; return TRUE;
+    case ND_FACTS_DIM_TOKEN: *rollup = R_TOKEN; *column = "token_id"; *kind = ND_FACTS_NAME_TOKEN; return TRUE;
+    default: return FALSE;
+    }
+}
+
+static void
+bind_key (sqlite3_stmt *st, gboolean text_key, const char *key, gint64 id)
+{
+  if (text_key)
+    sqlite3_bind_text (st, 1, key, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_int64 (st, 1, id);
+}
+
+/* Adds rows of (t, requests, errors, quota, tokens) to the bucket holding
+ * each t; rows must come in ascending t. */
+static gboolean
+series_trend (sqlite3 *db, const char *sql, gboolean text_key, const char *key, gint64 id,
+              GArray *trend, GError **error)
+{
+  sqlite3_stmt *st = NULL;
+  guint i = 0;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
+    return _nd_facts_set_error (db, error, "query"), FALSE;
+  bind_key (st, text_key, key, id);
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      gint64 t = sqlite3_column_int64 (st, 0);
+      NdFactsPoint *p;
+
+      if (trend->len == 0 || t < g_array_index (trend, NdFactsPoint, 0).start)
+        continue;
+      while (i + 1 < trend->len && g_array_index (trend, NdFactsPoint, i + 1).start <= t)
+        i++;
+      p = &g_array_index (trend, NdFactsPoint, i);
+      p->requests += sqlite3_column_int64 (st, 1);
+      p->errors += sqlite3_column_int64 (st, 2);
+      p->quota += sqlite3_column_int64 (st, 3);
+      p->tokens += sqlite3_column_int64 (st, 4);
+    }
+  sqlite3_finalize (st);
+  if (rc != SQLITE_DONE)
+    return _nd_facts_set_error (db, error, "query"), FALSE;
+  return TRUE;
+}
+
+static gboolean
+series_total (sqlite3 *db, const char *parts, gboolean text_key, const char *key, gint64 id,
+              NdFactsRank *r, GError **error)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "SELECT sum(requests), sum(requests) FILTER (WHERE type = 5),"
+    " sum(quota) FILTER (WHERE type = 2), sum(prompt + completion) FILTER (WHERE type = 2),"
+    " sum(use_time), sum(l0), sum(l1), sum(l2), sum(l3), sum(l4)"
+    " FROM (%s) WHERE k = ?1 AND type IN (2, 5)", parts);
+  sqlite3_stmt *st = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
+    return _nd_facts_set_error (db, error, "query"), FALSE;
+  bind_key (st, text_key, key, id);
+  rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    {
+      r->requests = sqlite3_column_int64 (st, 0);
+      r->errors = sqlite3_column_int64 (st, 1);
+      r->quota = sqlite3_column_int64 (st, 2);
+      r->tokens = sqlite3_column_int64 (st, 3);
+      r->use_time = sqlite3_column_int64 (st, 4);
+      for (int i = 0; i < ND_FACTS_N_LAT; i++)
+        r->latency[i] = sqlite3_column_int64 (st, 5 + i);
+    }
+  sqlite3_finalize (st);
+  if (rc != SQLITE_ROW)
+    return _nd_facts_set_error (db, error, "query"), FALSE;
+  r->p50 = nd_facts_latency_percentile (r->latency, 0.50);
+  r->p95 = nd_facts_latency_percentile (r->latency, 0.95);
+  return TRUE;
+}
+
+static char *
+series_name (sqlite3 *db, NdFactsNameKind kind, gint64 id)
+{
+  sqlite3_stmt *st = NULL;
+  char *name = NULL;
+
+  if (sqlite3_prepare_v2 (db, "SELECT name FROM names WHERE kind = ?1 AND id = ?2", -1, &st,
+                          NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int (st, 1, kind);
+      sqlite3_bind_int64 (st, 2, id);
+      if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_text (st, 0) != NULL &&
+          *sqlite3_column_text (st, 0) != '\0')
+        name = g_strdup ((const char *) sqlite3_column_text (st, 0));
+      sqlite3_finalize (st);
+    }
+  if (name == NULL)
+    name = id == 0 ? g_strdup (_("(none)")) : g_strdup_printf ("#%" G_GINT64_FORMAT, id);
+  return name;
+}
+
+/* Slice mode: the whole days the slices of [*a, *b) cover (widened). */
+static void
+series_slice_span (sqlite3 *db, gint64 *a, gint64 *b)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT min(start), max(end) FROM slices"
+                                          " WHERE start < %" G_GINT64_FORMAT
+                                          " AND end > %" G_GINT64_FORMAT, *b, *a);
+  sqlite3_stmt *st = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
+    return;
+  if (sqlite3_step (st) == SQLITE_ROW && sqlite3_column_type (st, 0) != SQLITE_NULL)
+    {
+      *a = MIN (*a, sqlite3_column_int64 (st, 0));
+      *b = MAX (*b, sqlite3_column_int64 (st, 1));
+    }
+  sqlite3_finalize (st);
+}
+
+static NdFactsSeries *
+run_series (sqlite3 *db, const SeriesData *sd, GError **error)
+{
+  g_autoptr(NdFactsSeries) s = g_new0 (NdFactsSeries, 1);
+  g_autoptr(GTimeZone) tz = nd_facts_range_dup_zone (&sd->range);
+  g_autoptr(GArray) starts = NULL;
+  g_autofree char *parts = NULL;
+  g_autofree char *trend_sql = NULL;
+  const char *column;
+  NdFactsNameKind kind;
+  gboolean sliced, text_key;
+  gint64 a = nd_time_ceil (sd->range.from, ND_TIME_HOUR);
+  gint64 b = nd_time_ceil (sd->range.to, ND_TIME_HOUR);
+  gint64 id = 0;
+  int rollup;
+
+  g_atomic_ref_count_init (&s->ref_count);
+  s->trend = g_array_new (FALSE, TRUE, sizeof (NdFactsPoint));
+  if (!series_dimension (sd->dimension, &rollup, &column, &kind))
+    {
+      g_set_error_literal (error, ND_ERROR, ND_ERROR_INVALID_INPUT,
+                           _("Figures over time exist for one model, channel, user or token"));
+      return NULL;
+    }
+  text_key = _nd_facts_rollups[rollup].text_key;
+  if (!text_key)
+    {
+      char *end = NULL;
+
+      id = g_ascii_strtoll (sd->key ? sd->key : "", &end, 10);
+      if (sd->key == NULL || end == sd->key || *end != '\0')
+        {
+          g_set_error (error, ND_ERROR, ND_ERROR_INVALID_INPUT, _("“%s” is not an id"),
+                       sd->key ? sd->key : "");
+          return NULL;
+        }
+    }
+  if (b < a)
+    b = a;
+  s->bucket = sd->range.bucket > 0 ? sd->range.bucket
+              : b - a <= 48 * ND_TIME_HOUR ? ND_TIME_HOUR
+              : b - a <= 92 * ND_TIME_DAY ? ND_TIME_DAY : 7 * ND_TIME_DAY;
+  s->granularity = ND_TIME_HOUR;
+  sliced = _nd_facts_meta_get (db, "sliced", 0) != 0 && rollup != R_MODEL;
+  if (sliced)
+    {
+      /* Known per day only: whole days, in daily (or coarser) buckets. */
+      s->granularity = ND_TIME_DAY;
+      s->bucket = MAX (s->bucket, ND_TIME_DAY);
+      series_slice_span (db, &a, &b);
+      parts = slice_parts_sql (column, a, b);
+      trend_sql = g_strdup_printf (
+        "SELECT t, sum(requests), sum(requests) FILTER (WHERE type = 5),"
+        " sum(quota) FILTER (WHERE type = 2), sum(prompt + completion) FILTER (WHERE type = 2)"
+        " FROM (%s) WHERE k = ?1 AND type IN (2, 5) GROUP BY t ORDER BY t", parts);
+    }
+  else
+    {
+      parts = parts_sql (&_nd_facts_rollups[rollup], a, b);
+      /* The trend from the hourly table: local days need whole hours. */
+      trend_sql = g_strdup_printf (
+        "SELECT t, sum(requests), sum(requests) FILTER (WHERE type = 5),"
+        " sum(quota) FILTER (WHERE type = 2), sum(prompt + completion) FILTER (WHERE type = 2)"
+        " FROM r_%s_h WHERE k = ?1 AND t >= %" G_GINT64_FORMAT " AND t < %" G_GINT64_FORMAT
+        " AND type IN (2, 5) GROUP BY t ORDER BY t", _nd_facts_rollups[rollup].name, a, b);
+    }
+  s->from = a;
+  s->to = b;
+  starts = _nd_facts_range_buckets (tz, a, b, s->bucket);
+  for (guint j = 0; j < starts->len; j++)
+    {
+      NdFactsPoint p = { g_array_index (starts, gint64, j), 0, 0, 0, 0 };
+
+      g_array_append_val (s->trend, p);
+    }
+
+  s->total.id = id;
+  s->total.key = text_key ? g_strdup (sd->key) : g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  s->total.name = text_key ? g_strdup (sd->key) : series_name (db, kind, id);
+  if (!series_total (db, parts, text_key, sd->key, id, &s->total, error) ||
+      !series_trend (db, trend_sql, text_key, sd->key, id, s->trend, error))
+    return NULL;
+  s->last_sync = _nd_facts_meta_get (db, "last_sync", 0);
+  return g_steal_pointer (&s);
+}
+
+static void
+series_job (GTask *task, sqlite3 *db, gpointer data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  NdFactsSeries *s;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  sqlite3_exec (db, "BEGIN", NULL, NULL, NULL);
+  s = run_series (db, data, &error);
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  if (s == NULL)
+    return g_task_return_error (task, error);
+  g_task_return_pointer (task, s, (GDestroyNotify) nd_facts_series_unref);
+}
+
+void
+nd_facts_query_series_async (NdFacts *self, const NdFactsRange *range, NdFactsDims dimension,
+                             const char *key, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SeriesData *sd;
+
+  g_return_if_fail (ND_IS_FACTS (self));
+  g_return_if_fail (range != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, nd_facts_query_series_async);
+  sd = g_new0 (SeriesData, 1);
+  sd->range = *range;
+  sd->tz_name = g_strdup (range->tz_name);
+  sd->range.tz_name = sd->tz_name;
+  sd->dimension = dimension;
+  sd->key = g_strdup (key);
+  _nd_facts_run (self, task, series_job, sd, series_data_free);
+}
+
+NdFactsSeries *
+nd_facts_query_series_finish (NdFacts *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

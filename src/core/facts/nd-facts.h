@@ -221,6 +221,39 @@ void      nd_facts_export_async   (NdFacts *self, const char *path, gint64 from,
                                    GAsyncReadyCallback callback, gpointer user_data);
 gboolean  nd_facts_export_finish  (NdFacts *self, GAsyncResult *result, GError **error);
 
+/* ─── one key over a range ──────────────────────────────────────────────── */
+
+/* The figures of one channel, user, token or model over a range, and its
+ * trend: what a detail pane shows for the row an admin selected. */
+typedef struct {
+  gatomicrefcount ref_count;
+  NdFactsRank total;        /* over the range; id/key/name as in a ranking */
+  GArray *trend;            /* (element-type NdFactsPoint), every bucket of the range */
+  gint64 from;              /* the range the trend covers: hour-aligned, half-open */
+  gint64 to;
+  gint64 bucket;            /* trend bucket in seconds */
+  /* How fine the figures are (3600, or 86400 where the store knows this
+   * dimension per local day only: over NewAPI's API, for channels, users
+   * and tokens). A day-grained series has daily buckets over the whole days
+   * the range touches. */
+  gint64 granularity;
+  gint64 last_sync;         /* unix s, 0 = never */
+} NdFactsSeries;
+
+NdFactsSeries *nd_facts_series_ref   (NdFactsSeries *series);
+void           nd_facts_series_unref (NdFactsSeries *series);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdFactsSeries, nd_facts_series_unref)
+
+/* The series of @key (a model name, or a channel/user/token id as text)
+ * in @dimension (exactly one of ND_FACTS_DIM_MODEL, _USER, _TOKEN,
+ * _CHANNEL) over @range (top_n is not used). A key with no facts gives
+ * zeros, p50/p95 -1. → NdFactsSeries* */
+void           nd_facts_query_series_async  (NdFacts *self, const NdFactsRange *range,
+                                             NdFactsDims dimension, const char *key,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+NdFactsSeries *nd_facts_query_series_finish (NdFacts *self, GAsyncResult *result, GError **error);
+
 /* Forgets everything (e.g. the profile now points at another gateway). */
 void      nd_facts_reset_async    (NdFacts *self, GCancellable *cancellable,
                                    GAsyncReadyCallback callback, gpointer user_data);

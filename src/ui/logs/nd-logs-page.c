@@ -488,27 +488,10 @@ nd_logs_page_class_init (NdLogsPageClass *klass)
 }
 
 static void
-ensure_css (void)
-{
-  static gboolean done;
-  GtkCssProvider *provider;
-  GdkDisplay *display = gdk_display_get_default ();
-
-  if (done || display == NULL)
-    return;
-  done = TRUE;
-  provider = gtk_css_provider_new ();
-  gtk_css_provider_load_from_resource (provider, RESOURCE_BASE "/logs/nd-logs.css");
-  gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  g_object_unref (provider);
-}
-
-static void
 nd_logs_page_init (NdLogsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  ensure_css ();
+  nd_page_add_css ("/logs/nd-logs.css");
 
   self->cancellable = g_cancellable_new ();
   self->settings = nd_page_settings_new ();
