@@ -36,6 +36,12 @@ char           *nd_money_format               (const NdMoney *money, gint64 quot
 char           *nd_money_format_full          (const NdMoney *money, gint64 quota);
 const char     *nd_money_symbol               (const NdMoney *money);
 gint64          nd_money_quota_from_currency  (const NdMoney *money, double amount);
+/* A quota amount as NewAPI words it in the logs it writes (its
+ * logger.LogQuota): "＄0.002000 额度" (a full-width dollar), "¥0.014600 额度",
+ * "€0.001840 额度" (custom symbol, "¤" when unset) or "1000 点额度" with
+ * the display type TOKENS. Six decimals, a '.' in every locale: the text
+ * goes into the gateway's own log rows, not on screen. */
+char           *nd_money_log_quota            (const NdMoney *money, gint64 quota);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdMoney, nd_money_free)
 

@@ -47,6 +47,13 @@ typedef struct {
  * concurrently. Return FALSE with @error set to stop the export. */
 typedef gboolean (*NdLogBatchFunc) (GPtrArray *rows, gpointer user_data, GError **error);
 
+/* Soft-deleted rows in a list (users: NewAPI keeps them with deleted_at). */
+typedef enum {
+  ND_LIST_DELETED_INCLUDE = 0,  /* live and deleted, marked (NewAPI's admin user list) */
+  ND_LIST_DELETED_EXCLUDE,      /* live rows only */
+  ND_LIST_DELETED_ONLY,         /* deleted rows only (NewAPI's user search, status -1) */
+} NdListDeleted;
+
 typedef struct {
   guint offset;
   guint limit;
@@ -54,6 +61,15 @@ typedef struct {
   char *sort_by;            /* a column name from a fixed list, or NULL */
   gboolean descending;
   int status;               /* 0 = all */
+  /* list_users only; zero values filter nothing. Users search username,
+   * display name and email (and the id, exactly) and sort by "id",
+   * "username", "quota", "used_quota", "request_count", "created_at" or
+   * "last_login_at"; without ND_CAP_USERS_ANY_QUERY (NewAPI's API) not by
+   * used_quota or request_count, and ND_LIST_DELETED_EXCLUDE needs a
+   * status there (ND_ERROR_UNSUPPORTED otherwise). */
+  char *group;              /* exact group, NULL = all */
+  int role;                 /* 1, 10 or 100; 0 = all */
+  NdListDeleted deleted;
 } NdListQuery;
 
 typedef struct {
@@ -182,7 +198,12 @@ struct _NdSourceClass
   void (*fetch_models_async)   (NdSource *self, gint64 id, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
 
-  gpointer padding[7];
+  /* → NdUser* with the detail fields (nd-records.h), soft-deleted users
+   * too; never the password hash, the access token or an OAuth id */
+  void (*get_user_async)       (NdSource *self, gint64 id, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+
+  gpointer padding[6];
 };
 
 NdServerInfo *nd_source_get_info (NdSource *self);
@@ -261,6 +282,10 @@ gboolean       nd_source_check_writable     (NdSource *self, GError **error);
 void           nd_source_get_channel_async  (NdSource *self, gint64 id, GCancellable *cancellable,
                                              GAsyncReadyCallback callback, gpointer user_data);
 NdChannel     *nd_source_get_channel_finish (NdSource *self, GAsyncResult *result, GError **error);
+
+void           nd_source_get_user_async     (NdSource *self, gint64 id, GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+NdUser        *nd_source_get_user_finish    (NdSource *self, GAsyncResult *result, GError **error);
 
 /* Health checks of one channel; see the vfuncs. */
 void              nd_source_test_channel_async    (NdSource *self, gint64 id, const char *model,

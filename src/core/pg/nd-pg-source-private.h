@@ -32,4 +32,9 @@ void        _nd_pg_source_channel_names_async  (NdPgSource *self, gboolean force
 GHashTable *_nd_pg_source_channel_names_finish (NdPgSource *self, GAsyncResult *result,
                                                 GError **error);
 
+/* nd-pg-source.c: the currency settings in `options` (and SystemName
+ * when @system_name is not NULL), as the probe reads them. */
+gboolean    _nd_pg_read_money (PGconn *pg, NdMoney *money, char **system_name,
+                               GCancellable *cancellable, GError **error);
+
 G_END_DECLS
