@@ -10,19 +10,22 @@
 #include "nd-fake-newapi-private.h"
 
 /* The fake parses versions itself rather than with the client's
- * nd_http_version_compare: a bug there must not hide in both. */
+ * nd_http_version_compare: a bug there must not hide in both. A release
+ * comes after its release candidates; no version at all is the newest. */
 gboolean
-nd_fake_rc16 (NdFakeNewapi *self)
+nd_fake_version_at_least (NdFakeNewapi *self, guint64 major, guint64 minor, guint64 patch,
+                          guint64 rc)
 {
   const char *p = self->version;
-  guint64 parts[4] = { 0 };
+  guint64 want[4] = { major, minor, patch, rc ? rc : G_MAXUINT64 };
+  guint64 parts[4] = { 0, 0, 0, G_MAXUINT64 };
   char *end;
 
   if (p == NULL || *p == '\0')
     return TRUE;
   if (*p == 'v')
     p++;
-  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+  for (guint i = 0; i < 3; i++)
     {
       parts[i] = g_ascii_strtoull (p, &end, 10);
       p = end;
@@ -30,11 +33,18 @@ nd_fake_rc16 (NdFakeNewapi *self)
         break;
       p++;
     }
-  if (parts[0] != 1)
-    return parts[0] > 1;
-  if (parts[1] > 0 || parts[2] > 0 || parts[3] > 0 || *p != '-')
-    return TRUE;
-  return g_str_has_prefix (p, "-rc.") && g_ascii_strtoull (p + 4, NULL, 10) >= 16;
+  if (g_str_has_prefix (p, "-rc."))
+    parts[3] = g_ascii_strtoull (p + 4, NULL, 10);
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    if (parts[i] != want[i])
+      return parts[i] > want[i];
+  return TRUE;
+}
+
+gboolean
+nd_fake_rc16 (NdFakeNewapi *self)
+{
+  return nd_fake_version_at_least (self, 1, 0, 0, 16);
 }
 
 gboolean

@@ -140,6 +140,18 @@ gint64      nd_fake_path_int       (const char *path, guint index);
   "other_info, tag, setting, param_override, header_override, remark, " \
   "(channel_info::jsonb - 'multi_key_disabled_reason')::json AS channel_info, settings"
 
+/* NewAPI's user JSON (lists, GET /api/user/:id; newer servers add
+ * stripe_customer): password, original_password and verification_code are
+ * never selected and come back empty, the access token never comes back;
+ * Go marshals gorm.DeletedAt as null or an RFC 3339 time. */
+#define ND_FAKE_USER_COLUMNS \
+  "id, username, '' AS password, '' AS original_password, display_name, role, status, email, " \
+  "github_id, discord_id, oidc_id, wechat_id, telegram_id, linux_do_id, " \
+  "'' AS verification_code, quota, used_quota, request_count, \"group\", aff_code, aff_count, " \
+  "aff_quota, aff_history AS aff_history_quota, inviter_id, " \
+  "to_json(deleted_at) AS \"DeletedAt\", COALESCE(setting, '') AS setting, remark, created_at, " \
+  "last_login_at"
+
 typedef struct {
   char *message;
   char *error_code;
@@ -149,6 +161,10 @@ typedef struct {
  * root only by default), POST /api/channel/:id/status, PUT refuses status,
  * and the type-3 audit rows of reference §1.6a. */
 gboolean    nd_fake_rc16           (NdFakeNewapi *self);
+/* The version /api/status reports is @major.@minor.@patch-rc.@rc or later
+ * (@rc 0: the release itself). */
+gboolean    nd_fake_version_at_least (NdFakeNewapi *self, guint64 major, guint64 minor,
+                                      guint64 patch, guint64 rc);
 /* Per-key management (multi_key/manage): not on the v0.8-era server. */
 gboolean    nd_fake_has_multi_key  (NdFakeNewapi *self);
 /* "123": a number as a statement parameter. */
@@ -207,5 +223,6 @@ void        nd_fake_routes_catalog (NdFakeNewapi *self);   /* channels, users, t
 void        nd_fake_routes_channels (NdFakeNewapi *self);  /* channel writes */
 void        nd_fake_routes_channel_keys (NdFakeNewapi *self); /* multi_key/manage */
 void        nd_fake_routes_channel_probe (NdFakeNewapi *self); /* one channel, search, test, balance, models */
+void        nd_fake_routes_users   (NdFakeNewapi *self);   /* one user, user writes */
 
 G_END_DECLS
