@@ -199,9 +199,9 @@ bump_auth (NdPgWriteCtx *ctx, gint64 id, const char *reason, GError **error)
         return FALSE;
       g_clear_pointer (&ctx->result->notice, g_free);
       ctx->result->notice =
-        g_strdup (_("The user’s login sessions were revoked in the database. A NewAPI with "
-                    "Redis keeps accepting them until its cache expires (SYNC_FREQUENCY, 60 "
-                    "seconds by default)."));
+        g_strdup (_("The login sessions of the changed users were revoked in the database. "
+                    "A NewAPI with Redis keeps accepting them until its cache expires "
+                    "(SYNC_FREQUENCY, 60 seconds by default)."));
     }
   return TRUE;
 }
