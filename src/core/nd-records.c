@@ -158,19 +158,6 @@ nd_user_new (void)
   return g_new0 (NdUser, 1);
 }
 
-NdUser *
-nd_user_copy (const NdUser *user)
-{
-  NdUser *copy = g_memdup2 (user, sizeof *user);
-
-  copy->username = g_strdup (user->username);
-  copy->display_name = g_strdup (user->display_name);
-  copy->email = g_strdup (user->email);
-  copy->group = g_strdup (user->group);
-  copy->remark = g_strdup (user->remark);
-  return copy;
-}
-
 const char *
 nd_user_role_nick (int role)
 {

@@ -150,7 +150,6 @@ typedef struct {
 } NdUser;
 
 NdUser *nd_user_new  (void);
-NdUser *nd_user_copy (const NdUser *user);
 void    nd_user_free (NdUser *user);
 /* "common", "admin", "root" (stable names for --json), else the number. */
 const char *nd_user_role_nick (int role);

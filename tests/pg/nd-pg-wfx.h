@@ -23,6 +23,7 @@ typedef struct {
   const Variant *v;
   char *db;
   char *dsn;
+  char *log_db;                /* the logs' own database (fx_setup_split), else NULL */
   NdSource *source;            /* writable, acting as the first root user */
 } Fx;
 
@@ -32,6 +33,8 @@ NdSource      *open_source  (const char *dsn, const char *log_dsn, gboolean read
 /* FALSE when no PostgreSQL is available (the test skips). The database is
  * named after @v and @suffix, generated with 400 logs. */
 gboolean       fx_setup     (Fx *fx, const Variant *v, const char *suffix);
+/* The same with the logs in a database of their own (LOG_SQL_DSN). */
+gboolean       fx_setup_split (Fx *fx, const Variant *v, const char *suffix);
 void           fx_teardown  (Fx *fx);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Fx, fx_teardown)
 
@@ -60,5 +63,19 @@ gboolean       last_audit   (NdTestPg *pg, const char *db, Audit *out);
 /* Asserts the row is for @action and returns its params. */
 JsonObject    *audit_params (Audit *a, const char *action);
 gint64         n_audits     (Fx *fx);
+
+/* ---- users ---- */
+
+/* The current install's schema (auth_version, user_sessions). */
+gboolean       is_new       (Fx *fx);
+/* A live user of @role and @status, not the first root. */
+gint64         pick_user    (Fx *fx, int role, int status);
+/* 0 on the old schema, which has no auth_version. */
+gint64         auth_version (Fx *fx, gint64 id);
+gint64         quota_of     (Fx *fx, gint64 id);
+/* NewAPI's LogQuota text at the fixture's settings (USD, 500 000 a
+ * dollar), computed apart from the code under test. */
+char          *log_quota    (gint64 quota);
+NdUserEdit    *edit_new     (NdUserField mask);
 
 G_END_DECLS

@@ -37,12 +37,6 @@ desk (Fx *fx, char **out, char **err, ...)
   return WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
 }
 
-static gint64
-quota_of (Fx *fx, gint64 id)
-{
-  return scalar (fx, "SELECT quota FROM users WHERE id = %" G_GINT64_FORMAT, id);
-}
-
 /* Nothing a user must never see: no hash, no access token, no OAuth id,
  * under any key. */
 static void

@@ -82,6 +82,16 @@ exec_ok (NdPgWriteCtx *ctx, const char *sql, int n, const char * const *params, 
   return res != NULL;
 }
 
+/* UPDATE users SET … WHERE id = $1, with @value as $2 (may be NULL). */
+static gboolean
+update_user (NdPgWriteCtx *ctx, const char *sql, gint64 id, const char *value, GError **error)
+{
+  g_autofree char *id_text = ID_TEXT (id);
+  const char *p[2] = { id_text, value };
+
+  return exec_ok (ctx, sql, value ? 2 : 1, p, error);
+}
+
 /* Locks the row (FOR UPDATE) when @lock: the value read is the one the
  * write replaces. Deleted users are found too (NewAPI's manage endpoint
  * reads them unscoped). */
@@ -440,9 +450,7 @@ static gboolean
 change_role (NdPgWriteCtx *ctx, const Target *t, int role, GError **error)
 {
   gboolean promote = role > t->role;
-  g_autofree char *id_text = ID_TEXT (t->id);
   g_autofree char *role_text = ID_TEXT (role);
-  const char *p[2] = { id_text, role_text };
 
   if (role == t->role)
     return TRUE;
@@ -456,7 +464,8 @@ change_role (NdPgWriteCtx *ctx, const Target *t, int role, GError **error)
   if (!promote && !refuse_root (t, _("The root user cannot be demoted. Nothing was changed."),
                                 error))
     return FALSE;
-  if (!exec_ok (ctx, "UPDATE users SET role = $2::bigint WHERE id = $1::bigint", 2, p, error) ||
+  if (!update_user (ctx, "UPDATE users SET role = $2::bigint WHERE id = $1::bigint", t->id,
+                    role_text, error) ||
       !bump_auth (ctx, t->id, promote ? "user_security_changed" : "admin_demote", error))
     return FALSE;
   audit_manage (ctx, t, promote ? "promote" : "demote");
@@ -546,102 +555,97 @@ write_update (NdPgWriteCtx *ctx, GError **error)
 
 /* ---- status, delete, restore --------------------------------------------- */
 
+typedef gboolean (*TargetFunc) (NdPgWriteCtx *ctx, const Target *t, GError **error);
+
+/* Each chosen user, locked and checked against the operator's role, in
+ * turn; the first refusal undoes them all (the transaction rolls back). */
 static gboolean
-write_status (NdPgWriteCtx *ctx, GError **error)
+each_target (NdPgWriteCtx *ctx, TargetFunc func, GError **error)
 {
   const NdWrite *w = ctx->write;
-  gboolean enable = w->status == 1;
 
   for (guint i = 0; i < w->ids->len; i++)
     {
       g_auto(Target) t = { 0 };
-      g_autofree char *id_text = NULL;
-      g_autofree char *status_text = ID_TEXT (w->status);
 
       if (!load_target (ctx, g_array_index (w->ids, gint64, i), TRUE, &t, error) ||
-          !check_manage (ctx, &t, error) ||
-          (!enable && !refuse_root (&t, _("The root user cannot be disabled. Nothing was "
-                                          "changed."), error)) ||
-          !check_live (&t, error))
+          !check_manage (ctx, &t, error) || !func (ctx, &t, error))
         return FALSE;
-      id_text = ID_TEXT (t.id);
-      if (t.status != w->status)
-        {
-          const char *p[2] = { id_text, status_text };
-
-          if (!exec_ok (ctx, "UPDATE users SET status = $2::bigint WHERE id = $1::bigint", 2, p,
-                        error) ||
-              !bump_auth (ctx, t.id, "user_security_changed", error))
-            return FALSE;
-          ctx->result->changed++;
-        }
-      /* Upstream audits the request even when nothing changed. */
-      audit_manage (ctx, &t, enable ? "enable" : "disable");
     }
+  return TRUE;
+}
+
+static gboolean
+status_one (NdPgWriteCtx *ctx, const Target *t, GError **error)
+{
+  int status = ctx->write->status;
+  g_autofree char *status_text = ID_TEXT (status);
+
+  if ((status != 1 && !refuse_root (t, _("The root user cannot be disabled. Nothing was "
+                                         "changed."), error)) ||
+      !check_live (t, error))
+    return FALSE;
+  if (t->status != status)
+    {
+      if (!update_user (ctx, "UPDATE users SET status = $2::bigint WHERE id = $1::bigint", t->id,
+                        status_text, error) ||
+          !bump_auth (ctx, t->id, "user_security_changed", error))
+        return FALSE;
+      ctx->result->changed++;
+    }
+  /* Upstream audits the request even when nothing changed. */
+  audit_manage (ctx, t, status == 1 ? "enable" : "disable");
   return TRUE;
 }
 
 /* User.Delete: deleted_at set (kept when already set), auth_version
  * bumped and sessions revoked in any case. */
 static gboolean
-write_delete (NdPgWriteCtx *ctx, GError **error)
+delete_one (NdPgWriteCtx *ctx, const Target *t, GError **error)
 {
-  const NdWrite *w = ctx->write;
+  g_autofree char *now = ID_TEXT (ctx->now);
 
-  for (guint i = 0; i < w->ids->len; i++)
-    {
-      g_auto(Target) t = { 0 };
-      g_autofree char *id_text = NULL;
-      g_autofree char *now = ID_TEXT (ctx->now);
-
-      if (!load_target (ctx, g_array_index (w->ids, gint64, i), TRUE, &t, error) ||
-          !check_manage (ctx, &t, error) ||
-          !refuse_root (&t, _("The root user cannot be deleted. Nothing was changed."), error))
-        return FALSE;
-      id_text = ID_TEXT (t.id);
-      {
-        const char *p[2] = { id_text, now };
-
-        if (!exec_ok (ctx, "UPDATE users SET deleted_at = COALESCE (deleted_at, "
-                           "to_timestamp ($2::bigint)) WHERE id = $1::bigint", 2, p, error) ||
-            !bump_auth (ctx, t.id, "user_deleted", error))
-          return FALSE;
-      }
-      ctx->result->changed += !t.deleted;
-      audit_manage (ctx, &t, "delete");
-    }
+  if (!refuse_root (t, _("The root user cannot be deleted. Nothing was changed."), error) ||
+      !update_user (ctx, "UPDATE users SET deleted_at = COALESCE (deleted_at, "
+                         "to_timestamp ($2::bigint)) WHERE id = $1::bigint", t->id, now, error) ||
+      !bump_auth (ctx, t->id, "user_deleted", error))
+    return FALSE;
+  ctx->result->changed += !t->deleted;
+  audit_manage (ctx, t, "delete");
   return TRUE;
 }
 
 /* No NewAPI endpoint restores a user; the row gets back what a delete
  * took (deleted_at), audited like the other manage actions. */
 static gboolean
+restore_one (NdPgWriteCtx *ctx, const Target *t, GError **error)
+{
+  if (!t->deleted)
+    return TRUE;
+  if (!update_user (ctx, "UPDATE users SET deleted_at = NULL WHERE id = $1::bigint", t->id, NULL,
+                    error))
+    return FALSE;
+  ctx->result->changed++;
+  audit_manage (ctx, t, "restore");
+  return TRUE;
+}
+
+static gboolean
+write_status (NdPgWriteCtx *ctx, GError **error)
+{
+  return each_target (ctx, status_one, error);
+}
+
+static gboolean
+write_delete (NdPgWriteCtx *ctx, GError **error)
+{
+  return each_target (ctx, delete_one, error);
+}
+
+static gboolean
 write_restore (NdPgWriteCtx *ctx, GError **error)
 {
-  const NdWrite *w = ctx->write;
-
-  for (guint i = 0; i < w->ids->len; i++)
-    {
-      g_auto(Target) t = { 0 };
-      g_autofree char *id_text = NULL;
-
-      if (!load_target (ctx, g_array_index (w->ids, gint64, i), TRUE, &t, error) ||
-          !check_manage (ctx, &t, error))
-        return FALSE;
-      if (!t.deleted)
-        continue;
-      id_text = ID_TEXT (t.id);
-      {
-        const char *p[1] = { id_text };
-
-        if (!exec_ok (ctx, "UPDATE users SET deleted_at = NULL WHERE id = $1::bigint", 1, p,
-                      error))
-          return FALSE;
-      }
-      ctx->result->changed++;
-      audit_manage (ctx, &t, "restore");
-    }
-  return TRUE;
+  return each_target (ctx, restore_one, error);
 }
 
 /* ---- quota --------------------------------------------------------------- */
