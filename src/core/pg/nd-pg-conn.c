@@ -18,12 +18,23 @@ typedef struct {
   char *conninfo;
   char *password;
   gboolean read_only;
-  gint running;              /* atomic: a job is on the server */
   GMutex lock;
   PGcancel *cancel;          /* protected by lock */
+  /* Every job gets a number; a cancel names the job it is meant for, and
+   * the worker does not start the next job while a cancel for the current
+   * one is being sent (both under lock). So a late cancel can never land
+   * on the next query. */
+  guint64 job;               /* protected by lock; 0 between jobs */
+  guint64 last_job;          /* worker thread only */
   GCancellable *current;     /* worker thread only */
   gulong handler;            /* worker thread only */
 } ConnState;
+
+/* A cancel on its way to one job. */
+typedef struct {
+  ConnState *st;
+  guint64 job;
+} CancelRequest;
 
 struct _NdPgConn
 {
@@ -289,44 +300,78 @@ conn_check (gpointer handle, gpointer user_data)
   return TRUE;
 }
 
+static CancelRequest *
+cancel_request_new (ConnState *st, guint64 job)
+{
+  CancelRequest *req = g_new0 (CancelRequest, 1);
+
+  req->st = conn_state_ref (st);
+  req->job = job;
+  return req;
+}
+
+static void
+cancel_request_free (gpointer data)
+{
+  CancelRequest *req = data;
+
+  conn_state_unref (req->st);
+  g_free (req);
+}
+
 static void
 send_cancel (gpointer data, gpointer unused)
 {
-  ConnState *st = data;
+  CancelRequest *req = data;
+  ConnState *st = req->st;
   char errbuf[256];
 
+  /* Held while the request travels: the worker cannot start the next job
+   * (conn_after waits for the lock) until the server has the cancel. One
+   * that arrives after the job ended finds the session idle and is ignored
+   * by the server. */
   g_mutex_lock (&st->lock);
-  if (st->cancel != NULL)
+  if (st->cancel != NULL && st->job == req->job)
     PQcancel (st->cancel, errbuf, sizeof errbuf);
   g_mutex_unlock (&st->lock);
-  conn_state_unref (st);
+  cancel_request_free (req);
 }
 
-/* Runs in whichever thread cancels, usually the main loop. PQcancel opens a
- * new connection to the server and has no timeout of its own, so it goes
- * to a small pool: a dead link must not freeze the window. */
+/* PQcancel opens a new connection to the server and has no timeout of its
+ * own, so it goes to a small pool: a dead link must not freeze the window. */
 static void
-on_cancelled (GCancellable *cancellable, ConnState *st)
+request_cancel (ConnState *st, guint64 job)
 {
   static GThreadPool *pool;
 
-  if (!g_atomic_int_get (&st->running))
+  if (job == 0)
     return;
   if (g_once_init_enter (&pool))
     g_once_init_leave (&pool, g_thread_pool_new (send_cancel, NULL, 2, FALSE, NULL));
-  g_thread_pool_push (pool, conn_state_ref (st), NULL);
+  g_thread_pool_push (pool, cancel_request_new (st, job), NULL);
+}
+
+/* Runs in whichever thread cancels, usually the main loop. */
+static void
+on_cancelled (GCancellable *cancellable, CancelRequest *req)
+{
+  request_cancel (req->st, req->job);
 }
 
 static void
 conn_before (gpointer handle, GCancellable *cancellable, gpointer user_data)
 {
   ConnState *st = user_data;
+  guint64 job = ++st->last_job;
 
-  g_atomic_int_set (&st->running, TRUE);
+  g_mutex_lock (&st->lock);
+  st->job = job;
+  g_mutex_unlock (&st->lock);
   if (cancellable == NULL)
     return;
   st->current = g_object_ref (cancellable);
-  st->handler = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), st, NULL);
+  st->handler = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled),
+                                       cancel_request_new (st, job), cancel_request_free);
 }
 
 static void
@@ -341,7 +386,9 @@ conn_after (gpointer handle, gpointer user_data)
       g_clear_object (&st->current);
       st->handler = 0;
     }
-  g_atomic_int_set (&st->running, FALSE);
+  g_mutex_lock (&st->lock);
+  st->job = 0;
+  g_mutex_unlock (&st->lock);
   /* A job may leave a failed transaction behind after an error. */
   if (PQstatus (pg) == CONNECTION_OK && PQtransactionStatus (pg) == PQTRANS_INERROR)
     PQclear (PQexec (pg, "ROLLBACK"));
@@ -431,13 +478,18 @@ nd_pg_conn_run (NdPgConn *self, GTask *task, NdPgJobFunc func,
 void
 nd_pg_conn_shutdown (NdPgConn *self)
 {
+  guint64 job;
+
   g_return_if_fail (ND_IS_PG_CONN (self));
 
   if (nd_worker_is_shut_down (self->worker))
     return;
-  /* Stop a running query (off this thread), let queued jobs fail as
+  /* Stop the query running now (off this thread), let queued jobs fail as
    * cancelled, and let the worker close the connection on its own. */
-  on_cancelled (NULL, self->state);
+  g_mutex_lock (&self->state->lock);
+  job = self->state->job;
+  g_mutex_unlock (&self->state->lock);
+  request_cancel (self->state, job);
   nd_worker_shutdown (self->worker, TRUE);
 }
 

@@ -4,7 +4,8 @@
  * A PGconn is not thread-safe, so each NdPgConn owns a thread that connects
  * lazily and runs queued jobs one at a time. Jobs complete their GTask from
  * the worker; GTask delivers the result on the caller's main context.
- * Cancelling a job's GCancellable sends PQcancel to the server.
+ * Cancelling a job's GCancellable sends PQcancel to the server for that job
+ * only: a cancel that arrives after its job ended never stops the next one.
  */
 #pragma once
 
