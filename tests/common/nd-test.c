@@ -5,12 +5,15 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
+#include <glib-unix.h>
 
 #include "nd-test.h"
 
 struct _NdTestPg
 {
+  char *base;
   char *dir;
   char *script;
   char *fixture;
@@ -82,11 +85,38 @@ pg_destroy_at_exit (void)
   if (the_pg == NULL)
     return;
   {
-    char *argv[] = { the_pg->script, (char *) "destroy", the_pg->dir, NULL };
+    char *argv[] = { the_pg->script, (char *) "destroy", the_pg->base, NULL };
 
     run_cmd (argv, NULL, NULL);
   }
-  g_rmdir (g_path_get_dirname (the_pg->dir));
+}
+
+static void
+own_session (gpointer unused)
+{
+  setsid ();
+}
+
+/* atexit does not run when a test aborts or is killed (meson kills the
+ * test's process group on a timeout). A watchdog in its own session holds
+ * the read end of a pipe whose write end only this process has: when this
+ * process ends, however it ends, the watchdog reads EOF and destroys the
+ * server. */
+static void
+start_watchdog (const char *script, const char *base)
+{
+  int fds[2];
+  char *argv[] = { (char *) script, (char *) "watch", (char *) base, NULL };
+  g_autoptr(GError) error = NULL;
+
+  if (!g_unix_open_pipe (fds, FD_CLOEXEC, &error))
+    g_error ("watchdog pipe: %s", error->message);
+  if (!g_spawn_async_with_fds (NULL, argv, NULL,
+                               G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                               own_session, NULL, NULL, fds[0], -1, -1, &error))
+    g_error ("could not start the PostgreSQL watchdog: %s", error->message);
+  close (fds[0]);
+  /* fds[1] stays open for the life of this process, on purpose. */
 }
 
 NdTestPg *
@@ -117,9 +147,11 @@ nd_test_pg_get (void)
   g_chmod (base, 0755);
 
   pg = g_new0 (NdTestPg, 1);
+  pg->base = g_strdup (base);
   pg->dir = g_build_filename (base, "cluster", NULL);
   pg->script = g_strdup (script);
   pg->fixture = g_strdup (fixture);
+  start_watchdog (pg->script, pg->base);
   {
     char *argv[] = { pg->script, (char *) "start", pg->dir, NULL };
 
@@ -166,6 +198,12 @@ nd_test_pg_tcp_dsn (NdTestPg *pg, const char *db, const char *password)
   if (password == NULL)
     return g_strdup_printf ("postgresql://postgres@127.0.0.1:%d/%s", pg->port, edb);
   return g_strdup_printf ("postgresql://postgres:%s@127.0.0.1:%d/%s", password, pg->port, edb);
+}
+
+const char *
+nd_test_pg_dir (NdTestPg *pg)
+{
+  return pg->dir;
 }
 
 int
