@@ -12,6 +12,8 @@
 #include <gio/gio.h>
 #include <libpq-fe.h>
 
+#include "nd-pg-dsn.h"
+
 G_BEGIN_DECLS
 
 #define ND_TYPE_PG_CONN (nd_pg_conn_get_type ())
@@ -33,14 +35,6 @@ void        nd_pg_conn_run          (NdPgConn      *self,
                                      gpointer       job_data,
                                      GDestroyNotify job_data_free);
 void        nd_pg_conn_shutdown     (NdPgConn *self);
-
-/* Validates a DSN without connecting; ND_ERROR_INVALID_INPUT on failure. */
-gboolean    nd_pg_dsn_validate      (const char *conninfo, GError **error);
-/* Splits the password out of a DSN so it can go to the keyring. Returns the
- * DSN without password (URL or key=value form preserved as key=value). */
-char       *nd_pg_dsn_strip_password (const char *conninfo, char **password, GError **error);
-/* "postgres@127.0.0.1:5432/newapi" for display: never shows a password. */
-char       *nd_pg_dsn_describe      (const char *conninfo);
 
 /* Helpers for job functions (worker thread). */
 PGresult   *nd_pg_exec              (PGconn       *pg,
