@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -249,6 +250,30 @@ nd_test_pg_scalar (NdTestPg *pg, const char *db, const char *sql)
 
   g_assert_cmpint (PQntuples (res), ==, 1);
   return PQgetisnull (res, 0, 0) ? 0 : g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
+}
+
+void
+nd_test_pg_execf (NdTestPg *pg, const char *db, const char *format, ...)
+{
+  g_autofree char *sql = NULL;
+  va_list args;
+
+  va_start (args, format);
+  sql = g_strdup_vprintf (format, args);
+  va_end (args);
+  nd_test_pg_exec (pg, db, sql);
+}
+
+gint64
+nd_test_pg_scalarf (NdTestPg *pg, const char *db, const char *format, ...)
+{
+  g_autofree char *sql = NULL;
+  va_list args;
+
+  va_start (args, format);
+  sql = g_strdup_vprintf (format, args);
+  va_end (args);
+  return nd_test_pg_scalar (pg, db, sql);
 }
 
 void

@@ -44,6 +44,11 @@ void        nd_test_pg_append_logs  (NdTestPg *pg, const char *db, const char *l
 void        nd_test_pg_exec         (NdTestPg *pg, const char *db, const char *sql);
 PGresult   *nd_test_pg_query        (NdTestPg *pg, const char *db, const char *sql);
 gint64      nd_test_pg_scalar       (NdTestPg *pg, const char *db, const char *sql);
+/* The same with the SQL built from a format. */
+void        nd_test_pg_execf        (NdTestPg *pg, const char *db, const char *format, ...)
+                                     G_GNUC_PRINTF (3, 4);
+gint64      nd_test_pg_scalarf      (NdTestPg *pg, const char *db, const char *format, ...)
+                                     G_GNUC_PRINTF (3, 4);
 
 /* A fixed "now" for generated data, so figures are reproducible. */
 #define ND_TEST_NOW ((gint64) 1767225600) /* 2026-01-01 00:00:00 UTC */
