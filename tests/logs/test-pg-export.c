@@ -276,6 +276,62 @@ test_export_failure_leaves_nothing (void)
   g_rmdir (dir);
 }
 
+typedef struct {
+  NdExportWriter *writer;
+  GCancellable *cancellable;
+} CancelAfterFirst;
+
+static gboolean
+cancel_after_first (GPtrArray *rows, gpointer data, GError **error)
+{
+  CancelAfterFirst *c = data;
+
+  /* The user presses Stop while the next batch is already on its way. */
+  g_cancellable_cancel (c->cancellable);
+  return nd_export_writer_write (rows, c->writer, error);
+}
+
+/* Stopped half way: the fetch in flight is dropped, nothing is left on
+ * disk, and the source answers the next question. */
+static void
+test_export_cancel_midway (void)
+{
+  NdTestPg *pg = fx_setup_db ();
+  g_autoptr(NdSource) source = NULL;
+  g_autoptr(NdLogQuery) q = nd_log_query_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) d = NULL;
+  g_autoptr(NdLogPage) page = NULL;
+  g_autofree char *dir = NULL, *path = NULL;
+  CancelAfterFirst c;
+
+  if (pg == NULL)
+    return;
+  source = fx_open_source (fx_main_dsn (), NULL);
+  dir = g_dir_make_tmp ("nd-export-cancel-XXXXXX", &error);
+  path = g_build_filename (dir, "out.csv", NULL);
+  c.writer = nd_export_writer_new (path, ND_EXPORT_CSV, FALSE, &error);
+  c.cancellable = cancellable;
+  g_assert_no_error (error);
+  nd_source_export_logs_async (source, q, cancel_after_first, &c, cancellable,
+                               nd_test_store_result, &res);
+  nd_test_wait (&res);
+  g_assert_cmpint (nd_source_export_logs_finish (source, res, &error), <, 0);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (nd_export_writer_get_rows (c.writer), <, FX_N_LOGS);
+  nd_export_writer_free (c.writer);
+  d = g_dir_open (dir, 0, NULL);
+  g_assert_null (g_dir_read_name (d));
+  g_clear_error (&error);
+
+  page = fx_query_page (source, q, NULL, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->rows->len, ==, 10);
+  g_rmdir (dir);
+}
+
 static int
 run_cli (const char * const *args)
 {
@@ -369,6 +425,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/logs/pg/export-equals-browse", test_export_equals_browse);
   g_test_add_func ("/logs/pg/export-failure-leaves-nothing", test_export_failure_leaves_nothing);
+  g_test_add_func ("/logs/pg/export-cancel-midway", test_export_cancel_midway);
   g_test_add_func ("/logs/pg/cli-export", test_cli_export);
   return g_test_run ();
 }
