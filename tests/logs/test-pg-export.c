@@ -320,6 +320,7 @@ test_export_cancel_midway (void)
   nd_test_wait (&res);
   g_assert_cmpint (nd_source_export_logs_finish (source, res, &error), <, 0);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  /* Batches already fetched are not written after the cancel. */
   g_assert_cmpint (nd_export_writer_get_rows (c.writer), <, FX_N_LOGS);
   nd_export_writer_free (c.writer);
   d = g_dir_open (dir, 0, NULL);

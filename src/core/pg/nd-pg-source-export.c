@@ -2,10 +2,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Three stages run side by side, so neither the server nor this process
- * waits for the other: PostgreSQL produces the next batch of the cursor
- * while the connection's thread turns the last one into rows, and a writer
- * thread hands the one before to the caller's batch function (format and
- * write). At most WRITE_AHEAD batches wait for the writer, so memory stays
+ * waits for the other: PostgreSQL produces the next batch of the cursor,
+ * the connection's thread receives the one before, and a writer thread
+ * turns the one before that into rows and hands them to the caller's batch
+ * function (format and write). The rows are made and freed on the writer
+ * thread: freeing memory another thread allocated costs the allocator
+ * dearly. At most WRITE_AHEAD batches wait for the writer, so memory stays
  * at a few batches however many rows match.
  */
 #include "config.h"
@@ -42,13 +44,39 @@ export_data_free (ExportData *ed)
 typedef struct {
   NdLogBatchFunc func;
   gpointer func_data;
-  GAsyncQueue *batches;       /* GPtrArray of NdLog; an empty one ends it */
+  GHashTable *names;          /* channel id → name, may be NULL */
+  GCancellable *cancellable;
+  GAsyncQueue *batches;       /* PGresult; the END marker ends it */
   GMutex lock;
   GCond room;
   guint waiting;              /* batches queued, not yet written; lock */
   GError *error;              /* the batch function's; lock */
   GThread *thread;
 } Writer;
+
+/* A marker, never dereferenced. */
+static const int end_marker;
+#define END ((gpointer) &end_marker)
+
+static void
+write_batch (Writer *w, PGresult *res)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  GError *error = NULL;
+  int n = PQntuples (res);
+
+  rows = g_ptr_array_new_full (n, (GDestroyNotify) nd_log_free);
+  for (int i = 0; i < n; i++)
+    g_ptr_array_add (rows, _nd_pg_log_from_row (res, i));
+  if (w->names != NULL)
+    _nd_pg_fill_channel_names (rows, w->names);
+  if (!w->func (rows, w->func_data, &error))
+    {
+      g_mutex_lock (&w->lock);
+      w->error = error;
+      g_mutex_unlock (&w->lock);
+    }
+}
 
 static gpointer
 writer_main (gpointer data)
@@ -57,26 +85,18 @@ writer_main (gpointer data)
 
   for (;;)
     {
-      g_autoptr(GPtrArray) rows = g_async_queue_pop (w->batches);
+      PGresult *res = g_async_queue_pop (w->batches);
       gboolean failed;
 
-      if (rows->len == 0)
+      if (res == END)
         break;
       g_mutex_lock (&w->lock);
       failed = w->error != NULL;
       g_mutex_unlock (&w->lock);
-      if (!failed)
-        {
-          GError *error = NULL;
-
-          /* After a failure the rest is only drained. */
-          if (!w->func (rows, w->func_data, &error))
-            {
-              g_mutex_lock (&w->lock);
-              w->error = error;
-              g_mutex_unlock (&w->lock);
-            }
-        }
+      /* After a failure or a cancel the rest is only drained. */
+      if (!failed && !g_cancellable_is_cancelled (w->cancellable))
+        write_batch (w, res);
+      PQclear (res);
       g_mutex_lock (&w->lock);
       w->waiting--;
       g_cond_signal (&w->room);
@@ -86,19 +106,22 @@ writer_main (gpointer data)
 }
 
 static void
-writer_start (Writer *w, NdLogBatchFunc func, gpointer func_data)
+writer_start (Writer *w, NdLogBatchFunc func, gpointer func_data, GHashTable *names,
+              GCancellable *cancellable)
 {
   w->func = func;
   w->func_data = func_data;
-  w->batches = g_async_queue_new_full ((GDestroyNotify) g_ptr_array_unref);
+  w->names = names;
+  w->cancellable = cancellable;
+  w->batches = g_async_queue_new ();
   g_mutex_init (&w->lock);
   g_cond_init (&w->room);
   w->thread = g_thread_new ("nd-export-write", writer_main, w);
 }
 
-/* Waits for room; FALSE (and nothing queued) once the writer failed. */
+/* Waits for room; FALSE (and @res freed) once the writer failed. */
 static gboolean
-writer_push (Writer *w, GPtrArray *rows)
+writer_push (Writer *w, PGresult *res)
 {
   gboolean ok;
 
@@ -110,9 +133,9 @@ writer_push (Writer *w, GPtrArray *rows)
     w->waiting++;
   g_mutex_unlock (&w->lock);
   if (ok)
-    g_async_queue_push (w->batches, rows);
+    g_async_queue_push (w->batches, res);
   else
-    g_ptr_array_unref (rows);
+    PQclear (res);
   return ok;
 }
 
@@ -122,7 +145,7 @@ writer_finish (Writer *w)
 {
   GError *error;
 
-  g_async_queue_push (w->batches, g_ptr_array_new ());
+  g_async_queue_push (w->batches, END);
   g_thread_join (w->thread);
   error = w->error;
   g_async_queue_unref (w->batches);
@@ -188,11 +211,10 @@ export_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellabl
     }
   PQclear (res);
 
-  writer_start (&writer, ed->func, ed->func_data);
+  writer_start (&writer, ed->func, ed->func_data, ed->names, cancellable);
   in_flight = send_fetch (pg, cancellable, &error);
   while (in_flight)
     {
-      GPtrArray *rows;
       int n;
 
       res = take_result (pg, cancellable, &error);
@@ -200,20 +222,13 @@ export_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellabl
       if (res == NULL)
         break;
       n = PQntuples (res);
-      /* The server works on the next batch while this one is converted
-       * and the one before is written. */
+      /* The server works on the next batch while this one is written. */
       if (n == EXPORT_BATCH && !g_cancellable_is_cancelled (cancellable))
         in_flight = send_fetch (pg, cancellable, &error);
-      rows = g_ptr_array_new_full (n, (GDestroyNotify) nd_log_free);
-      for (int i = 0; i < n; i++)
-        g_ptr_array_add (rows, _nd_pg_log_from_row (res, i));
-      PQclear (res);
-      if (ed->names != NULL)
-        _nd_pg_fill_channel_names (rows, ed->names);
-      if (n > 0 && !writer_push (&writer, rows))
-        break;
       if (n == 0)
-        g_ptr_array_unref (rows);
+        PQclear (res);
+      else if (!writer_push (&writer, res))
+        break;
       total += n;
       if (error == NULL && g_cancellable_set_error_if_cancelled (cancellable, &error))
         break;
