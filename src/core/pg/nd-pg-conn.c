@@ -24,8 +24,8 @@ typedef struct {
    * the worker does not start the next job while a cancel for the current
    * one is being sent (both under lock). So a late cancel can never land
    * on the next query. */
-  guint64 job;               /* protected by lock; 0 between jobs */
-  guint64 last_job;          /* worker thread only */
+  guint job;                 /* changed under lock, read atomically; 0 between jobs */
+  guint last_job;            /* worker thread only */
   GCancellable *current;     /* worker thread only */
   gulong handler;            /* worker thread only */
 } ConnState;
@@ -33,7 +33,7 @@ typedef struct {
 /* A cancel on its way to one job. */
 typedef struct {
   ConnState *st;
-  guint64 job;
+  guint job;
 } CancelRequest;
 
 struct _NdPgConn
@@ -206,7 +206,7 @@ conn_check (gpointer handle, gpointer user_data)
 }
 
 static CancelRequest *
-cancel_request_new (ConnState *st, guint64 job)
+cancel_request_new (ConnState *st, guint job)
 {
   CancelRequest *req = g_new0 (CancelRequest, 1);
 
@@ -236,7 +236,7 @@ send_cancel (gpointer data, gpointer unused)
    * that arrives after the job ended finds the session idle and is ignored
    * by the server. */
   g_mutex_lock (&st->lock);
-  if (st->cancel != NULL && st->job == req->job)
+  if (st->cancel != NULL && (guint) g_atomic_int_get (&st->job) == req->job)
     PQcancel (st->cancel, errbuf, sizeof errbuf);
   g_mutex_unlock (&st->lock);
   cancel_request_free (req);
@@ -245,7 +245,7 @@ send_cancel (gpointer data, gpointer unused)
 /* PQcancel opens a new connection to the server and has no timeout of its
  * own, so it goes to a small pool: a dead link must not freeze the window. */
 static void
-request_cancel (ConnState *st, guint64 job)
+request_cancel (ConnState *st, guint job)
 {
   static GThreadPool *pool;
 
@@ -267,10 +267,14 @@ static void
 conn_before (gpointer handle, GCancellable *cancellable, gpointer user_data)
 {
   ConnState *st = user_data;
-  guint64 job = ++st->last_job;
+  guint job;
 
+  /* 0 means "no job": skipped when the count wraps. */
+  if (++st->last_job == 0)
+    st->last_job = 1;
+  job = st->last_job;
   g_mutex_lock (&st->lock);
-  st->job = job;
+  g_atomic_int_set (&st->job, job);
   g_mutex_unlock (&st->lock);
   if (cancellable == NULL)
     return;
@@ -292,7 +296,7 @@ conn_after (gpointer handle, gpointer user_data)
       st->handler = 0;
     }
   g_mutex_lock (&st->lock);
-  st->job = 0;
+  g_atomic_int_set (&st->job, 0);
   g_mutex_unlock (&st->lock);
   /* A job may leave a failed transaction behind after an error. */
   if (PQstatus (pg) == CONNECTION_OK && PQtransactionStatus (pg) == PQTRANS_INERROR)
@@ -383,18 +387,15 @@ nd_pg_conn_run (NdPgConn *self, GTask *task, NdPgJobFunc func,
 void
 nd_pg_conn_shutdown (NdPgConn *self)
 {
-  guint64 job;
-
   g_return_if_fail (ND_IS_PG_CONN (self));
 
   if (nd_worker_is_shut_down (self->worker))
     return;
   /* Stop the query running now (off this thread), let queued jobs fail as
    * cancelled, and let the worker close the connection on its own. */
-  g_mutex_lock (&self->state->lock);
-  job = self->state->job;
-  g_mutex_unlock (&self->state->lock);
-  request_cancel (self->state, job);
+  /* Read without the lock: a cancel may hold it while it travels to a
+   * server that does not answer, and this runs on the main loop. */
+  request_cancel (self->state, g_atomic_int_get (&self->state->job));
   nd_worker_shutdown (self->worker, TRUE);
 }
 
