@@ -3,14 +3,18 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
+#include <glib-unix.h>
 
 #include "nd-test.h"
 
 struct _NdTestPg
 {
+  char *base;
   char *dir;
   char *script;
   char *fixture;
@@ -82,11 +86,38 @@ pg_destroy_at_exit (void)
   if (the_pg == NULL)
     return;
   {
-    char *argv[] = { the_pg->script, (char *) "destroy", the_pg->dir, NULL };
+    char *argv[] = { the_pg->script, (char *) "destroy", the_pg->base, NULL };
 
     run_cmd (argv, NULL, NULL);
   }
-  g_rmdir (g_path_get_dirname (the_pg->dir));
+}
+
+static void
+own_session (gpointer unused)
+{
+  setsid ();
+}
+
+/* atexit does not run when a test aborts or is killed (meson kills the
+ * test's process group on a timeout). A watchdog in its own session holds
+ * the read end of a pipe whose write end only this process has: when this
+ * process ends, however it ends, the watchdog reads EOF and destroys the
+ * server. */
+static void
+start_watchdog (const char *script, const char *base)
+{
+  int fds[2];
+  char *argv[] = { (char *) script, (char *) "watch", (char *) base, NULL };
+  g_autoptr(GError) error = NULL;
+
+  if (!g_unix_open_pipe (fds, FD_CLOEXEC, &error))
+    g_error ("watchdog pipe: %s", error->message);
+  if (!g_spawn_async_with_fds (NULL, argv, NULL,
+                               G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                               own_session, NULL, NULL, fds[0], -1, -1, &error))
+    g_error ("could not start the PostgreSQL watchdog: %s", error->message);
+  close (fds[0]);
+  /* fds[1] stays open for the life of this process, on purpose. */
 }
 
 NdTestPg *
@@ -117,9 +148,11 @@ nd_test_pg_get (void)
   g_chmod (base, 0755);
 
   pg = g_new0 (NdTestPg, 1);
+  pg->base = g_strdup (base);
   pg->dir = g_build_filename (base, "cluster", NULL);
   pg->script = g_strdup (script);
   pg->fixture = g_strdup (fixture);
+  start_watchdog (pg->script, pg->base);
   {
     char *argv[] = { pg->script, (char *) "start", pg->dir, NULL };
 
@@ -168,6 +201,12 @@ nd_test_pg_tcp_dsn (NdTestPg *pg, const char *db, const char *password)
   return g_strdup_printf ("postgresql://postgres:%s@127.0.0.1:%d/%s", password, pg->port, edb);
 }
 
+const char *
+nd_test_pg_dir (NdTestPg *pg)
+{
+  return pg->dir;
+}
+
 int
 nd_test_pg_port (NdTestPg *pg)
 {
@@ -211,6 +250,30 @@ nd_test_pg_scalar (NdTestPg *pg, const char *db, const char *sql)
 
   g_assert_cmpint (PQntuples (res), ==, 1);
   return PQgetisnull (res, 0, 0) ? 0 : g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
+}
+
+void
+nd_test_pg_execf (NdTestPg *pg, const char *db, const char *format, ...)
+{
+  g_autofree char *sql = NULL;
+  va_list args;
+
+  va_start (args, format);
+  sql = g_strdup_vprintf (format, args);
+  va_end (args);
+  nd_test_pg_exec (pg, db, sql);
+}
+
+gint64
+nd_test_pg_scalarf (NdTestPg *pg, const char *db, const char *format, ...)
+{
+  g_autofree char *sql = NULL;
+  va_list args;
+
+  va_start (args, format);
+  sql = g_strdup_vprintf (format, args);
+  va_end (args);
+  return nd_test_pg_scalar (pg, db, sql);
 }
 
 void

@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * PostgreSQL tests get a real throwaway server (tests/fixtures/nd-pg) that
- * this process starts on first use and destroys at exit, filled by the
+ * this process starts on first use and destroys at exit (a watchdog does it
+ * when the process aborts or is killed), filled by the
  * NewAPI fixture generator (tests/fixtures/nd-fixture). Never a mock.
  */
 #pragma once
@@ -28,6 +29,8 @@ NdTestPg   *nd_test_pg_get          (void);
 char       *nd_test_pg_dsn          (NdTestPg *pg, const char *db);      /* unix socket, trust */
 char       *nd_test_pg_tcp_dsn      (NdTestPg *pg, const char *db, const char *password);
 int         nd_test_pg_port         (NdTestPg *pg);
+/* The cluster folder (nd-pg's DIR). */
+const char *nd_test_pg_dir          (NdTestPg *pg);
 void        nd_test_pg_createdb     (NdTestPg *pg, const char *db);
 /* Creates @db (dropping an old one) filled by the generator. @variant is
  * "new" or "old"; @log_db, when set, receives the logs (separate-log-DB
@@ -41,6 +44,11 @@ void        nd_test_pg_append_logs  (NdTestPg *pg, const char *db, const char *l
 void        nd_test_pg_exec         (NdTestPg *pg, const char *db, const char *sql);
 PGresult   *nd_test_pg_query        (NdTestPg *pg, const char *db, const char *sql);
 gint64      nd_test_pg_scalar       (NdTestPg *pg, const char *db, const char *sql);
+/* The same with the SQL built from a format. */
+void        nd_test_pg_execf        (NdTestPg *pg, const char *db, const char *format, ...)
+                                     G_GNUC_PRINTF (3, 4);
+gint64      nd_test_pg_scalarf      (NdTestPg *pg, const char *db, const char *format, ...)
+                                     G_GNUC_PRINTF (3, 4);
 
 /* A fixed "now" for generated data, so figures are reproducible. */
 #define ND_TEST_NOW ((gint64) 1767225600) /* 2026-01-01 00:00:00 UTC */
