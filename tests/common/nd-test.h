@@ -21,6 +21,12 @@ gboolean    nd_test_require         (gboolean ok, const char *what);
 GAsyncResult *nd_test_wait          (GAsyncResult **slot);
 void        nd_test_store_result    (GObject *source, GAsyncResult *result, gpointer slot);
 
+/* Runs @exe with @args (NULL-terminated) and @env ("NAME=value" strings,
+ * NULL-terminated, may be NULL) while this process's main context keeps
+ * serving (a fake server in the test); returns the exit status. */
+int         nd_test_run             (const char *exe, const char * const *args,
+                                     const char * const *env, char **out, char **err);
+
 typedef struct _NdTestPg NdTestPg;
 
 /* NULL (after nd_test_require) when PostgreSQL cannot be started. */
