@@ -169,6 +169,15 @@ channels_to_text (GPtrArray *channels)
 }
 
 static int
+by_id (gconstpointer a, gconstpointer b)
+{
+  const NdChannel *x = *(const NdChannel * const *) a;
+  const NdChannel *y = *(const NdChannel * const *) b;
+
+  return (x->id > y->id) - (x->id < y->id);
+}
+
+static int
 channels_list (int argc, char **argv)
 {
   NdCliOptions opts = { 0 };
@@ -206,6 +215,8 @@ channels_list (int argc, char **argv)
         status = nd_cli_fail (CMD, error, 1);
       else
         {
+          /* NewAPI's API lists newest first; both sources print by id. */
+          g_ptr_array_sort (channels, by_id);
           out = json ? channels_to_json (channels) : channels_to_text (channels);
           fputs (out, stdout);
           if (json)
