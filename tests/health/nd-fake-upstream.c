@@ -23,6 +23,7 @@ struct _NdFakeUpstream
   guint in_flight;
   guint peak;
   GPtrArray *seen;             /* (element-type Seen) */
+  GPtrArray *pending;          /* (element-type Delayed) slow answers not sent yet */
 };
 
 static void
@@ -123,10 +124,23 @@ answer (const char *path, GHashTable *query, gboolean usage)
   return NULL;
 }
 
+/* A slow answer: sent when the timer fires, dropped when the client went
+ * away first (unpausing a message without a connection is an error). */
 typedef struct {
   NdFakeUpstream *self;
   SoupServerMessage *msg;
+  guint timer;
+  gulong finished_id;
 } Delayed;
+
+static void
+delayed_free (Delayed *d)
+{
+  g_ptr_array_remove (d->self->pending, d);
+  g_signal_handler_disconnect (d->msg, d->finished_id);
+  g_object_unref (d->msg);
+  g_free (d);
+}
 
 static gboolean
 delayed_reply (gpointer data)
@@ -134,9 +148,17 @@ delayed_reply (gpointer data)
   Delayed *d = data;
 
   soup_server_message_unpause (d->msg);
-  g_object_unref (d->msg);
-  g_free (d);
+  delayed_free (d);
   return G_SOURCE_REMOVE;
+}
+
+static void
+delayed_gone (SoupServerMessage *msg, gpointer data)
+{
+  Delayed *d = data;
+
+  g_source_remove (d->timer);
+  delayed_free (d);
 }
 
 static void
@@ -208,8 +230,10 @@ server_cb (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTa
 
       d->self = self;
       d->msg = g_object_ref (msg);
+      g_ptr_array_add (self->pending, d);
       soup_server_message_pause (msg);
-      g_timeout_add (self->delay_ms, delayed_reply, d);
+      d->timer = g_timeout_add (self->delay_ms, delayed_reply, d);
+      d->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (delayed_gone), d);
     }
 }
 
@@ -222,6 +246,7 @@ nd_fake_upstream_new (GError **error)
 
   self->delay_ms = 200;
   self->seen = g_ptr_array_new_with_free_func ((GDestroyNotify) seen_free);
+  self->pending = g_ptr_array_new ();
   self->server = soup_server_new ("server-header", "fake-upstream", NULL);
   soup_server_add_handler (self->server, NULL, server_cb, self, NULL);
   if (!soup_server_listen_local (self->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
@@ -243,6 +268,15 @@ nd_fake_upstream_free (NdFakeUpstream *self)
 {
   if (self == NULL)
     return;
+  /* A client that gave up left its slow answer behind: drop it unsent. */
+  while (self->pending->len > 0)
+    {
+      Delayed *d = g_ptr_array_index (self->pending, 0);
+
+      g_source_remove (d->timer);
+      delayed_free (d);
+    }
+  g_ptr_array_unref (self->pending);
   if (self->server != NULL)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);

@@ -458,7 +458,7 @@ job_start (NdHealthRunner *self, NdHealthItem *item)
   job->run_cancel = g_object_ref (g_task_get_cancellable (self->run));
   job->run_cancel_id = g_cancellable_connect (job->run_cancel, G_CALLBACK (run_cancelled),
                                               job->cancel, NULL);
-  job->backstop = g_timeout_source_new_seconds (self->timeout + BACKSTOP_SECONDS);
+  job->backstop = g_timeout_source_new ((self->timeout + BACKSTOP_SECONDS) * 1000);
   g_source_set_callback (job->backstop, backstop_passed, job, NULL);
   g_source_attach (job->backstop, g_main_context_get_thread_default ());
   self->in_flight++;

@@ -325,7 +325,7 @@ send_async (NdUpstream *self, const NdUpstreamRequest *req, const char *proxy,
       s->parent_id = g_cancellable_connect (cancellable, G_CALLBACK (parent_cancelled),
                                             s->cancel, NULL);
     }
-  s->deadline = g_timeout_source_new_seconds (self->timeout);
+  s->deadline = g_timeout_source_new (self->timeout * 1000);
   g_source_set_callback (s->deadline, deadline_passed, s, NULL);
   g_source_attach (s->deadline, g_main_context_get_thread_default ());
   s->started = g_get_monotonic_time ();
