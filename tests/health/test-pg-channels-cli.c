@@ -22,7 +22,6 @@ typedef struct {
   char *db;
   char *dsn;
   NdFakeUpstream *fake;
-  char *tmp;
 } Fx;
 
 static gboolean
@@ -39,8 +38,6 @@ fx_setup (Fx *fx, const char *variant, const char *name)
   fx->dsn = nd_test_pg_fixture (fx->pg, fx->db, variant, 200, NULL, 0);
   fx->fake = nd_fake_upstream_new (&error);
   g_assert_no_error (error);
-  fx->tmp = g_dir_make_tmp ("nd-channels-cli-XXXXXX", &error);
-  g_assert_no_error (error);
   /* No test may reach a real provider: every upstream is the fake one. */
   sql = g_strdup_printf ("UPDATE channels SET base_url = '%s'", nd_fake_upstream_get_url (fx->fake));
   nd_test_pg_exec (fx->pg, fx->db, sql);
@@ -50,15 +47,7 @@ fx_setup (Fx *fx, const char *variant, const char *name)
 static void
 fx_teardown (Fx *fx)
 {
-  g_autofree char *cmd = NULL;
-
   g_clear_pointer (&fx->fake, nd_fake_upstream_free);
-  if (fx->tmp != NULL)
-    {
-      cmd = g_strdup_printf ("rm -rf '%s'", fx->tmp);
-      g_assert_cmpint (system (cmd), ==, 0);
-    }
-  g_free (fx->tmp);
   g_free (fx->dsn);
   g_free (fx->db);
 }
@@ -68,75 +57,24 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Fx, fx_teardown)
   g_auto(Fx) fx; \
   if (!fx_setup (&fx, (variant), (name))) return
 
+#define exec(fx, ...) nd_test_pg_execf ((fx)->pg, (fx)->db, __VA_ARGS__)
+#define scalar(fx, ...) nd_test_pg_scalarf ((fx)->pg, (fx)->db, __VA_ARGS__)
+#define text(fx, ...) nd_test_pg_textf ((fx)->pg, (fx)->db, __VA_ARGS__)
+#define snapshot(fx) nd_test_pg_channels_digest ((fx)->pg, (fx)->db)
+
 /* `newapi-desk channels ARGS… --dsn DSN`. */
 static int
 desk (Fx *fx, char **out, char **err, ...)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autofree char *home = g_strdup_printf ("XDG_DATA_HOME=%s", fx->tmp);
-  const char *env[] = { home, NULL };
+  const char *head[] = { "channels", NULL };
+  const char *tail[] = { "--dsn", fx->dsn, NULL };
   va_list ap;
-  const char *arg;
   int status;
 
-  g_ptr_array_add (args, (char *) "channels");
   va_start (ap, err);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (char *) arg);
+  status = nd_test_run_va (ND_DESK_EXE, NULL, head, tail, out, err, ap);
   va_end (ap);
-  g_ptr_array_add (args, (char *) "--dsn");
-  g_ptr_array_add (args, fx->dsn);
-  g_ptr_array_add (args, NULL);
-  status = nd_test_run (ND_DESK_EXE, (const char * const *) args->pdata, env, out, err);
-  g_test_message ("stdout: %s\nstderr: %s", *out, *err);
   return status;
-}
-
-static gint64 G_GNUC_PRINTF (2, 3)
-scalar (Fx *fx, const char *fmt, ...)
-{
-  va_list ap;
-  g_autofree char *sql = NULL;
-
-  va_start (ap, fmt);
-  sql = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  return nd_test_pg_scalar (fx->pg, fx->db, sql);
-}
-
-static char * G_GNUC_PRINTF (2, 3)
-text (Fx *fx, const char *fmt, ...)
-{
-  va_list ap;
-  g_autofree char *sql = NULL;
-  g_autoptr(PGresult) res = NULL;
-
-  va_start (ap, fmt);
-  sql = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  res = nd_test_pg_query (fx->pg, fx->db, sql);
-  if (PQntuples (res) == 0 || PQgetisnull (res, 0, 0))
-    return NULL;
-  return g_strdup (PQgetvalue (res, 0, 0));
-}
-
-static char *
-snapshot (Fx *fx)
-{
-  return text (fx, "SELECT md5 (string_agg (t, ',' ORDER BY t)) FROM ("
-                   "SELECT c::text AS t FROM channels c UNION ALL SELECT a::text FROM abilities a "
-                   "UNION ALL SELECT count(*)::text FROM logs) x");
-}
-
-static JsonArray *
-parse_array (const char *out, JsonParser *parser)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)));
-  return json_node_get_array (json_parser_get_root (parser));
 }
 
 /* Go's strings.Split, joined back with '|' to compare with a JSON array. */
@@ -186,7 +124,7 @@ check_list (const char *variant)
    * splits them. */
   nd_test_pg_exec (fx.pg, fx.db, "UPDATE channels SET tag = NULL, models = 'a,,b,' WHERE id = 2");
   g_assert_cmpint (desk (&fx, &out, &err, "list", "--json", NULL), ==, 0);
-  arr = parse_array (out, parser);
+  arr = nd_test_json_array (out, parser);
   rows = nd_test_pg_query (fx.pg, fx.db,
     "SELECT id, name, type, status, COALESCE (priority, 0), COALESCE (weight, 0), \"group\", "
     "models, tag, COALESCE (balance, 0)::float8, COALESCE (response_time, 0), "
@@ -288,8 +226,6 @@ test_refused (void)
     {
       g_autofree char *out = NULL, *err = NULL;
       g_autoptr(GPtrArray) args = g_ptr_array_new ();
-      g_autofree char *home = g_strdup_printf ("XDG_DATA_HOME=%s", fx.tmp);
-      const char *env[] = { home, NULL };
 
       g_ptr_array_add (args, (char *) "channels");
       for (guint j = 0; cases[i][j] != NULL; j++)
@@ -297,7 +233,7 @@ test_refused (void)
       g_ptr_array_add (args, (char *) "--dsn");
       g_ptr_array_add (args, fx.dsn);
       g_ptr_array_add (args, NULL);
-      g_assert_cmpint (nd_test_run (ND_DESK_EXE, (const char * const *) args->pdata, env, &out,
+      g_assert_cmpint (nd_test_run (ND_DESK_EXE, (const char * const *) args->pdata, NULL, &out,
                                     &err), ==, 2);
       g_assert_true (g_str_has_prefix (err, "newapi-desk channels") ||
                      g_str_has_prefix (err, "Usage"));
@@ -368,15 +304,6 @@ test_writes_old (void)
   check_writes ("old");
 }
 
-static JsonObject *
-find_id (JsonArray *arr, gint64 id)
-{
-  for (guint i = 0; i < json_array_get_length (arr); i++)
-    if (json_object_get_int_member (json_array_get_object_element (arr, i), "id") == id)
-      return json_array_get_object_element (arr, i);
-  g_assert_not_reached ();
-}
-
 /* test: the fake upstream answers; nothing is stored without --record;
  * with --record and --disable-failing (and --read-write) it is. */
 static void
@@ -394,17 +321,17 @@ test_test (void)
   nd_test_pg_exec (fx.pg, fx.db, "UPDATE channels SET \"key\" = '" WRONG "' WHERE id = 5");
   before = snapshot (&fx);
   g_assert_cmpint (desk (&fx, &out, &err, "test", "1", "5", "7", "--json", NULL), ==, 1);
-  arr = parse_array (out, parser);
+  arr = nd_test_json_array (out, parser);
   g_assert_cmpuint (json_array_get_length (arr), ==, 3);
-  o = find_id (arr, 1);
+  o = nd_test_json_find_id (arr, 1);
   g_assert_true (json_object_get_boolean_member (o, "ok"));
   g_assert_cmpint (json_object_get_int_member (o, "latency_ms"), >=, 0);
   g_assert_true (json_node_is_null (json_object_get_member (o, "error")));
-  o = find_id (arr, 5);
+  o = nd_test_json_find_id (arr, 5);
   g_assert_false (json_object_get_boolean_member (o, "ok"));
   g_assert_true (g_str_has_prefix (json_object_get_string_member (o, "error"), "status_code=401"));
   g_assert_null (strstr (out, WRONG));
-  o = find_id (arr, 7);
+  o = nd_test_json_find_id (arr, 7);
   g_assert_false (json_object_get_boolean_member (o, "ok"));
   g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "skipped");
   g_assert_true (json_node_is_null (json_object_get_member (o, "latency_ms")));
@@ -426,12 +353,12 @@ test_test (void)
                          "--read-write", "--json", NULL), ==, 1);
   g_clear_object (&parser);
   parser = json_parser_new ();
-  arr = parse_array (out, parser);
-  g_assert_true (json_object_get_boolean_member (find_id (arr, 1), "recorded"));
-  g_assert_true (json_object_get_boolean_member (find_id (arr, 5), "disabled"));
+  arr = nd_test_json_array (out, parser);
+  g_assert_true (json_object_get_boolean_member (nd_test_json_find_id (arr, 1), "recorded"));
+  g_assert_true (json_object_get_boolean_member (nd_test_json_find_id (arr, 5), "disabled"));
   g_assert_cmpint (scalar (&fx, "SELECT test_time FROM channels WHERE id = 1"), >=, start);
   g_assert_cmpint (scalar (&fx, "SELECT response_time FROM channels WHERE id = 1"), ==,
-                   json_object_get_int_member (find_id (arr, 1), "latency_ms"));
+                   json_object_get_int_member (nd_test_json_find_id (arr, 1), "latency_ms"));
   g_assert_cmpint (scalar (&fx, "SELECT status FROM channels WHERE id = 5"), ==, 2);
   reason = text (&fx, "SELECT other_info::json ->> 'status_reason' FROM channels WHERE id = 5");
   g_assert_true (g_str_has_prefix (reason, "status_code=401"));
@@ -451,7 +378,7 @@ test_all (void)
   nd_fake_upstream_set_delay (fx.fake, 150);
   g_assert_cmpint (desk (&fx, &out, &err, "test", "--all", "--concurrency", "2", "--json", NULL),
                    ==, 0);
-  arr = parse_array (out, parser);
+  arr = nd_test_json_array (out, parser);
   g_assert_cmpint (json_array_get_length (arr), ==,
                    scalar (&fx, "SELECT count(*) FROM channels WHERE status <> 2"));
   g_assert_cmpuint (nd_fake_upstream_get_peak (fx.fake), ==, 2);

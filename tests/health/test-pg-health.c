@@ -80,54 +80,10 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Fx, fx_teardown)
   g_auto(Fx) fx; \
   if (!fx_setup (&fx, (variant), (name), (ro))) return
 
-static void G_GNUC_PRINTF (2, 3)
-exec (Fx *fx, const char *fmt, ...)
-{
-  va_list ap;
-  g_autofree char *sql = NULL;
-
-  va_start (ap, fmt);
-  sql = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  nd_test_pg_exec (fx->pg, fx->db, sql);
-}
-
-static gint64 G_GNUC_PRINTF (2, 3)
-scalar (Fx *fx, const char *fmt, ...)
-{
-  va_list ap;
-  g_autofree char *sql = NULL;
-
-  va_start (ap, fmt);
-  sql = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  return nd_test_pg_scalar (fx->pg, fx->db, sql);
-}
-
-static char * G_GNUC_PRINTF (2, 3)
-text (Fx *fx, const char *fmt, ...)
-{
-  va_list ap;
-  g_autofree char *sql = NULL;
-  g_autoptr(PGresult) res = NULL;
-
-  va_start (ap, fmt);
-  sql = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  res = nd_test_pg_query (fx->pg, fx->db, sql);
-  if (PQntuples (res) == 0 || PQgetisnull (res, 0, 0))
-    return NULL;
-  return g_strdup (PQgetvalue (res, 0, 0));
-}
-
-/* The channel table and abilities as text: what "nothing changed" means. */
-static char *
-snapshot (Fx *fx)
-{
-  return text (fx, "SELECT md5 (string_agg (t::text, ',' ORDER BY t::text)) FROM ("
-                   "SELECT c::text AS t FROM channels c UNION ALL SELECT a::text FROM abilities a "
-                   "UNION ALL SELECT count(*)::text FROM logs) x");
-}
+#define exec(fx, ...) nd_test_pg_execf ((fx)->pg, (fx)->db, __VA_ARGS__)
+#define scalar(fx, ...) nd_test_pg_scalarf ((fx)->pg, (fx)->db, __VA_ARGS__)
+#define text(fx, ...) nd_test_pg_textf ((fx)->pg, (fx)->db, __VA_ARGS__)
+#define snapshot(fx) nd_test_pg_channels_digest ((fx)->pg, (fx)->db)
 
 static NdChannelTest *
 test_one (Fx *fx, gint64 id, const char *model, GError **error)

@@ -16,36 +16,23 @@ typedef struct {
   WFx w;
   char *token;
   char *uid;
-  char *tmp;
 } CFx;
 
 static gboolean
 cfx_setup (CFx *fx, const Mode *mode, const char *name)
 {
-  g_autoptr(GError) error = NULL;
-
   memset (fx, 0, sizeof *fx);
   if (!wfx_setup (&fx->w, mode, name))
     return FALSE;
   fx->token = nd_fake_newapi_dup_token (fx->w.fake, fx->w.root_id);
   fx->uid = g_strdup_printf ("%" G_GINT64_FORMAT, fx->w.root_id);
-  fx->tmp = g_dir_make_tmp ("nd-channels-http-XXXXXX", &error);
-  g_assert_no_error (error);
   return TRUE;
 }
 
 static void
 cfx_teardown (CFx *fx)
 {
-  g_autofree char *cmd = NULL;
-
   wfx_teardown (&fx->w);
-  if (fx->tmp != NULL)
-    {
-      cmd = g_strdup_printf ("rm -rf '%s'", fx->tmp);
-      g_assert_cmpint (system (cmd), ==, 0);
-    }
-  g_free (fx->tmp);
   g_free (fx->token);
   g_free (fx->uid);
 }
@@ -60,48 +47,20 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CFx, cfx_teardown)
 static int
 desk (CFx *fx, char **out, char **err, ...)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autofree char *token = g_strdup_printf ("NEWAPI_DESK_TOKEN=%s", fx->token);
-  g_autofree char *home = g_strdup_printf ("XDG_DATA_HOME=%s", fx->tmp);
-  const char *env[] = { token, home, NULL };
+  const char *env[] = { token, NULL };
+  const char *head[] = { "channels", NULL };
+  const char *tail[] = { "--url", nd_fake_newapi_get_url (fx->w.fake), "--user-id", fx->uid,
+                         NULL };
   va_list ap;
-  const char *arg;
   int status;
 
-  g_ptr_array_add (args, (char *) "channels");
   va_start (ap, err);
-  while ((arg = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (args, (char *) arg);
+  status = nd_test_run_va (ND_DESK_EXE, env, head, tail, out, err, ap);
   va_end (ap);
-  g_ptr_array_add (args, (char *) "--url");
-  g_ptr_array_add (args, (char *) nd_fake_newapi_get_url (fx->w.fake));
-  g_ptr_array_add (args, (char *) "--user-id");
-  g_ptr_array_add (args, fx->uid);
-  g_ptr_array_add (args, NULL);
-  status = nd_test_run (ND_DESK_EXE, (const char * const *) args->pdata, env, out, err);
-  g_test_message ("stdout: %s\nstderr: %s", *out, *err);
   g_assert_null (strstr (*out, fx->token));
   g_assert_null (strstr (*err, fx->token));
   return status;
-}
-
-static JsonArray *
-parse_array (const char *out, JsonParser *parser)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
-  g_assert_no_error (error);
-  return json_node_get_array (json_parser_get_root (parser));
-}
-
-static JsonObject *
-find_id (JsonArray *arr, gint64 id)
-{
-  for (guint i = 0; i < json_array_get_length (arr); i++)
-    if (json_object_get_int_member (json_array_get_object_element (arr, i), "id") == id)
-      return json_array_get_object_element (arr, i);
-  g_assert_not_reached ();
 }
 
 static char *
@@ -126,7 +85,7 @@ check_list (const Mode *mode)
   JsonArray *arr;
 
   g_assert_cmpint (desk (&fx, &out, &err, "list", "--json", NULL), ==, 0);
-  arr = parse_array (out, parser);
+  arr = nd_test_json_array (out, parser);
   rows = nd_test_pg_query (fx.w.pg, fx.w.db,
     "SELECT id, name, status, COALESCE (priority, 0), \"group\", models, "
     "COALESCE (response_time, 0), COALESCE (used_quota, 0), \"key\" FROM channels ORDER BY id");
@@ -255,12 +214,12 @@ test_test (void)
                                 "invalid_api_key");
   g_assert_cmpint (desk (&fx, &out, &err, "test", "1", "2", "--json", "--read-write",
                          "--disable-failing", NULL), ==, 1);
-  arr = parse_array (out, parser);
-  o = find_id (arr, 1);
+  arr = nd_test_json_array (out, parser);
+  o = nd_test_json_find_id (arr, 1);
   g_assert_true (json_object_get_boolean_member (o, "ok"));
   g_assert_cmpint (json_object_get_int_member (o, "latency_ms"), ==, 250);
   g_assert_true (json_object_get_boolean_member (o, "recorded"));
-  o = find_id (arr, 2);
+  o = nd_test_json_find_id (arr, 2);
   g_assert_false (json_object_get_boolean_member (o, "ok"));
   g_assert_cmpstr (json_object_get_string_member (o, "error"), ==,
                    "status_code=401, Incorrect API key provided");

@@ -205,6 +205,7 @@ typedef struct {
   int error_code;
   char *upstream_code;
   gboolean recorded;
+  gboolean disabling;          /* the disable step has started */
   gboolean disabled;
   GString *write_error;
 } Job;
@@ -271,7 +272,7 @@ add_write_error (Job *job, const GError *error)
 static void write_next (Job *job);
 
 static void
-status_written (GObject *object, GAsyncResult *result, gpointer user_data)
+written (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   Job *job = user_data;
   g_autoptr(NdWriteResult) res = NULL;
@@ -280,32 +281,16 @@ status_written (GObject *object, GAsyncResult *result, gpointer user_data)
   res = nd_source_write_finish (ND_SOURCE (object), result, &error);
   if (res == NULL)
     add_write_error (job, error);
-  else
-    {
-      job->disabled = TRUE;
-      if (res->audit_error != NULL)
-        {
-          g_autoptr(GError) audit = g_error_new_literal (ND_ERROR, ND_ERROR_FAILED,
-                                                         res->audit_error);
-
-          add_write_error (job, audit);
-        }
-    }
-  job_end (job);
-}
-
-static void
-record_written (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  Job *job = user_data;
-  g_autoptr(NdWriteResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-
-  res = nd_source_write_finish (ND_SOURCE (object), result, &error);
-  if (res == NULL)
-    add_write_error (job, error);
+  else if (job->disabling)
+    job->disabled = TRUE;
   else
     job->recorded = TRUE;
+  if (res != NULL && res->audit_error != NULL)
+    {
+      g_autoptr(GError) audit = g_error_new_literal (ND_ERROR, ND_ERROR_FAILED, res->audit_error);
+
+      add_write_error (job, audit);
+    }
   write_next (job);
 }
 
@@ -321,13 +306,14 @@ write_next (Job *job)
 
   /* A failure that never reached the upstream (latency unknown) says
    * nothing about the channel, as NewAPI's batch test does not ban for it. */
-  if (self->kind == RUN_TEST && self->disable_failing && job->state == ND_HEALTH_FAILED &&
-      job->latency_ms >= 0 && ch != NULL && ch->status == ND_CHANNEL_STATUS_ENABLED &&
-      ch->auto_ban != 0)
+  if (self->kind == RUN_TEST && self->disable_failing && !job->disabling &&
+      job->state == ND_HEALTH_FAILED && job->latency_ms >= 0 && ch != NULL &&
+      ch->status == ND_CHANNEL_STATUS_ENABLED && ch->auto_ban != 0)
     {
+      job->disabling = TRUE;
       write = nd_write_channel_status_new (&id, 1, ND_CHANNEL_STATUS_MANUALLY_DISABLED,
                                            job->message);
-      nd_source_write_async (self->source, write, NULL, status_written, job);
+      nd_source_write_async (self->source, write, NULL, written, job);
       return;
     }
   job_end (job);
@@ -349,7 +335,7 @@ store_result (Job *job)
                                               nd_health_item_get_balance_time (job->item));
     }
   if (write != NULL)
-    nd_source_write_async (self->source, write, NULL, record_written, job);
+    nd_source_write_async (self->source, write, NULL, written, job);
   else
     write_next (job);
 }

@@ -546,18 +546,25 @@ request_step (GTask *task)
   send_async (self, req, op->target->proxy, g_task_get_cancellable (task), step_done, task);
 }
 
-void
-nd_upstream_test_async (NdUpstream *self, NdUpstreamTarget *target, const char *model,
-                        GCancellable *cancellable, GAsyncReadyCallback callback,
-                        gpointer user_data)
+/* Starts @kind on @target (taken): what cannot be probed fails at once. */
+static void
+op_start (NdUpstream *self, OpKind kind, NdUpstreamTarget *target, const char *model,
+          GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data,
+          gpointer tag)
 {
-  GTask *task = op_new (self, OP_TEST, target, cancellable, callback, user_data,
-                        nd_upstream_test_async);
+  GTask *task = op_new (self, kind, target, cancellable, callback, user_data, tag);
   Op *op = g_task_get_task_data (task);
   GError *error = NULL;
+  gboolean needs_base = kind != OP_BALANCE;
 
-  op->base = nd_upstream_resolve_base (target, &error);
-  if (op->base == NULL)
+  if (kind == OP_BALANCE && !nd_upstream_balance_kind (target, &op->balance, &error))
+    needs_base = FALSE;
+  else if (kind == OP_BALANCE)
+    /* The others ask their provider's fixed address. */
+    needs_base = op->balance == ND_BALANCE_OPENAI;
+  if (needs_base)
+    op->base = nd_upstream_resolve_base (target, &error);
+  if (error != NULL)
     {
       g_task_return_error (task, error);
       g_object_unref (task);
@@ -571,6 +578,15 @@ nd_upstream_test_async (NdUpstream *self, NdUpstreamTarget *target, const char *
   request_step (task);
 }
 
+void
+nd_upstream_test_async (NdUpstream *self, NdUpstreamTarget *target, const char *model,
+                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                        gpointer user_data)
+{
+  op_start (self, OP_TEST, target, model, cancellable, callback, user_data,
+            nd_upstream_test_async);
+}
+
 NdChannelTest *
 nd_upstream_test_finish (NdUpstream *self, GAsyncResult *result, GError **error)
 {
@@ -582,19 +598,8 @@ void
 nd_upstream_models_async (NdUpstream *self, NdUpstreamTarget *target, GCancellable *cancellable,
                           GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = op_new (self, OP_MODELS, target, cancellable, callback, user_data,
-                        nd_upstream_models_async);
-  Op *op = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  op->base = nd_upstream_resolve_base (target, &error);
-  if (op->base == NULL)
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  request_step (task);
+  op_start (self, OP_MODELS, target, NULL, cancellable, callback, user_data,
+            nd_upstream_models_async);
 }
 
 GStrv
@@ -608,20 +613,8 @@ void
 nd_upstream_balance_async (NdUpstream *self, NdUpstreamTarget *target, GCancellable *cancellable,
                            GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = op_new (self, OP_BALANCE, target, cancellable, callback, user_data,
-                        nd_upstream_balance_async);
-  Op *op = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  if (!nd_upstream_balance_kind (target, &op->balance, &error) ||
-      (op->balance == ND_BALANCE_OPENAI &&
-       (op->base = nd_upstream_resolve_base (target, &error)) == NULL))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  request_step (task);
+  op_start (self, OP_BALANCE, target, NULL, cancellable, callback, user_data,
+            nd_upstream_balance_async);
 }
 
 NdChannelBalance *
