@@ -113,10 +113,18 @@ test_keys (void)
   g_assert_cmpstr (k, ==, "sk-a");
   nd_secure_free (k);
   k = nd_upstream_pick_key ("[\"k0\",\"k1\"]", TRUE, "{\"multi_key_status_list\":{\"0\":3}}");
-  g_assert_cmpstr (k, ==, "\"k1\"");
+  g_assert_cmpstr (k, ==, "k1");
   nd_secure_free (k);
   g_assert_null (nd_upstream_pick_key ("sk-a\nsk-b", TRUE,
                                        "{\"multi_key_status_list\":{\"0\":3,\"1\":3}}"));
+
+  /* A list of keys in a channel not marked multi-key cannot be one header. */
+  g_free (t->key);
+  t->key = g_strdup ("sk-a\nsk-b");
+  base = nd_upstream_resolve_base (t, &error);
+  g_assert_null (base);
+  g_assert_error (error, ND_ERROR, ND_ERROR_UNSUPPORTED);
+  g_clear_error (&error);
 
   /* Every key disabled: nothing to probe with, and it says so. */
   g_clear_pointer (&t->key, nd_secure_free);

@@ -137,8 +137,17 @@ split_keys (const char *key)
         {
           JsonArray *arr = json_node_get_array (root);
 
+          /* Strings are keys (NewAPI unquotes them); objects stay JSON
+           * (Vertex AI service accounts). */
           for (guint i = 0; i < json_array_get_length (arr); i++)
-            g_ptr_array_add (keys, json_to_string (json_array_get_element (arr, i), FALSE));
+            {
+              JsonNode *k = json_array_get_element (arr, i);
+
+              if (JSON_NODE_HOLDS_VALUE (k) && json_node_get_value_type (k) == G_TYPE_STRING)
+                g_ptr_array_add (keys, g_strdup (json_node_get_string (k)));
+              else
+                g_ptr_array_add (keys, json_to_string (k, FALSE));
+            }
           nd_secure_wipe (trimmed);
           return keys;
         }
@@ -305,6 +314,16 @@ nd_upstream_resolve_base (const NdUpstreamTarget *t, GError **error)
                                    : _("This channel has no key"));
       return NULL;
     }
+  /* A header cannot carry it (several lines: a multi-key list in a channel
+   * not marked multi-key). */
+  for (const char *p = t->key; *p; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      {
+        g_set_error (error, ND_ERROR, ND_ERROR_UNSUPPORTED,
+                     _("This channel’s key has line breaks or control characters and cannot be "
+                       "sent as one key"));
+        return NULL;
+      }
   return g_steal_pointer (&base);
 }
 
