@@ -100,16 +100,17 @@ open_window (UsersWindow *w, const char *db, gboolean read_only)
   return TRUE;
 }
 
+/* @widget: the window, or a dialog over it. */
 static void
-shoot (UsersWindow *w, const char *what, gboolean dark)
+shoot (GtkWidget *widget, const char *what, gboolean dark)
 {
   g_autofree char *name = g_strdup_printf ("users-%s-%s", what, dark ? "dark" : "light");
 
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                       dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
   for (int i = 0; i < 3; i++)
-    nd_display_test_draw (w->cw.window);
-  nd_display_test_shot (w->cw.window, name);
+    nd_display_test_draw (widget);
+  nd_display_test_shot (widget, name);
 }
 
 /* Pages arrive as the view scrolls: a gateway's whole user table is never
@@ -256,12 +257,14 @@ test_list_and_quota (void)
   if (!open_window (&w, "nd_users_page", FALSE))
     return;
   check_paging (&w);
-  shoot (&w, "list", FALSE);
+  shoot (w.cw.window, "list", FALSE);
+  shoot (w.cw.window, "list", TRUE);
   check_filters (&w);
 
   /* alice (id 7): $2.00 more, at the fixture's 500 000 units a dollar. */
   open_user (&w, 7);
-  shoot (&w, "detail", TRUE);
+  shoot (w.cw.window, "detail", TRUE);
+  shoot (w.cw.window, "detail", FALSE);
   before = sql (&w, "SELECT quota FROM users WHERE id = 7");
   audits = sql (&w, "SELECT count(*) FROM logs WHERE type = 3");
   g_assert_true (gtk_widget_get_sensitive (CHILD (w.page, "quota_button")));
@@ -280,8 +283,8 @@ test_list_and_quota (void)
     g_assert_nonnull (strstr (gtk_label_get_text (preview), "→"));
     g_assert_nonnull (strstr (gtk_label_get_text (preview), grouped));
   }
-  shoot (&w, "quota", FALSE);
-  shoot (&w, "quota", TRUE);
+  shoot (GTK_WIDGET (dialog), "quota", FALSE);
+  shoot (GTK_WIDGET (dialog), "quota", TRUE);
   answer (dialog, "go");
   settle (&w);
   g_assert_cmpint (sql (&w, "SELECT quota FROM users WHERE id = 7"), ==, before + 1000000);

@@ -86,9 +86,17 @@ render (NdUsersPage *self, const NdUser *u)
     gtk_widget_add_css_class (GTK_WIDGET (self->status_button), "destructive-action");
 }
 
+/* The table gives up what the pane repeats, so what stays fits beside it. */
+static const NdUserColumn hidden_with_pane[] = {
+  ND_USER_COLUMN_ROLE, ND_USER_COLUMN_USED, ND_USER_COLUMN_REQUESTS, ND_USER_COLUMN_LAST_LOGIN,
+};
+
 static void
 show_pane (NdUsersPage *self, gboolean show)
 {
+  for (guint i = 0; i < G_N_ELEMENTS (hidden_with_pane); i++)
+    gtk_column_view_column_set_visible (nd_user_columns_get_column (self->columns,
+                                                                    hidden_with_pane[i]), !show);
   gtk_widget_set_visible (self->detail_pane, show);
   gtk_widget_set_visible (self->pane_separator, show);
   adw_leaflet_set_visible_child (self->leaflet, show ? self->detail_pane : self->list_pane);
