@@ -245,6 +245,46 @@ answer (AdwMessageDialog *dialog, const char *response)
     g_main_context_iteration (NULL, FALSE);
 }
 
+/* A new user through the page: a bcrypt hash as NewAPI writes it. */
+static void
+check_create (UsersWindow *w)
+{
+  AdwMessageDialog *dialog;
+
+  g_assert_true (gtk_widget_get_sensitive (CHILD (w->page, "add_button")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (w->page), "users.add", NULL));
+  dialog = wait_dialog ();
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "go"));
+  gtk_editable_set_text (GTK_EDITABLE (nd_user_dialog_get_part (dialog, "username")), "carol_new");
+  gtk_editable_set_text (GTK_EDITABLE (nd_user_dialog_get_part (dialog, "display-name")), "Carol");
+  gtk_editable_set_text (GTK_EDITABLE (nd_user_dialog_get_part (dialog, "password")), "s3cret-pass");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "go"));
+  answer (dialog, "go");
+  settle (w);
+  g_assert_cmpint (sql (w, "SELECT count(*) FROM users WHERE username = 'carol_new'"
+                           " AND display_name = 'Carol' AND password LIKE '$2a$10$%'"), ==, 1);
+  /* The list was read again: the new user is in it, newest first. */
+  search (w, "");
+  g_assert_cmpstr (row (w, 0)->username, ==, "carol_new");
+}
+
+static void
+check_amounts (void)
+{
+  g_autoptr(NdMoney) usd = nd_money_new_default ();
+  gint64 q = 0;
+
+  g_assert_true (nd_user_parse_amount ("1,5", usd, &q));
+  g_assert_cmpint (q, ==, 750000);
+  g_assert_true (nd_user_parse_amount (" 2 ", usd, &q));
+  g_assert_cmpint (q, ==, 1000000);
+  g_assert_false (nd_user_parse_amount ("1.2.3", usd, &q));
+  g_assert_false (nd_user_parse_amount ("-1", usd, &q));
+  g_assert_false (nd_user_parse_amount ("", usd, &q));
+  g_assert_false (nd_user_parse_amount ("1e9", usd, &q));
+  g_assert_false (nd_user_parse_amount ("99999999999999", usd, &q));
+}
+
 static void
 test_list_and_quota (void)
 {
@@ -254,6 +294,7 @@ test_list_and_quota (void)
   GtkLabel *preview;
   g_autofree char *detail = NULL;
 
+  check_amounts ();
   if (!open_window (&w, "nd_users_page", FALSE))
     return;
   check_paging (&w);
@@ -273,7 +314,17 @@ test_list_and_quota (void)
   preview = GTK_LABEL (nd_user_dialog_get_part (dialog, "preview"));
   gtk_editable_set_text (GTK_EDITABLE (nd_user_dialog_get_part (dialog, "amount")), "abc");
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "go"));
+  /* Taking more than the user has is marked, and the button says so. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (nd_user_dialog_get_part (dialog, "mode")), 1);
+  gtk_editable_set_text (GTK_EDITABLE (nd_user_dialog_get_part (dialog, "amount")), "100000");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (preview), "warning"));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "go"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (nd_user_dialog_get_part (dialog, "mode")), 0);
   gtk_editable_set_text (GTK_EDITABLE (nd_user_dialog_get_part (dialog, "amount")), "2");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (preview), "warning"));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "go"), ==,
+                   ADW_RESPONSE_SUGGESTED);
   gtk_editable_set_text (GTK_EDITABLE (nd_user_dialog_get_part (dialog, "reason")), "refund");
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "go"));
   /* The preview names the balance it will leave. */
@@ -322,6 +373,8 @@ test_list_and_quota (void)
   settle (&w);
   g_assert_cmpint (sql (&w, "SELECT status FROM users WHERE id = 1"), ==, 1);
   g_assert_cmpint (sql (&w, "SELECT count(*) FROM logs WHERE type = 3"), ==, audits + 2);
+
+  check_create (&w);
   channels_window_close (&w.cw);
 }
 

@@ -286,19 +286,14 @@ static void
 nd_users_page_session_changed (NdPage *page, NdSession *old)
 {
   NdUsersPage *self = ND_USERS_PAGE (page);
-  NdSession *session = nd_page_get_session (page);
 
-  if (old != NULL)
-    g_signal_handlers_disconnect_by_data (old, self);
   if (self->disposed)
-    return;
-  if (session != NULL)
     {
-      g_signal_connect_object (session, "notify::state", G_CALLBACK (session_state_cb), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (session, "notify::info", G_CALLBACK (session_state_cb), self,
-                               G_CONNECT_SWAPPED);
+      if (old != NULL)
+        g_signal_handlers_disconnect_by_data (old, self);
+      return;
     }
+  nd_page_follow_session (page, old, G_CALLBACK (session_state_cb));
   session_state_cb (self);
 }
 
