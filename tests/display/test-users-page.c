@@ -268,6 +268,53 @@ check_create (UsersWindow *w)
   g_assert_cmpstr (row (w, 0)->username, ==, "carol_new");
 }
 
+/* Edit, delete and restore the user check_create made, through the page. */
+static void
+check_edit_delete (UsersWindow *w)
+{
+  gint64 id = sql (w, "SELECT id FROM users WHERE username = 'carol_new'");
+  gint64 auth = sql (w, "SELECT auth_version FROM users WHERE username = 'carol_new'");
+  AdwMessageDialog *dialog;
+  AdwComboRow *group;
+  GListModel *groups;
+  guint vip = G_MAXUINT;
+
+  open_user (w, id);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (w->page), "users.edit", NULL));
+  dialog = wait_dialog ();
+  /* Nothing changed yet: nothing to save. */
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "go"));
+  gtk_editable_set_text (GTK_EDITABLE (nd_user_dialog_get_part (dialog, "display-name")), "Carol B");
+  group = ADW_COMBO_ROW (nd_user_dialog_get_part (dialog, "group"));
+  groups = adw_combo_row_get_model (group);
+  for (guint i = 0; i < g_list_model_get_n_items (groups); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (groups), i), "vip") == 0)
+      vip = i;
+  g_assert_cmpuint (vip, !=, G_MAXUINT);
+  adw_combo_row_set_selected (group, vip);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "go"));
+  shoot (GTK_WIDGET (dialog), "edit", TRUE);
+  answer (dialog, "go");
+  settle (w);
+  g_assert_cmpint (sql (w, "SELECT count(*) FROM users WHERE username = 'carol_new'"
+                           " AND display_name = 'Carol B' AND \"group\" = 'vip'"), ==, 1);
+  /* A new group signs the user out, as NewAPI does. */
+  g_assert_cmpint (sql (w, "SELECT auth_version FROM users WHERE username = 'carol_new'"), >, auth);
+
+  g_signal_emit_by_name (CHILD (w->page, "delete_button"), "clicked");
+  answer (wait_dialog (), "go");
+  settle (w);
+  g_assert_cmpint (sql (w, "SELECT count(*) FROM users WHERE username = 'carol_new'"
+                           " AND deleted_at IS NOT NULL"), ==, 1);
+  /* Deleted: the pane offers Restore, and greys what NewAPI would refuse. */
+  g_assert_false (gtk_widget_get_sensitive (CHILD (w->page, "quota_button")));
+  g_assert_true (gtk_widget_get_sensitive (CHILD (w->page, "delete_button")));
+  g_signal_emit_by_name (CHILD (w->page, "delete_button"), "clicked");
+  settle (w);
+  g_assert_cmpint (sql (w, "SELECT count(*) FROM users WHERE username = 'carol_new'"
+                           " AND deleted_at IS NULL"), ==, 1);
+}
+
 static void
 check_amounts (void)
 {
@@ -375,6 +422,7 @@ test_list_and_quota (void)
   g_assert_cmpint (sql (&w, "SELECT count(*) FROM logs WHERE type = 3"), ==, audits + 2);
 
   check_create (&w);
+  check_edit_delete (&w);
   channels_window_close (&w.cw);
 }
 

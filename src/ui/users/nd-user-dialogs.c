@@ -172,6 +172,36 @@ entry_row (Ask *ask, GtkWidget *list, const char *name, const char *title)
   return row;
 }
 
+static GtkWidget *
+password_row (Ask *ask, GtkWidget *list, const char *title)
+{
+  GtkWidget *row = entry_row (ask, list, "password", title);
+  GtkEditable *text = gtk_editable_get_delegate (GTK_EDITABLE (row));
+
+  /* Masked in place: a GtkPasswordEntry in a message dialog trips a
+   * GTK 4.8 handler left behind when the dialog closes. */
+  if (GTK_IS_TEXT (text))
+    {
+      gtk_text_set_visibility (GTK_TEXT (text), FALSE);
+      gtk_text_set_input_purpose (GTK_TEXT (text), GTK_INPUT_PURPOSE_PASSWORD);
+    }
+  return row;
+}
+
+static GtkWidget *
+combo_row (Ask *ask, GtkWidget *list, const char *name, const char *title,
+           const char * const *items, guint selected)
+{
+  GtkWidget *row = adw_combo_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (gtk_string_list_new (items)));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+  gtk_list_box_append (GTK_LIST_BOX (list), row);
+  g_hash_table_insert (ask->parts, (gpointer) name, g_object_ref (row));
+  return row;
+}
+
 static AdwMessageDialog *
 dialog_new (GtkWidget *parent, const char *heading, const char *body, const char *action,
             Ask *ask, GtkWidget **list)
@@ -219,11 +249,7 @@ nd_user_quota_dialog_new (GtkWidget *parent, const NdUser *user, const NdMoney *
                        _("The change is written as NewAPI writes it, with an audit log row."),
                        _("_Apply"), ask, &list);
 
-  mode = adw_combo_row_new ();
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (mode), _("Change"));
-  adw_combo_row_set_model (ADW_COMBO_ROW (mode), G_LIST_MODEL (gtk_string_list_new (modes)));
-  gtk_list_box_append (GTK_LIST_BOX (list), mode);
-  g_hash_table_insert (ask->parts, (gpointer) "mode", g_object_ref (mode));
+  mode = combo_row (ask, list, "mode", _("Change"), modes, 0);
 
   if (ask->money->display == ND_MONEY_TOKENS)
     title = g_strdup (_("Amount (quota units)"));
@@ -298,7 +324,6 @@ nd_user_create_dialog_new (GtkWidget *parent, NdUserCreateAnswer answer, gpointe
   Ask *ask = g_new0 (Ask, 1);
   AdwMessageDialog *dialog;
   GtkWidget *list, *username, *password;
-  GtkEditable *text;
 
   ask->create_answer = answer;
   ask->user_data = user_data;
@@ -309,19 +334,168 @@ nd_user_create_dialog_new (GtkWidget *parent, NdUserCreateAnswer answer, gpointe
                        _("C_reate"), ask, &list);
   username = entry_row (ask, list, "username", _("Username"));
   entry_row (ask, list, "display-name", _("Display name (optional)"));
-  password = entry_row (ask, list, "password", _("Password (8–20 characters)"));
-  /* Masked in place: a GtkPasswordEntry in a message dialog trips a
-   * GTK 4.8 handler left behind when the dialog closes. */
-  text = gtk_editable_get_delegate (GTK_EDITABLE (password));
-  if (GTK_IS_TEXT (text))
-    {
-      gtk_text_set_visibility (GTK_TEXT (text), FALSE);
-      gtk_text_set_input_purpose (GTK_TEXT (text), GTK_INPUT_PURPOSE_PASSWORD);
-    }
+  password = password_row (ask, list, _("Password (8–20 characters)"));
   g_signal_connect_swapped (username, "changed", G_CALLBACK (create_changed_cb), dialog);
   g_signal_connect_swapped (password, "changed", G_CALLBACK (create_changed_cb), dialog);
   g_signal_connect (dialog, "response", G_CALLBACK (create_response_cb), ask);
   gtk_window_present (GTK_WINDOW (dialog));
   gtk_widget_grab_focus (username);
+  return dialog;
+}
+
+/* ─── edit ──────────────────────────────────────────────────────────────── */
+
+typedef struct {
+  NdUser *user;                 /* what the dialog started from: only changes are sent */
+  GStrv groups;
+} EditState;
+
+static void
+edit_state_free (EditState *st)
+{
+  nd_user_free (st->user);
+  g_strfreev (st->groups);
+  g_free (st);
+}
+
+/* The text of entry row @name, trimmed. */
+static char *
+row_text (Ask *ask, const char *name)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (part (ask, name)))));
+}
+
+static NdUserEdit *
+edit_changes (Ask *ask, EditState *st)
+{
+  g_autoptr(NdUserEdit) edit = nd_user_edit_new ();
+  g_autofree char *display = row_text (ask, "display-name");
+  g_autofree char *remark = row_text (ask, "remark");
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (part (ask, "password")));
+  guint group = adw_combo_row_get_selected (ADW_COMBO_ROW (part (ask, "group")));
+  GtkWidget *role = part (ask, "role");
+
+  if (g_strcmp0 (display, st->user->display_name ? st->user->display_name : "") != 0)
+    {
+      edit->mask |= ND_USER_FIELD_DISPLAY_NAME;
+      edit->display_name = g_steal_pointer (&display);
+    }
+  if (g_strcmp0 (remark, st->user->remark ? st->user->remark : "") != 0)
+    {
+      edit->mask |= ND_USER_FIELD_REMARK;
+      edit->remark = g_steal_pointer (&remark);
+    }
+  if (*password != '\0')
+    {
+      edit->mask |= ND_USER_FIELD_PASSWORD;
+      edit->password = g_strdup (password);
+    }
+  if (group < g_strv_length (st->groups) &&
+      g_strcmp0 (st->groups[group], st->user->group) != 0)
+    {
+      edit->mask |= ND_USER_FIELD_GROUP;
+      edit->group = g_strdup (st->groups[group]);
+    }
+  if (role != NULL)
+    {
+      int r = adw_combo_row_get_selected (ADW_COMBO_ROW (role)) == 1 ? ND_ROLE_ADMIN : ND_ROLE_COMMON;
+
+      if (r != st->user->role)
+        {
+          edit->mask |= ND_USER_FIELD_ROLE;
+          edit->role = r;
+        }
+    }
+  return edit->mask != 0 ? g_steal_pointer (&edit) : NULL;
+}
+
+static void
+edit_changed_cb (AdwMessageDialog *dialog)
+{
+  Ask *ask = g_object_get_data (G_OBJECT (dialog), "nd-user-ask");
+  EditState *st = g_object_get_data (G_OBJECT (dialog), "nd-user-edit");
+  g_autoptr(NdUserEdit) edit = edit_changes (ask, st);
+
+  adw_message_dialog_set_response_enabled (dialog, "go", edit != NULL);
+}
+
+static void
+edit_response_cb (AdwMessageDialog *dialog, const char *response, Ask *ask)
+{
+  EditState *st = g_object_get_data (G_OBJECT (dialog), "nd-user-edit");
+  GtkEditable *password = GTK_EDITABLE (part (ask, "password"));
+  NdUserEdit *edit = NULL;
+
+  if (g_strcmp0 (response, "go") == 0)
+    edit = edit_changes (ask, st);
+  gtk_editable_set_text (password, "");
+  if (edit != NULL)
+    ask->create_answer (ask->user_data, edit);
+}
+
+AdwMessageDialog *
+nd_user_edit_dialog_new (GtkWidget *parent, const NdUser *user, const char * const *groups,
+                         NdUserEditAnswer answer, gpointer user_data, GDestroyNotify destroy)
+{
+  Ask *ask = g_new0 (Ask, 1);
+  EditState *st = g_new0 (EditState, 1);
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+  const char *roles[] = { _("Common"), _("Admin"), NULL };
+  g_autofree char *heading = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *list, *row;
+  guint current = 0;
+  gboolean listed = FALSE;
+
+  ask->create_answer = answer;
+  ask->user_data = user_data;
+  ask->destroy = destroy;
+  st->user = nd_user_new ();
+  st->user->display_name = g_strdup (user->display_name);
+  st->user->remark = g_strdup (user->remark);
+  st->user->group = g_strdup (user->group);
+  st->user->role = user->role;
+  /* The user's own group stays choosable even when GroupRatio lost it. */
+  for (guint i = 0; groups != NULL && groups[i] != NULL; i++)
+    {
+      if (g_strcmp0 (groups[i], user->group) == 0)
+        {
+          current = i;
+          listed = TRUE;
+        }
+      g_strv_builder_add (b, groups[i]);
+    }
+  if (!listed && user->group != NULL)
+    {
+      current = groups ? g_strv_length ((GStrv) groups) : 0;
+      g_strv_builder_add (b, user->group);
+    }
+  st->groups = g_strv_builder_end (b);
+  /* Translators: the heading of the edit dialog; %s is a username. */
+  heading = g_strdup_printf (_("Edit %s"), user->username ? user->username : "");
+  dialog = dialog_new (parent, heading,
+                       _("A new password, role or group signs the user out of their sessions."),
+                       _("_Save"), ask, &list);
+  g_object_set_data_full (G_OBJECT (dialog), "nd-user-edit", st, (GDestroyNotify) edit_state_free);
+
+  row = entry_row (ask, list, "display-name", _("Display Name"));
+  gtk_editable_set_text (GTK_EDITABLE (row), user->display_name ? user->display_name : "");
+  g_signal_connect_swapped (row, "changed", G_CALLBACK (edit_changed_cb), dialog);
+  row = combo_row (ask, list, "group", _("Group"), (const char * const *) st->groups, current);
+  g_signal_connect_swapped (row, "notify::selected", G_CALLBACK (edit_changed_cb), dialog);
+  /* Root is never demoted; nobody is made root here (nd-write.h). */
+  if (user->role < ND_ROLE_ROOT)
+    {
+      row = combo_row (ask, list, "role", _("Role"), roles, user->role >= ND_ROLE_ADMIN);
+      g_signal_connect_swapped (row, "notify::selected", G_CALLBACK (edit_changed_cb), dialog);
+    }
+  row = entry_row (ask, list, "remark", _("Remark"));
+  gtk_editable_set_text (GTK_EDITABLE (row), user->remark ? user->remark : "");
+  g_signal_connect_swapped (row, "changed", G_CALLBACK (edit_changed_cb), dialog);
+  row = password_row (ask, list, _("New password (empty: unchanged)"));
+  g_signal_connect_swapped (row, "changed", G_CALLBACK (edit_changed_cb), dialog);
+  g_signal_connect (dialog, "response", G_CALLBACK (edit_response_cb), ask);
+  edit_changed_cb (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
   return dialog;
 }

@@ -36,9 +36,20 @@ typedef void (*NdUserCreateAnswer) (gpointer user_data, NdUserEdit *edit);
 AdwMessageDialog *nd_user_create_dialog_new (GtkWidget *parent, NdUserCreateAnswer answer,
                                              gpointer user_data, GDestroyNotify destroy);
 
-/* A part of a dialog above, for tests: "mode" (AdwComboRow), "amount",
- * "reason", "username", "display-name", "password" (AdwEntryRow) and
- * "preview" (GtkLabel). */
+/* Called once the admin saved: @edit (taken) holds the changed fields
+ * only; never called when nothing changed. */
+typedef void (*NdUserEditAnswer) (gpointer user_data, NdUserEdit *edit);
+
+/* Edits @user's display name, group (one of @groups, NULL-terminated),
+ * role (common or admin; not offered for root), remark and password (left
+ * empty: unchanged). */
+AdwMessageDialog *nd_user_edit_dialog_new   (GtkWidget *parent, const NdUser *user,
+                                             const char * const *groups, NdUserEditAnswer answer,
+                                             gpointer user_data, GDestroyNotify destroy);
+
+/* A part of a dialog above, for tests: "mode", "group", "role"
+ * (AdwComboRow), "amount", "reason", "username", "display-name",
+ * "password", "remark" (AdwEntryRow) and "preview" (GtkLabel). */
 GtkWidget        *nd_user_dialog_get_part   (AdwMessageDialog *dialog, const char *name);
 
 G_END_DECLS

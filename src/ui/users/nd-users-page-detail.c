@@ -80,6 +80,7 @@ render (NdUsersPage *self, const NdUser *u)
   add_row (self, _("Last Login"), login);
   add_row (self, _("Sign-in Bindings"), bindings);
   add_row (self, _("Remark"), remark);
+  gtk_button_set_label (self->delete_button, u->deleted ? _("_Restore") : _("De_lete…"));
   gtk_button_set_label (self->status_button, u->status == 1 ? _("_Disable…") : _("_Enable…"));
   gtk_widget_remove_css_class (GTK_WIDGET (self->status_button), "destructive-action");
   if (u->status == 1)
@@ -325,6 +326,71 @@ bulk_clicked_cb (GtkButton *button, NdUsersPage *self)
     ask_status (self, ids, button == self->bulk_enable_button ? 1 : 2);
 }
 
+/* Edit. */
+
+static void
+edit_answer (gpointer data, NdUserEdit *edit)
+{
+  NdUsersPage *self = data;
+
+  if (self->disposed || self->detail_id <= 0)
+    {
+      nd_user_edit_free (edit);
+      return;
+    }
+  run_write (self, nd_write_user_update_new (self->detail_id, edit), _("User saved"));
+}
+
+static void
+edit_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  NdUsersPage *self = ND_USERS_PAGE (widget);
+  g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
+  g_auto(GStrv) groups = NULL;
+
+  if (self->detail == NULL || self->blocked != NULL || self->writing)
+    return;
+  /* The filter's groups: GroupRatio's, as the write checks them. */
+  for (guint i = 0; i < self->group_values->len; i++)
+    if (g_ptr_array_index (self->group_values, i) != NULL)
+      g_strv_builder_add (b, g_ptr_array_index (self->group_values, i));
+  groups = g_strv_builder_end (b);
+  nd_user_edit_dialog_new (widget, self->detail, (const char * const *) groups, edit_answer,
+                           g_object_ref (self), g_object_unref);
+}
+
+/* Delete (soft, as NewAPI does) and restore. */
+
+static void
+delete_answer (gpointer data, gboolean go, const char *text)
+{
+  NdUsersPage *self = data;
+
+  if (!go || self->disposed || self->detail_id <= 0)
+    return;
+  run_write (self, nd_write_user_delete_new (&self->detail_id, 1), _("User deleted"));
+}
+
+static void
+delete_clicked_cb (NdUsersPage *self)
+{
+  g_autofree char *heading = NULL;
+
+  if (self->detail == NULL)
+    return;
+  if (self->detail->deleted)
+    {
+      run_write (self, nd_write_user_restore_new (&self->detail_id, 1), _("User restored"));
+      return;
+    }
+  /* Translators: %s is a username */
+  heading = g_strdup_printf (_("Delete %s?"), self->detail->username ? self->detail->username : "");
+  nd_channel_confirm (GTK_WIDGET (self), heading,
+                      _("NewAPI keeps a deleted user’s row, marked deleted: they cannot sign in "
+                        "and the user can be restored here. The root user cannot be deleted."),
+                      _("De_lete"), delete_answer, g_object_ref (self), g_object_unref);
+}
+
 /* Create. */
 
 static void
@@ -359,6 +425,7 @@ _nd_users_page_detail_class_init (NdUsersPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "users.quota", NULL, quota_action);
   gtk_widget_class_install_action (widget_class, "users.add", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "users.edit", NULL, edit_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "users.add", NULL);
 }
 
@@ -367,6 +434,7 @@ _nd_users_page_detail_init (NdUsersPage *self)
 {
   g_signal_connect_swapped (self->close_button, "clicked", G_CALLBACK (close_cb), self);
   g_signal_connect_swapped (self->status_button, "clicked", G_CALLBACK (status_clicked_cb), self);
+  g_signal_connect_swapped (self->delete_button, "clicked", G_CALLBACK (delete_clicked_cb), self);
   g_signal_connect (self->bulk_enable_button, "clicked", G_CALLBACK (bulk_clicked_cb), self);
   g_signal_connect (self->bulk_disable_button, "clicked", G_CALLBACK (bulk_clicked_cb), self);
   g_signal_connect_swapped (self->leaflet, "notify::visible-child", G_CALLBACK (leaflet_child_cb), self);

@@ -42,6 +42,8 @@ struct _NdUsersPage
   GtkLabel *blocked_label;
   GtkButton *quota_button;
   GtkButton *status_button;
+  GtkButton *edit_button;
+  GtkButton *delete_button;
   GtkListBox *detail_list;
   AdwStatusPage *unavailable_page;
 

@@ -38,6 +38,12 @@ _nd_users_page_update_actions (NdUsersPage *self)
                           _("Add, subtract or set this user’s quota"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.quota", busy == NULL && u != NULL);
   nd_channel_set_blocked (GTK_WIDGET (self->status_button), busy, NULL);
+  nd_channel_set_blocked (GTK_WIDGET (self->edit_button), busy,
+                          _("Display name, group, role, remark or password"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "users.edit", busy == NULL && u != NULL);
+  /* Delete turns into Restore for a deleted user: not greyed by it. */
+  nd_channel_set_blocked (GTK_WIDGET (self->delete_button),
+                          why ? why : self->writing ? "" : NULL, NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->blocked_label), self->blocked != NULL);
   gtk_label_set_text (self->blocked_label, self->blocked ? self->blocked : "");
   gtk_widget_set_sensitive (GTK_WIDGET (self->reload_button), self->source != NULL);
@@ -354,6 +360,7 @@ nd_users_page_class_init (NdUsersPageClass *klass)
   BIND (empty_page); BIND (bulk_revealer); BIND (selection_label); BIND (bulk_enable_button);
   BIND (bulk_disable_button); BIND (pane_separator); BIND (detail_pane); BIND (detail_title);
   BIND (close_button); BIND (blocked_label); BIND (quota_button); BIND (status_button);
+  BIND (edit_button); BIND (delete_button);
   BIND (detail_list); BIND (unavailable_page);
 #undef BIND
   _nd_users_page_detail_class_init (klass);
