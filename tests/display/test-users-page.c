@@ -268,6 +268,38 @@ check_create (UsersWindow *w)
   g_assert_cmpstr (row (w, 0)->username, ==, "carol_new");
 }
 
+/* Two rows selected: the bar offers enable and disable for both, one
+ * confirmation, one write. */
+static void
+check_bulk (UsersWindow *w)
+{
+  GtkSelectionModel *selection =
+    gtk_column_view_get_model (GTK_COLUMN_VIEW (CHILD (w->page, "column_view")));
+  NdUserModel *model = ND_USER_MODEL (nd_users_page_get_model (w->page));
+  gint64 a = sql (w, "SELECT id FROM users WHERE username = 'bulk4999'");
+  gint64 b = sql (w, "SELECT id FROM users WHERE username = 'bulk4998'");
+
+  search (w, "bulk499");
+  gtk_selection_model_select_item (selection, nd_user_model_find (model, a), TRUE);
+  gtk_selection_model_select_item (selection, nd_user_model_find (model, b), FALSE);
+  settle (w);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (CHILD (w->page, "bulk_revealer"))));
+  g_assert_nonnull (channels_find_label (CHILD (w->page, "bulk_revealer"), "2 users selected"));
+  g_signal_emit_by_name (CHILD (w->page, "bulk_disable_button"), "clicked");
+  answer (wait_dialog (), "go");
+  settle (w);
+  g_assert_cmpint (sql (w, "SELECT count(*) FROM users WHERE username IN ('bulk4999', 'bulk4998')"
+                           " AND status = 2"), ==, 2);
+  /* The list was read again and both rows are still selected. */
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (CHILD (w->page, "bulk_revealer"))));
+  g_signal_emit_by_name (CHILD (w->page, "bulk_enable_button"), "clicked");
+  answer (wait_dialog (), "go");
+  settle (w);
+  g_assert_cmpint (sql (w, "SELECT count(*) FROM users WHERE username IN ('bulk4999', 'bulk4998')"
+                           " AND status = 1"), ==, 2);
+  gtk_selection_model_unselect_all (selection);
+}
+
 /* Edit, delete and restore the user check_create made, through the page. */
 static void
 check_edit_delete (UsersWindow *w)
@@ -423,6 +455,7 @@ test_list_and_quota (void)
 
   check_create (&w);
   check_edit_delete (&w);
+  check_bulk (&w);
   channels_window_close (&w.cw);
 }
 

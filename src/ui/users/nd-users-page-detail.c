@@ -189,6 +189,8 @@ write_done (gpointer data, const NdWriteResult *result, const GError *error)
   if (result != NULL)
     {
       nd_channel_toast (GTK_WIDGET (self->list_pane), w->done_message);
+      g_clear_pointer (&self->keep_ids, g_array_unref);
+      self->keep_ids = _nd_users_page_selected_ids (self);
       _nd_users_page_reload (self);
       if (self->detail_id > 0)
         fetch_detail (self, self->detail_id);

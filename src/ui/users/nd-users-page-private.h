@@ -58,6 +58,7 @@ struct _NdUsersPage
   GCancellable *write_cancellable;
   char *blocked;                /* why writes are refused, or NULL */
   NdUser *detail;               /* the user the pane shows, or NULL */
+  GArray *keep_ids;             /* selected before a write's reload: selected again */
   gint64 detail_id;
   gboolean writing;
   guint reading_detail;         /* detail reads under way */

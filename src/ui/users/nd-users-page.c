@@ -109,6 +109,7 @@ apply_query (NdUsersPage *self)
     }
   q.group = group < self->group_values->len ? g_ptr_array_index (self->group_values, group) : NULL;
   q.sort_by = (char *) nd_user_columns_sort_key (self->columns, &q.descending);
+  g_clear_pointer (&self->keep_ids, g_array_unref);
   nd_user_model_set_query (self->model, &q);
 }
 
@@ -207,14 +208,22 @@ selection_changed_cb (NdUsersPage *self)
 static void
 items_changed_cb (NdUsersPage *self, guint position, guint removed, guint added)
 {
-  /* A reload keeps the detail open; its row is selected again once it is
-   * among the rows held (it may be filtered out, or further down). */
+  /* A reload keeps the detail open, and after a write the selection: their
+   * rows are selected again as they come in (they may be filtered out, or
+   * further down). By id, never by reading rows: that would page in more. */
+  for (guint i = 0; added > 0 && self->keep_ids != NULL && i < self->keep_ids->len; i++)
+    {
+      int pos = nd_user_model_find (self->model, g_array_index (self->keep_ids, gint64, i));
+
+      if (pos >= (int) position && pos < (int) (position + added))
+        gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), pos, FALSE);
+    }
   if (added > 0 && self->detail_id > 0)
     {
       int pos = nd_user_model_find (self->model, self->detail_id);
 
       if (pos >= (int) position && pos < (int) (position + added))
-        gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), pos, TRUE);
+        gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), pos, FALSE);
     }
   update_counts (self);
 }
@@ -338,6 +347,7 @@ nd_users_page_finalize (GObject *object)
 
   g_clear_pointer (&self->group_values, g_ptr_array_unref);
   g_clear_pointer (&self->detail, nd_user_free);
+  g_clear_pointer (&self->keep_ids, g_array_unref);
   G_OBJECT_CLASS (nd_users_page_parent_class)->finalize (object);
 }
 
