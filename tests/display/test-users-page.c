@@ -385,6 +385,13 @@ test_list_and_quota (void)
   open_user (&w, 7);
   shoot (w.cw.window, "detail", TRUE);
   shoot (w.cw.window, "detail", FALSE);
+  /* Narrow: the pane takes the page, the list is one swipe back. */
+  channels_set_width (&w.cw, 600);
+  g_assert_true (adw_leaflet_get_folded (ADW_LEAFLET (CHILD (w.page, "leaflet"))));
+  g_assert_true (adw_leaflet_get_visible_child (ADW_LEAFLET (CHILD (w.page, "leaflet"))) ==
+                 CHILD (w.page, "detail_pane"));
+  shoot (w.cw.window, "detail-600", FALSE);
+  channels_set_width (&w.cw, 1280);
   before = sql (&w, "SELECT quota FROM users WHERE id = 7");
   audits = sql (&w, "SELECT count(*) FROM logs WHERE type = 3");
   g_assert_true (gtk_widget_get_sensitive (CHILD (w.page, "quota_button")));
