@@ -116,7 +116,9 @@ detail_done (GObject *object, GAsyncResult *result, gpointer user_data)
   _nd_users_page_update_actions (self);
   if (user == NULL)
     {
-      nd_channel_toast (self->detail_pane, error->message);
+      /* A report keeps the list's fields only: the pane already shows them. */
+      if (!g_error_matches (error, ND_ERROR, ND_ERROR_UNSUPPORTED))
+        nd_channel_toast (self->detail_pane, error->message);
       return;
     }
   if (user->id != self->detail_id)
