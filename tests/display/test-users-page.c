@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "nd-logs-page.h"
 #include "nd-user-dialogs.h"
 #include "nd-user-model.h"
 #include "nd-users-page.h"
@@ -385,6 +386,15 @@ test_list_and_quota (void)
   open_user (&w, 7);
   shoot (w.cw.window, "detail", TRUE);
   shoot (w.cw.window, "detail", FALSE);
+  /* Logs: the Logs page, filtered by alice's id. */
+  {
+    g_autofree char *filter = NULL;
+
+    g_signal_emit_by_name (CHILD (w.page, "logs_button"), "clicked");
+    filter = nd_logs_page_get_filter (ND_LOGS_PAGE (WIN_CHILD (w.cw.window, "logs_page")));
+    g_assert_nonnull (strstr (filter, "user_id=7"));
+    g_assert_true (gtk_widget_activate_action (w.cw.window, "win.show-page", "s", "users"));
+  }
   /* Narrow: the pane takes the page, the list is one swipe back. */
   channels_set_width (&w.cw, 600);
   g_assert_true (adw_leaflet_get_folded (ADW_LEAFLET (CHILD (w.page, "leaflet"))));

@@ -13,6 +13,7 @@
 #include "nd-channel-actions.h"
 #include "nd-channel-data.h"
 #include "nd-channel-dialogs.h"
+#include "logs/nd-log-query.h"
 #include "nd-secure-string.h"
 #include "nd-user-dialogs.h"
 #include "nd-users-page-private.h"
@@ -162,6 +163,20 @@ close_cb (NdUsersPage *self)
 {
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
   _nd_users_page_show_user (self, 0, NULL);
+}
+
+/* The Logs page, filtered by the id: a username may be renamed, an id not. */
+static void
+logs_clicked_cb (NdUsersPage *self)
+{
+  g_autoptr(NdLogQuery) q = nd_log_query_new ();
+  g_autofree char *filter = NULL;
+
+  if (self->detail_id <= 0)
+    return;
+  q->user_id = self->detail_id;
+  filter = nd_log_query_to_string (q);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.open-logs", "s", filter);
 }
 
 static void
@@ -437,6 +452,7 @@ void
 _nd_users_page_detail_init (NdUsersPage *self)
 {
   g_signal_connect_swapped (self->close_button, "clicked", G_CALLBACK (close_cb), self);
+  g_signal_connect_swapped (self->logs_button, "clicked", G_CALLBACK (logs_clicked_cb), self);
   g_signal_connect_swapped (self->status_button, "clicked", G_CALLBACK (status_clicked_cb), self);
   g_signal_connect_swapped (self->delete_button, "clicked", G_CALLBACK (delete_clicked_cb), self);
   g_signal_connect (self->bulk_enable_button, "clicked", G_CALLBACK (bulk_clicked_cb), self);

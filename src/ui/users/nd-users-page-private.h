@@ -39,6 +39,7 @@ struct _NdUsersPage
   GtkWidget *detail_pane;
   GtkLabel *detail_title;
   GtkButton *close_button;
+  GtkButton *logs_button;
   GtkLabel *blocked_label;
   GtkButton *quota_button;
   GtkButton *status_button;

@@ -370,7 +370,7 @@ nd_users_page_class_init (NdUsersPageClass *klass)
   BIND (empty_page); BIND (bulk_revealer); BIND (selection_label); BIND (bulk_enable_button);
   BIND (bulk_disable_button); BIND (pane_separator); BIND (detail_pane); BIND (detail_title);
   BIND (close_button); BIND (blocked_label); BIND (quota_button); BIND (status_button);
-  BIND (edit_button); BIND (delete_button);
+  BIND (edit_button); BIND (delete_button); BIND (logs_button);
   BIND (detail_list); BIND (unavailable_page);
 #undef BIND
   _nd_users_page_detail_class_init (klass);
