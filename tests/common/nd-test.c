@@ -43,6 +43,36 @@ nd_test_store_result (GObject *source, GAsyncResult *result, gpointer slot)
   *(GAsyncResult **) slot = g_object_ref (result);
 }
 
+int
+nd_test_run_program (const char *exe, const char * const *env, const char * const *args,
+                     char **out, char **err)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      g_auto(GStrv) pair = g_strsplit (env[i], "=", 2);
+
+      g_subprocess_launcher_setenv (launcher, pair[0], pair[1] ? pair[1] : "", TRUE);
+    }
+  g_ptr_array_add (argv, (char *) exe);
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (proc, NULL, NULL, nd_test_store_result, &res);
+  nd_test_wait (&res);
+  g_assert_true (g_subprocess_communicate_utf8_finish (proc, res, out, err, &error));
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (proc);
+}
+
 GAsyncResult *
 nd_test_wait (GAsyncResult **slot)
 {

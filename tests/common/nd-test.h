@@ -21,6 +21,14 @@ gboolean    nd_test_require         (gboolean ok, const char *what);
 GAsyncResult *nd_test_wait          (GAsyncResult **slot);
 void        nd_test_store_result    (GObject *source, GAsyncResult *result, gpointer slot);
 
+/* Runs the program @exe (newapi-desk) with @args (NULL-terminated, without
+ * argv[0]) and @env ("NAME=value" pairs added to this environment, NULL
+ * for none) while this process's main loop keeps running (a fake NewAPI
+ * in this process keeps answering). Returns its exit status; *@out and
+ * *@err get what it printed. */
+int         nd_test_run_program     (const char *exe, const char * const *env,
+                                     const char * const *args, char **out, char **err);
+
 typedef struct _NdTestPg NdTestPg;
 
 /* NULL (after nd_test_require) when PostgreSQL cannot be started. */

@@ -21,6 +21,14 @@
 
 #define CHANNEL_CACHE_SECONDS 60
 
+/* NewAPI's MaskTokenKey with the "sk-" clients type, as nd_mask_token_key
+ * does: the key never leaves the database. */
+#define TOKEN_MASK_SQL(col) \
+  "CASE WHEN " col " IS NULL OR " col " = '' THEN '' " \
+  "WHEN char_length(" col ") <= 4 THEN 'sk-' || repeat('*', char_length(" col ")) " \
+  "WHEN char_length(" col ") <= 8 THEN 'sk-' || left(" col ", 2) || '****' || right(" col ", 2) " \
+  "ELSE 'sk-' || left(" col ", 4) || '**********' || right(" col ", 4) END"
+
 #define MASK_SQL(col) \
   "CASE WHEN " col " IS NULL OR " col " = '' THEN '' " \
   "WHEN char_length(" col ") <= 12 THEN '***' " \
@@ -197,6 +205,7 @@ typedef struct {
   const char *search_cols[4];    /* text columns matched by ILIKE */
   const char *sort_cols[8];      /* allowed sort_by values (= column names) */
   const char *status_col;        /* NULL: no status filter */
+  const char *user_col;          /* NdListQuery.user_id matches it; NULL: no owner filter */
   gboolean soft_delete;
   RowParser parse;
   GDestroyNotify free_item;
@@ -251,6 +260,11 @@ run_list (NdSource *source, const ListSpec *spec, const NdListQuery *q, gpointer
     {
       g_ptr_array_add (ld->params, g_strdup_printf ("%d", q->status));
       g_string_append_printf (sql, " AND t.%s = $%u::bigint", spec->status_col, ld->params->len);
+    }
+  if (q != NULL && q->user_id > 0 && spec->user_col != NULL)
+    {
+      g_ptr_array_add (ld->params, g_strdup_printf ("%" G_GINT64_FORMAT, q->user_id));
+      g_string_append_printf (sql, " AND t.%s = $%u::bigint", spec->user_col, ld->params->len);
     }
   if (q != NULL && q->sort_by != NULL)
     for (guint i = 0; i < G_N_ELEMENTS (spec->sort_cols) && spec->sort_cols[i]; i++)
@@ -354,6 +368,7 @@ parse_token (JsonObject *o, GError **error)
   t->masked_key = nd_json_strdup (o, "masked_key");
   t->group = nd_json_strdup (o, "group");
   t->model_limits = nd_json_strdup (o, "model_limits");
+  t->allow_ips = nd_json_strdup (o, "allow_ips");
   t->status = (int) nd_json_int (o, "status", 0);
   t->created_time = nd_json_int (o, "created_time", 0);
   t->accessed_time = nd_json_int (o, "accessed_time", 0);
@@ -368,13 +383,14 @@ parse_token (JsonObject *o, GError **error)
 
 static const ListSpec tokens_spec = {
   .table = "tokens",
-  .row_json = "to_jsonb(t) - 'key' || jsonb_build_object('masked_key', 'sk-' || "
-              MASK_SQL ("t.key") ", 'username', "
+  .row_json = "to_jsonb(t) - 'key' || jsonb_build_object('masked_key', "
+              TOKEN_MASK_SQL ("t.\"key\"::text") ", 'username', "
               "(SELECT u.username FROM users u WHERE u.id = t.user_id))",
   .search_cols = { "name" },
   .sort_cols = { "id", "name", "remain_quota", "used_quota", "created_time", "accessed_time",
                  "expired_time" },
   .status_col = "status",
+  .user_col = "user_id",
   .soft_delete = TRUE,
   .parse = parse_token,
   .free_item = (GDestroyNotify) nd_token_free,
@@ -399,6 +415,8 @@ parse_redemption (JsonObject *o, GError **error)
   r->user_id = nd_json_int (o, "user_id", 0);
   r->used_user_id = nd_json_int (o, "used_user_id", 0);
   r->name = nd_json_strdup (o, "name");
+  r->username = nd_json_strdup (o, "username");
+  r->used_username = nd_json_strdup (o, "used_username");
   r->masked_key = nd_json_strdup (o, "masked_key");
   r->status = (int) nd_json_int (o, "status", 0);
   r->quota = nd_json_int (o, "quota", 0);
@@ -412,7 +430,10 @@ parse_redemption (JsonObject *o, GError **error)
 static const ListSpec redemptions_spec = {
   .table = "redemptions",
   .row_json = "to_jsonb(t) - 'key' || jsonb_build_object('masked_key', "
-              MASK_SQL ("trim(t.key)") ")",
+              MASK_SQL ("trim(t.key)") ", "
+              "'username', (SELECT u.username FROM users u WHERE u.id = t.user_id), "
+              "'used_username', (SELECT u.username FROM users u WHERE u.id = t.used_user_id "
+              "AND t.used_user_id > 0))",
   .search_cols = { "name" },
   .sort_cols = { "id", "name", "quota", "created_time", "redeemed_time", "expired_time" },
   .status_col = "status",
