@@ -35,6 +35,15 @@ create_write (const char *name, guint count, gint64 quota, gint64 expires)
   return nd_write_redemption_create_new (e);
 }
 
+/* What NewAPI's web console stores when a root confirms the payment
+ * compliance terms; rc.6 and later make no codes without it. */
+static void
+confirm_compliance (Fx *fx)
+{
+  nd_test_pg_exec (fx->pg, fx->db, "INSERT INTO options (\"key\", value) VALUES "
+                                   "('payment_setting.compliance_confirmed', 'true')");
+}
+
 static gint64
 codes_named (Fx *fx, const char *name)
 {
@@ -57,6 +66,7 @@ test_create (gconstpointer data)
   gint64 audits = n_audits (&fx);
   JsonObject *params;
 
+  confirm_compliance (&fx);
   result = run (fx.source, create_write ("春季促销", 5, 100000, expires), &error);
   g_assert_no_error (error);
   g_assert_cmpint (result->changed, ==, 5);
@@ -112,6 +122,7 @@ test_fail_mid_batch (gconstpointer data)
   gint64 audits = n_audits (&fx);
   gint64 codes = scalar (&fx, "SELECT count (*) FROM redemptions");
 
+  confirm_compliance (&fx);
   nd_test_pg_exec (fx.pg, fx.db,
     "CREATE FUNCTION third_code () RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
     "IF (SELECT count (*) FROM redemptions WHERE name = NEW.name) >= 2 THEN "
@@ -125,6 +136,33 @@ test_fail_mid_batch (gconstpointer data)
   g_assert_cmpint (codes_named (&fx, "boom"), ==, 0);
   g_assert_cmpint (scalar (&fx, "SELECT count (*) FROM redemptions"), ==, codes);
   g_assert_cmpint (n_audits (&fx), ==, audits);
+}
+
+/* An install of v1.0.0-rc.6 or later (the new fixture, rc.24) makes no
+ * codes before the payment compliance terms are confirmed; the old one
+ * (v0.9) never asks. */
+static void
+test_compliance (gconstpointer data)
+{
+  FX (data, "compliance");
+  gboolean gated = g_str_equal (fx.v->variant, "new");
+  g_autoptr(NdWriteResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 audits = n_audits (&fx);
+
+  result = run (fx.source, create_write ("gated", 2, 1000, 0), &error);
+  if (gated)
+    {
+      g_assert_error (error, ND_ERROR, ND_ERROR_PERMISSION);
+      g_assert_nonnull (strstr (error->message, "payment compliance"));
+      g_assert_cmpint (codes_named (&fx, "gated"), ==, 0);
+      g_assert_cmpint (n_audits (&fx), ==, audits);
+    }
+  else
+    {
+      g_assert_no_error (error);
+      g_assert_cmpint (codes_named (&fx, "gated"), ==, 2);
+    }
 }
 
 /* NewAPI's limits: a clear message and nothing written. */
@@ -253,6 +291,7 @@ test_status_edit_delete (gconstpointer data)
   NdRedemptionEdit *e;
   gint64 id;
 
+  confirm_compliance (&fx);
   made = run (fx.source, create_write ("edit me", 1, 1000, 0), &error);
   g_assert_no_error (error);
   id = made->new_id;
@@ -339,6 +378,7 @@ test_cli_create (gconstpointer data)
   g_autoptr(PGresult) rows = NULL;
   GStatBuf st;
 
+  confirm_compliance (&fx);
   g_assert_cmpint (nd_test_run_program (ND_DESK_EXE, NULL, no_rw, &out, &err), ==, 2);
   g_assert_nonnull (strstr (err, "--read-write"));
   g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
@@ -449,6 +489,7 @@ main (int argc, char **argv)
   static const struct { const char *name; GTestDataFunc func; } tests[] = {
     { "create", test_create },
     { "fail-mid-batch", test_fail_mid_batch },
+    { "compliance", test_compliance },
     { "refused", test_refused },
     { "list", test_list },
     { "status-edit-delete", test_status_edit_delete },

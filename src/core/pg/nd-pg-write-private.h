@@ -48,8 +48,8 @@ typedef struct {
   NdWriteResult *result;
   GPtrArray *audits;           /* (element-type NdPgAudit) */
   gint64 now;                  /* unix s, one clock for the whole action */
-  const NdMoney *money;        /* the server's currency display, as probed (the
-                                * quota texts of audit sentences) */
+  const NdServerInfo *info;    /* what the probe learned: NewAPI's version, the
+                                * currency display of audit sentences */
 } NdPgWriteCtx;
 
 /* Runs the statements of one action inside the open transaction. */

@@ -19,12 +19,14 @@
 #include <inttypes.h>
 #include <glib/gi18n-lib.h>
 
+#include "http/nd-http-parse.h"
 #include "nd-pg-write-private.h"
 #include "nd-random.h"
 #include "nd-secure-string.h"
 
 /* See nd-pg-write-tokens.c: a clash means a broken random source. */
 #define MAX_CODE_ATTEMPTS 8
+#define VERSION_COMPLIANCE "v1.0.0-rc.6"
 
 static char *
 int_text (gint64 v)
@@ -93,6 +95,30 @@ insert_code (NdPgWriteCtx *ctx, const char * const *fields, gint64 *id_out, char
   return FALSE;
 }
 
+/* AddRedemption from v1.0.0-rc.6: no codes until a root administrator has
+ * confirmed the payment compliance terms (the option only NewAPI's web
+ * console sets; its terms version is not checked here). */
+static gboolean
+check_compliance (NdPgWriteCtx *ctx, GError **error)
+{
+  g_autoptr(PGresult) res = NULL;
+
+  if (nd_http_version_compare (ctx->info->newapi_version, VERSION_COMPLIANCE) < 0)
+    return TRUE;
+  res = nd_pg_exec (ctx->pg, "SELECT 1 FROM options WHERE \"key\" = "
+                             "'payment_setting.compliance_confirmed' AND value = 'true'",
+                    0, NULL, ctx->cancellable, error);
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) == 0)
+    {
+      g_set_error (error, ND_ERROR, ND_ERROR_PERMISSION, "%s %s", nd_write_compliance_note (),
+                   _("No codes were made."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 write_create (NdPgWriteCtx *ctx, GError **error)
 {
@@ -103,9 +129,11 @@ write_create (NdPgWriteCtx *ctx, GError **error)
   g_autofree char *expires = int_text (e->expired_time);
   const char *fields[5] = { user, e->name, quota, now, expires };
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autofree char *quota_text = nd_money_log_quota (ctx->money, e->quota);
+  g_autofree char *quota_text = nd_money_log_quota (ctx->info->money, e->quota);
   g_autofree char *content = NULL;
 
+  if (!check_compliance (ctx, error))
+    return FALSE;
   /* On a failure the result is dropped, its codes wiped, and the
    * transaction rolled back: no code was made. */
   if (ctx->result->secrets == NULL)
