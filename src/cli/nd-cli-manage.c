@@ -32,6 +32,38 @@ nd_cli_run_verb (const char *command, const NdCliVerb *verbs, guint n_verbs, int
   return 2;
 }
 
+gboolean
+nd_cli_parse_manage (NdCliOptions *opts, const GOptionEntry *entries, const char *summary,
+                     const char *description, gboolean write, const char *command,
+                     int *argc, char ***argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (summary);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  g_option_context_set_description (context, description);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  nd_cli_options_add (opts, context, FALSE, FALSE);
+  if (write)
+    nd_cli_options_add_write (opts, context);
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      nd_cli_fail (command, error, 2);
+      return FALSE;
+    }
+  if (write && !nd_cli_check_read_write (opts, command))
+    return FALSE;
+  if (*argc > 1)
+    {
+      g_set_error (&error, ND_ERROR, ND_ERROR_INVALID_INPUT, _("Unexpected argument “%s”"),
+                   (*argv)[1]);
+      nd_cli_fail (command, error, 2);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 int
 nd_cli_connect_status (const GError *error)
 {

@@ -21,6 +21,16 @@ typedef struct {
 int         nd_cli_run_verb   (const char *command, const NdCliVerb *verbs, guint n_verbs,
                                int argc, char **argv);
 
+/* Parses @argc/@argv for one action: @entries (may be NULL), the
+ * connection options and, for a @write, --read-write and --act-as; the
+ * --help text is @summary ("— list API tokens") and @description. Stray
+ * arguments and a write without --read-write are refused. FALSE after
+ * saying why: the caller exits 2 with nothing changed. @command names the
+ * action in messages ("tokens list"). */
+gboolean    nd_cli_parse_manage (NdCliOptions *opts, const GOptionEntry *entries,
+                                 const char *summary, const char *description, gboolean write,
+                                 const char *command, int *argc, char ***argv);
+
 /* Exit status for a failed connection: 2 when the options were wrong, 3
  * when the gateway could not be reached or refused us. */
 int         nd_cli_connect_status (const GError *error);

@@ -29,6 +29,7 @@
 
 #include "nd-cli.h"
 #include "nd-cli-manage.h"
+#include "nd-json.h"
 #include "nd-secure-string.h"
 
 #define CMD "redemptions"
@@ -161,7 +162,6 @@ redemptions_create (int argc, char **argv)
       N_("New file the codes are written to, one a line (never to the terminal)"), "FILE" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(NdSource) source = NULL;
   g_autoptr(NdWrite) write = NULL;
   g_autoptr(NdWriteResult) result = NULL;
@@ -173,29 +173,12 @@ redemptions_create (int argc, char **argv)
   gint64 expires = 0;
   int status = 0;
 
-  context = g_option_context_new (_("— make a batch of redemption codes"));
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_description (context,
-    _("The codes are written to FILE and nowhere else; it must not exist yet.\n"
-      "Exit status: 0 done, 1 failed, 2 bad usage (nothing made), 3 could not connect."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  nd_cli_options_add (&opts, context, FALSE, FALSE);
-  nd_cli_options_add_write (&opts, context);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      status = nd_cli_fail (CMD, error, 2);
-      goto out;
-    }
-  if (!nd_cli_check_read_write (&opts, CMD " create"))
+  if (!nd_cli_parse_manage (&opts, entries, _("— make a batch of redemption codes"),
+      _("The codes are written to FILE and nowhere else; it must not exist yet.\n"
+        "Exit status: 0 done, 1 failed, 2 bad usage (nothing made), 3 could not connect."),
+                            TRUE, CMD " create", &argc, &argv))
     {
       status = 2;
-      goto out;
-    }
-  if (argc > 1)
-    {
-      g_set_error (&error, ND_ERROR, ND_ERROR_INVALID_INPUT, _("Unexpected argument “%s”"),
-                   argv[1]);
-      status = nd_cli_fail (CMD, error, 2);
       goto out;
     }
   if (name == NULL || output == NULL || count == 0 || quota == 0)
@@ -270,41 +253,24 @@ out:
 /* ---- list ----------------------------------------------------------------- */
 
 static void
-add_member_str (JsonBuilder *b, const char *member, const char *value)
-{
-  json_builder_set_member_name (b, member);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
-add_member_int (JsonBuilder *b, const char *member, gint64 value)
-{
-  json_builder_set_member_name (b, member);
-  json_builder_add_int_value (b, value);
-}
-
-static void
 add_code_json (JsonBuilder *b, const NdRedemption *r, const char *key)
 {
   json_builder_begin_object (b);
-  add_member_int (b, "id", r->id);
-  add_member_str (b, "name", r->name ? r->name : "");
-  add_member_int (b, "status", r->status);
-  add_member_str (b, "effective_status", nd_redemption_effective_nick (r));
-  add_member_int (b, "quota", r->quota);
-  add_member_int (b, "created_time", r->created_time);
-  add_member_int (b, "user_id", r->user_id);
-  add_member_str (b, "username", r->username);
-  add_member_int (b, "redeemed_time", r->redeemed_time);
-  add_member_int (b, "used_user_id", r->used_user_id);
-  add_member_str (b, "used_username", r->used_username);
-  add_member_int (b, "expired_time", r->expired_time);
-  add_member_str (b, "key_masked", r->masked_key ? r->masked_key : "");
+  nd_json_add_int (b, "id", r->id);
+  nd_json_add_str (b, "name", r->name ? r->name : "");
+  nd_json_add_int (b, "status", r->status);
+  nd_json_add_str (b, "effective_status", nd_redemption_effective_nick (r));
+  nd_json_add_int (b, "quota", r->quota);
+  nd_json_add_int (b, "created_time", r->created_time);
+  nd_json_add_int (b, "user_id", r->user_id);
+  nd_json_add_str (b, "username", r->username);
+  nd_json_add_int (b, "redeemed_time", r->redeemed_time);
+  nd_json_add_int (b, "used_user_id", r->used_user_id);
+  nd_json_add_str (b, "used_username", r->used_username);
+  nd_json_add_int (b, "expired_time", r->expired_time);
+  nd_json_add_str (b, "key_masked", r->masked_key ? r->masked_key : "");
   if (key != NULL)
-    add_member_str (b, "key", key);
+    nd_json_add_str (b, "key", key);
   json_builder_end_object (b);
 }
 
@@ -361,7 +327,6 @@ redemptions_list (int argc, char **argv)
       N_("Print the codes in full (they are money: mind where the output goes)"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(NdSource) source = NULL;
   g_autoptr(GPtrArray) codes = NULL;
   g_autoptr(GHashTable) keys = NULL;
@@ -369,23 +334,12 @@ redemptions_list (int argc, char **argv)
   NdListQuery query = { 0 };
   int status = 0;
 
-  context = g_option_context_new (_("— list redemption codes"));
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_description (context,
-    _("Codes are shown masked unless --show-keys is given.\n"
-      "Exit status: 0 done, 1 failed, 2 bad usage, 3 could not connect."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  nd_cli_options_add (&opts, context, FALSE, FALSE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  if (!nd_cli_parse_manage (&opts, entries, _("— list redemption codes"),
+      _("Codes are shown masked unless --show-keys is given.\n"
+        "Exit status: 0 done, 1 failed, 2 bad usage, 3 could not connect."),
+                            FALSE, CMD " list", &argc, &argv))
     {
-      status = nd_cli_fail (CMD, error, 2);
-      goto out;
-    }
-  if (argc > 1)
-    {
-      g_set_error (&error, ND_ERROR, ND_ERROR_INVALID_INPUT, _("Unexpected argument “%s”"),
-                   argv[1]);
-      status = nd_cli_fail (CMD, error, 2);
+      status = 2;
       goto out;
     }
   source = nd_cli_connect (&opts, &error);
@@ -450,7 +404,6 @@ static int
 redemptions_delete_invalid (int argc, char **argv)
 {
   NdCliOptions opts = { 0 };
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(NdSource) source = NULL;
   g_autoptr(NdWrite) write = NULL;
   g_autoptr(NdWriteResult) result = NULL;
@@ -458,29 +411,13 @@ redemptions_delete_invalid (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   int status = 0;
 
-  context = g_option_context_new (_("— delete used, disabled and expired codes"));
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_description (context,
-    _("As NewAPI’s “delete invalid codes”: used and disabled codes, and unused ones past their "
-      "expiry, are deleted (NewAPI keeps their rows, marked deleted).\n"
-      "Exit status: 0 done, 1 failed, 2 bad usage (nothing changed), 3 could not connect."));
-  nd_cli_options_add (&opts, context, FALSE, FALSE);
-  nd_cli_options_add_write (&opts, context);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      status = nd_cli_fail (CMD, error, 2);
-      goto out;
-    }
-  if (!nd_cli_check_read_write (&opts, CMD " delete-invalid"))
+  if (!nd_cli_parse_manage (&opts, NULL, _("— delete used, disabled and expired codes"),
+      _("As NewAPI’s “delete invalid codes”: used and disabled codes, and unused ones past their "
+        "expiry, are deleted (NewAPI keeps their rows, marked deleted).\n"
+        "Exit status: 0 done, 1 failed, 2 bad usage (nothing changed), 3 could not connect."),
+                            TRUE, CMD " delete-invalid", &argc, &argv))
     {
       status = 2;
-      goto out;
-    }
-  if (argc > 1)
-    {
-      g_set_error (&error, ND_ERROR, ND_ERROR_INVALID_INPUT, _("Unexpected argument “%s”"),
-                   argv[1]);
-      status = nd_cli_fail (CMD, error, 2);
       goto out;
     }
   source = nd_cli_connect_manage (&opts, &error);

@@ -18,6 +18,7 @@
 
 #include "nd-cli.h"
 #include "nd-cli-manage.h"
+#include "nd-json.h"
 
 #define CMD "tokens"
 
@@ -25,41 +26,22 @@ static void
 add_token_json (JsonBuilder *b, const NdToken *t)
 {
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_int_value (b, t->id);
-  json_builder_set_member_name (b, "user_id");
-  json_builder_add_int_value (b, t->user_id);
-  json_builder_set_member_name (b, "username");
-  if (t->username != NULL)
-    json_builder_add_string_value (b, t->username);
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, t->name ? t->name : "");
-  json_builder_set_member_name (b, "status");
-  json_builder_add_int_value (b, t->status);
-  json_builder_set_member_name (b, "effective_status");
-  json_builder_add_string_value (b, nd_token_status_nick (t->effective_status));
-  json_builder_set_member_name (b, "remain_quota");
-  json_builder_add_int_value (b, t->remain_quota);
-  json_builder_set_member_name (b, "used_quota");
-  json_builder_add_int_value (b, t->used_quota);
-  json_builder_set_member_name (b, "unlimited_quota");
-  json_builder_add_boolean_value (b, t->unlimited_quota);
-  json_builder_set_member_name (b, "expired_time");
-  json_builder_add_int_value (b, t->expired_time);
-  json_builder_set_member_name (b, "accessed_time");
-  json_builder_add_int_value (b, t->accessed_time);
-  json_builder_set_member_name (b, "group");
-  json_builder_add_string_value (b, t->group ? t->group : "");
-  json_builder_set_member_name (b, "model_limits_enabled");
-  json_builder_add_boolean_value (b, t->model_limits_enabled);
-  json_builder_set_member_name (b, "model_limits");
-  json_builder_add_string_value (b, t->model_limits ? t->model_limits : "");
-  json_builder_set_member_name (b, "allow_ips");
-  json_builder_add_string_value (b, t->allow_ips ? t->allow_ips : "");
-  json_builder_set_member_name (b, "key_masked");
-  json_builder_add_string_value (b, t->masked_key ? t->masked_key : "");
+  nd_json_add_int (b, "id", t->id);
+  nd_json_add_int (b, "user_id", t->user_id);
+  nd_json_add_str (b, "username", t->username);
+  nd_json_add_str (b, "name", t->name ? t->name : "");
+  nd_json_add_int (b, "status", t->status);
+  nd_json_add_str (b, "effective_status", nd_token_status_nick (t->effective_status));
+  nd_json_add_int (b, "remain_quota", t->remain_quota);
+  nd_json_add_int (b, "used_quota", t->used_quota);
+  nd_json_add_bool (b, "unlimited_quota", t->unlimited_quota);
+  nd_json_add_int (b, "expired_time", t->expired_time);
+  nd_json_add_int (b, "accessed_time", t->accessed_time);
+  nd_json_add_str (b, "group", t->group ? t->group : "");
+  nd_json_add_bool (b, "model_limits_enabled", t->model_limits_enabled);
+  nd_json_add_str (b, "model_limits", t->model_limits ? t->model_limits : "");
+  nd_json_add_str (b, "allow_ips", t->allow_ips ? t->allow_ips : "");
+  nd_json_add_str (b, "key_masked", t->masked_key ? t->masked_key : "");
   json_builder_end_object (b);
 }
 
@@ -110,32 +92,25 @@ tokens_list (int argc, char **argv)
     { "user", 0, 0, G_OPTION_ARG_INT64, &user, N_("Only the tokens of this user id"), "ID" },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = NULL;
   g_autoptr(NdSource) source = NULL;
   g_autoptr(GPtrArray) tokens = NULL;
   g_autoptr(GError) error = NULL;
   NdListQuery query = { 0 };
   int status = 0;
 
-  context = g_option_context_new (_("— list API tokens"));
-  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
-  g_option_context_set_description (context,
-    _("Over the database every user’s tokens; over NewAPI’s API only the connected account’s "
-      "own. Keys are shown masked.\n"
-      "Exit status: 0 done, 1 failed, 2 bad usage, 3 could not connect."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  nd_cli_options_add (&opts, context, FALSE, FALSE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  if (!nd_cli_parse_manage (&opts, entries, _("— list API tokens"),
+      _("Over the database every user’s tokens; over NewAPI’s API only the connected account’s "
+        "own. Keys are shown masked.\n"
+        "Exit status: 0 done, 1 failed, 2 bad usage, 3 could not connect."),
+                            FALSE, CMD " list", &argc, &argv))
     {
-      status = nd_cli_fail (CMD, error, 2);
+      status = 2;
       goto out;
     }
-  if (argc > 1 || user < 0)
+  if (user < 0)
     {
-      g_set_error (&error, ND_ERROR, ND_ERROR_INVALID_INPUT,
-                   argc > 1 ? _("Unexpected argument “%s”") : _("--user takes a user id"),
-                   argc > 1 ? argv[1] : "");
-      status = nd_cli_fail (CMD, error, 2);
+      g_set_error_literal (&error, ND_ERROR, ND_ERROR_INVALID_INPUT, _("--user takes a user id"));
+      status = nd_cli_fail (CMD " list", error, 2);
       goto out;
     }
 

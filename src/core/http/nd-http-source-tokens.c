@@ -109,25 +109,11 @@ builder_text (JsonBuilder *b)
   return json_to_string (node, FALSE);
 }
 
-static void
-member_int (JsonBuilder *b, const char *name, gint64 v)
+/* NewAPI's strings are never null. */
+static const char *
+text_or_empty (const char *text)
 {
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, v);
-}
-
-static void
-member_str (JsonBuilder *b, const char *name, const char *v)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_string_value (b, v ? v : "");
-}
-
-static void
-member_bool (JsonBuilder *b, const char *name, gboolean v)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_boolean_value (b, v);
+  return text != NULL ? text : "";
 }
 
 /* The token NewAPI's POST and PUT read: the form's fields over @current
@@ -146,21 +132,23 @@ token_body (const NdTokenEdit *e, gint64 id, JsonObject *current)
 
   json_builder_begin_object (b);
   if (id > 0)
-    member_int (b, "id", id);
-  member_str (b, "name", m & ND_TOKEN_FIELD_NAME ? e->name : name);
-  member_int (b, "expired_time", m & ND_TOKEN_FIELD_EXPIRED_TIME ? e->expired_time : expires);
-  member_int (b, "remain_quota", m & ND_TOKEN_FIELD_REMAIN_QUOTA ? e->remain_quota : remain);
-  member_bool (b, "unlimited_quota", m & ND_TOKEN_FIELD_UNLIMITED
+    nd_json_add_int (b, "id", id);
+  nd_json_add_str (b, "name", text_or_empty (m & ND_TOKEN_FIELD_NAME ? e->name : name));
+  nd_json_add_int (b, "expired_time", m & ND_TOKEN_FIELD_EXPIRED_TIME ? e->expired_time : expires);
+  nd_json_add_int (b, "remain_quota", m & ND_TOKEN_FIELD_REMAIN_QUOTA ? e->remain_quota : remain);
+  nd_json_add_bool (b, "unlimited_quota", m & ND_TOKEN_FIELD_UNLIMITED
                ? e->unlimited_quota : current != NULL && nd_json_bool (current, "unlimited_quota"));
-  member_bool (b, "model_limits_enabled", m & ND_TOKEN_FIELD_MODEL_LIMITS
+  nd_json_add_bool (b, "model_limits_enabled", m & ND_TOKEN_FIELD_MODEL_LIMITS
                ? e->model_limits_enabled
                : current != NULL && nd_json_bool (current, "model_limits_enabled"));
-  member_str (b, "model_limits", m & ND_TOKEN_FIELD_MODEL_LIMITS ? e->model_limits : limits);
-  member_str (b, "allow_ips", m & ND_TOKEN_FIELD_ALLOW_IPS ? e->allow_ips : ips);
-  member_str (b, "group", m & ND_TOKEN_FIELD_GROUP ? e->group : group);
+  nd_json_add_str (b, "model_limits",
+                   text_or_empty (m & ND_TOKEN_FIELD_MODEL_LIMITS ? e->model_limits : limits));
+  nd_json_add_str (b, "allow_ips",
+                   text_or_empty (m & ND_TOKEN_FIELD_ALLOW_IPS ? e->allow_ips : ips));
+  nd_json_add_str (b, "group", text_or_empty (m & ND_TOKEN_FIELD_GROUP ? e->group : group));
   /* Kept as it is (only meaningful with group "auto"); auto_groups is not
    * sent, which NewAPI takes as "leave them". */
-  member_bool (b, "cross_group_retry", current != NULL &&
+  nd_json_add_bool (b, "cross_group_retry", current != NULL &&
                                        nd_json_bool (current, "cross_group_retry"));
   json_builder_end_object (b);
   return builder_text (b);
@@ -172,8 +160,8 @@ status_body (gint64 id, int status)
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
-  member_int (b, "id", id);
-  member_int (b, "status", status);
+  nd_json_add_int (b, "id", id);
+  nd_json_add_int (b, "status", status);
   json_builder_end_object (b);
   return builder_text (b);
 }
@@ -185,12 +173,12 @@ code_body (const NdRedemptionEdit *e, gint64 id)
 
   json_builder_begin_object (b);
   if (id > 0)
-    member_int (b, "id", id);
-  member_str (b, "name", e->name);
+    nd_json_add_int (b, "id", id);
+  nd_json_add_str (b, "name", text_or_empty (e->name));
   if (id == 0)
-    member_int (b, "count", e->count);
-  member_int (b, "quota", e->quota);
-  member_int (b, "expired_time", e->expired_time);
+    nd_json_add_int (b, "count", e->count);
+  nd_json_add_int (b, "quota", e->quota);
+  nd_json_add_int (b, "expired_time", e->expired_time);
   json_builder_end_object (b);
   return builder_text (b);
 }

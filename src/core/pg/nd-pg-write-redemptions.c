@@ -20,6 +20,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "http/nd-http-parse.h"
+#include "nd-json.h"
 #include "nd-pg-write-private.h"
 #include "nd-random.h"
 #include "nd-secure-string.h"
@@ -152,12 +153,9 @@ write_create (NdPgWriteCtx *ctx, GError **error)
   ctx->result->changed = e->count;
 
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "name");
-  json_builder_add_string_value (b, e->name);
-  json_builder_set_member_name (b, "count");
-  json_builder_add_int_value (b, e->count);
-  json_builder_set_member_name (b, "quota");
-  json_builder_add_string_value (b, quota_text);
+  nd_json_add_str (b, "name", e->name);
+  nd_json_add_int (b, "count", e->count);
+  nd_json_add_str (b, "quota", quota_text);
   json_builder_end_object (b);
   content = g_strdup_printf ("Created %u redemption codes named %s (%s each)", e->count, e->name,
                              quota_text);

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "nd-json.h"
 #include "nd-pg-write-private.h"
 #include "nd-random.h"
 #include "nd-secure-string.h"
@@ -110,14 +111,10 @@ audit_other_users (NdPgWriteCtx *ctx, const char *action, const TokenRow *row)
     return;
   b = json_builder_new ();
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "target_user_id");
-  json_builder_add_int_value (b, row->user_id);
-  json_builder_set_member_name (b, "target_username");
-  json_builder_add_string_value (b, row->owner ? row->owner : "");
-  json_builder_set_member_name (b, "token_id");
-  json_builder_add_int_value (b, row->id);
-  json_builder_set_member_name (b, "token_name");
-  json_builder_add_string_value (b, row->name ? row->name : "");
+  nd_json_add_int (b, "target_user_id", row->user_id);
+  nd_json_add_str (b, "target_username", row->owner ? row->owner : "");
+  nd_json_add_int (b, "token_id", row->id);
+  nd_json_add_str (b, "token_name", row->name ? row->name : "");
   json_builder_end_object (b);
   nd_pg_audit (ctx, action, json_builder_get_root (b), action);
 }
