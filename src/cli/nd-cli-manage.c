@@ -20,7 +20,18 @@ nd_cli_run_verb (const char *command, const NdCliVerb *verbs, guint n_verbs, int
   if (argc >= 2)
     for (guint i = 0; i < n_verbs; i++)
       if (g_str_equal (argv[1], verbs[i].name))
-        return verbs[i].run (argc - 1, argv + 1);
+        {
+          /* The action sees "tokens list" as its argv[0], so --help reads
+           * "Usage: tokens list [OPTION…]". */
+          g_autofree char *name = g_strdup_printf ("%s %s", command, verbs[i].name);
+          char *verb = argv[1];
+          int status;
+
+          argv[1] = name;
+          status = verbs[i].run (argc - 1, argv + 1);
+          argv[1] = verb;
+          return status;
+        }
 
   if (argc >= 2 && !g_str_equal (argv[1], "--help") && !g_str_equal (argv[1], "-h"))
     fprintf (stderr, _("newapi-desk %s: unknown action “%s”\n"), command, argv[1]);
