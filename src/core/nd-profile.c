@@ -398,10 +398,12 @@ profile_settings (NdProfileStore *self, const char *id)
 {
   g_autofree char *path = NULL;
   g_autofree char *base = NULL;
+  g_autoptr(GSettingsBackend) backend = NULL;
 
-  g_object_get (self->settings, "path", &base, NULL);
+  /* Profiles live beside the list that names them, in the same backend. */
+  g_object_get (self->settings, "path", &base, "backend", &backend, NULL);
   path = g_strdup_printf ("%sprofiles/%s/", base, id);
-  return g_settings_new_with_path (ND_PROFILE_SCHEMA_ID, path);
+  return g_settings_new_with_backend_and_path (ND_PROFILE_SCHEMA_ID, backend, path);
 }
 
 static NdProfile *
@@ -591,9 +593,11 @@ nd_profile_store_save_async (NdProfileStore *self, NdProfile *profile,
   g_autoptr(GSettings) s = NULL;
   g_autofree char *pg_clean = NULL;
   g_autofree char *log_clean = NULL;
-  g_autofree char *pg_inline = NULL;
-  g_autofree char *log_inline = NULL;
-  const char *secrets[3][2];
+  g_autoptr(NdSecret) pg_inline = NULL;
+  g_autoptr(NdSecret) log_inline = NULL;
+  g_autoptr(NdSecret) pg_others = NULL;
+  g_autoptr(NdSecret) log_others = NULL;
+  const char *secrets[5][2];
   SaveData *sd;
   GError *error = NULL;
 
@@ -608,11 +612,14 @@ nd_profile_store_save_async (NdProfileStore *self, NdProfile *profile,
   if (!nd_profile_validate (profile, &error))
     return g_task_return_error (task, error);
 
+  /* Every secret keyword leaves the DSN before anything is written: the
+   * password and the others (sslpassword, …) go to the keyring. */
   if (nd_profile_has_pg (profile) &&
-      (pg_clean = nd_pg_dsn_strip_password (profile->pg_dsn, &pg_inline, &error)) == NULL)
+      (pg_clean = nd_pg_dsn_strip_secrets (profile->pg_dsn, &pg_inline, &pg_others, &error)) == NULL)
     return g_task_return_error (task, error);
   if (profile->log_dsn[0] != '\0' &&
-      (log_clean = nd_pg_dsn_strip_password (profile->log_dsn, &log_inline, &error)) == NULL)
+      (log_clean = nd_pg_dsn_strip_secrets (profile->log_dsn, &log_inline, &log_others,
+                                            &error)) == NULL)
     return g_task_return_error (task, error);
 
   g_object_set (profile, "pg-dsn", pg_clean ? pg_clean : "", "log-dsn", log_clean ? log_clean : "", NULL);
@@ -661,6 +668,11 @@ nd_profile_store_save_async (NdProfileStore *self, NdProfile *profile,
   secrets[1][1] = log_password ? log_password : log_inline;
   secrets[2][0] = ND_SECRET_API_TOKEN;
   secrets[2][1] = api_token;
+  /* Only what the DSN carried: a stored one stays until the DSN says anew. */
+  secrets[3][0] = ND_SECRET_PG_OPTIONS;
+  secrets[3][1] = pg_others;
+  secrets[4][0] = ND_SECRET_LOG_PG_OPTIONS;
+  secrets[4][1] = log_others;
 
   sd->pending = 1;
   for (guint i = 0; i < G_N_ELEMENTS (secrets); i++)
@@ -671,8 +683,6 @@ nd_profile_store_save_async (NdProfileStore *self, NdProfile *profile,
       nd_secret_store_store_async (self->secrets, profile->id, secrets[i][0], secrets[i][1],
                                    cancellable, secret_stored, g_object_ref (task));
     }
-  nd_secure_wipe (pg_inline);
-  nd_secure_wipe (log_inline);
   /* Drop the guard count; completes now if no secret was written. */
   if (--sd->pending == 0)
     g_task_return_boolean (task, TRUE);

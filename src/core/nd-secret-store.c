@@ -307,7 +307,8 @@ nd_secret_store_clear_profile_async (NdSecretStore *self, const char *profile_id
 {
   g_autoptr(GTask) task = NULL;
   static const char * const kinds[] = { ND_SECRET_PG_PASSWORD, ND_SECRET_LOG_PG_PASSWORD,
-                                        ND_SECRET_API_TOKEN };
+                                        ND_SECRET_API_TOKEN, ND_SECRET_PG_OPTIONS,
+                                        ND_SECRET_LOG_PG_OPTIONS };
 
   g_return_if_fail (ND_IS_SECRET_STORE (self));
 

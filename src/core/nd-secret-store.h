@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 #define ND_SECRET_PG_PASSWORD     "pg-password"
 #define ND_SECRET_LOG_PG_PASSWORD "log-pg-password"
 #define ND_SECRET_API_TOKEN       "api-token"
+/* The DSN's other secret keywords (sslpassword, …) as a key='value'
+ * fragment, merged back into the DSN when connecting. */
+#define ND_SECRET_PG_OPTIONS      "pg-secret-options"
+#define ND_SECRET_LOG_PG_OPTIONS  "log-pg-secret-options"
 
 #define ND_TYPE_SECRET_STORE (nd_secret_store_get_type ())
 G_DECLARE_FINAL_TYPE (NdSecretStore, nd_secret_store, ND, SECRET_STORE, GObject)

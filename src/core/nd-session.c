@@ -8,6 +8,7 @@
 
 #include "nd-secure-string.h"
 #include "http/nd-http-source.h"
+#include "pg/nd-pg-conn.h"
 #include "pg/nd-pg-source.h"
 #include "nd-session.h"
 
@@ -179,12 +180,13 @@ nd_session_dup_status_text (NdSession *self)
 /* ---- connect ---------------------------------------------------------- */
 
 typedef struct {
-  char *secret[3];
+  char *secret[5];
   guint next;
 } ConnectData;
 
-static const char * const secret_kinds[3] = {
-  ND_SECRET_PG_PASSWORD, ND_SECRET_LOG_PG_PASSWORD, ND_SECRET_API_TOKEN
+static const char * const secret_kinds[5] = {
+  ND_SECRET_PG_PASSWORD, ND_SECRET_LOG_PG_PASSWORD, ND_SECRET_API_TOKEN,
+  ND_SECRET_PG_OPTIONS, ND_SECRET_LOG_PG_OPTIONS,
 };
 
 static void
@@ -262,9 +264,14 @@ build_sources (NdSession *self, GTask *task)
   if (self->source != NULL)
     ;
   else if (nd_profile_has_pg (p))
-    self->source = nd_pg_source_new (nd_profile_get_pg_dsn (p), cd->secret[0],
-                                     nd_profile_get_log_dsn (p), cd->secret[1],
-                                     nd_profile_get_read_only (p));
+    {
+      /* The DSN's other secrets come back from the keyring, in memory only. */
+      g_autoptr(NdSecret) dsn = nd_pg_dsn_merge (nd_profile_get_pg_dsn (p), cd->secret[3]);
+      g_autoptr(NdSecret) log_dsn = nd_pg_dsn_merge (nd_profile_get_log_dsn (p), cd->secret[4]);
+
+      self->source = nd_pg_source_new (dsn, cd->secret[0], log_dsn, cd->secret[1],
+                                       nd_profile_get_read_only (p));
+    }
   else
     self->source = g_steal_pointer (&self->manage_source);
 

@@ -3,24 +3,27 @@
  *
  *   ND_BENCH_DSN=postgresql://… tests/bench/bench-logs   (build-aux/dev bench)
  *   optional ND_BENCH_OLD_DSN: the same on an old-schema install
- *   optional ND_BENCH_DEPTH (default 1000000), ND_BENCH_SCROLL=0 to skip the
- *   model scroll
+ *   optional ND_BENCH_DEPTH (default 1000000), ND_BENCH_ONLY=paging,export,
+ *   model,view to run only some parts
  *
  * Prints: a page at depth N vs the first page (keyset, as the app pages);
- * NewAPI's own shape at the same depth (COUNT(*) + OFFSET); CSV export of N
- * rows vs COPY … TO STDOUT (what psql \copy does) of the same columns in
- * this process, with peak RSS during the export; and the list model
- * scrolled through N rows with its resident memory.
+ * NewAPI's own shape at the same depth (COUNT(*) + OFFSET); the newest N
+ * rows exported by `newapi-desk export-logs` to CSV vs `psql \copy` of the
+ * same rows raw, in bytes per second, both whole processes; the list model
+ * scrolled through N rows; and, with a display, the Logs page in a window
+ * scrolled through N rows, with the process's resident memory.
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <glib/gstdio.h>
 
-#include "logs/nd-export.h"
-#include "logs/nd-log-sql.h"
 #include "nd-log-model.h"
+#include "nd-logs-page.h"
+#include "nd-session.h"
 #include "pg/nd-pg-source.h"
 
 static GAsyncResult *slot;
@@ -49,6 +52,19 @@ rss_kb (void)
     return -1;
   p = strstr (status, "VmRSS:");
   return p ? g_ascii_strtoll (p + 6, NULL, 10) : -1;
+}
+
+/* Anonymous (private) memory: RSS without the mapped libraries and fonts. */
+static gint64
+anon_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *p;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  p = strstr (status, "RssAnon:");
+  return p ? g_ascii_strtoll (p + 8, NULL, 10) : -1;
 }
 
 static double
@@ -169,105 +185,94 @@ bench_paging (const char *label, const char *dsn, gint64 depth)
   PQfinish (c);
 }
 
+/* One whole process, timed from spawn to exit, with its peak RSS. */
 typedef struct {
-  gint64 peak;
-  gint64 base;
-} RssWatch;
+  double seconds;
+  double peak_mb;
+  gint64 bytes;
+} Run;
 
-static gboolean
-sample_rss (gpointer data)
+static Run
+run_process (char **argv, const char *output)
 {
-  RssWatch *w = data;
+  g_autoptr(GError) error = NULL;
+  struct rusage ru;
+  GStatBuf st;
+  Run run = { 0 };
+  GPid pid;
+  int status;
+  gint64 t0 = g_get_monotonic_time ();
 
-  w->peak = MAX (w->peak, rss_kb ());
-  return G_SOURCE_CONTINUE;
+  if (!g_spawn_async (NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL,
+                      NULL, NULL, &pid, &error))
+    g_error ("%s: %s", argv[0], error->message);
+  if (wait4 (pid, &status, 0, &ru) != pid || !WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    g_error ("%s failed (status %d)", argv[0], status);
+  run.seconds = (g_get_monotonic_time () - t0) / 1e6;
+  run.peak_mb = ru.ru_maxrss / 1024.0;
+  if (g_stat (output, &st) == 0)
+    run.bytes = st.st_size;
+  g_unlink (output);
+  return run;
 }
 
+static int
+cmp_run (gconstpointer a, gconstpointer b)
+{
+  const Run *x = a, *y = b;
+
+  return x->seconds < y->seconds ? -1 : x->seconds > y->seconds;
+}
+
+/* `newapi-desk export-logs` of the newest @depth rows against `psql \copy`
+ * of the same rows raw (SELECT *), in bytes per second of the file each
+ * writes, both whole processes: start-up, query, formatting, writing. */
 static void
 bench_export (const char *dsn, gint64 depth)
 {
-  g_autoptr(NdSource) source = open_source (dsn);
-  g_autoptr(NdLogQuery) q = nd_log_query_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(NdLogSql) sql = NULL;
   g_autofree char *dir = g_dir_make_tmp ("nd-bench-XXXXXX", NULL);
   g_autofree char *ours = g_build_filename (dir, "export.csv", NULL);
   g_autofree char *theirs = g_build_filename (dir, "copy.csv", NULL);
-  g_autofree char *copy = NULL;
+  g_autofree char *from = NULL, *copy = NULL, *count_sql = NULL;
   PGconn *c = PQconnectdb (dsn);
   NdLogCursor cursor;
-  NdExportWriter *w;
-  RssWatch watch = { 0 };
-  guint sampler;
-  gint64 rows, copy_bytes = 0;
-  double t0, t_ours, t_copy;
-  GStatBuf st;
-  FILE *f;
+  Run a[3], b[3];
+  gint64 rows;
+  double ours_rate, theirs_rate;
 
   cursor_at (c, depth, &cursor);
-  q->from = cursor.created_at;      /* ≈ the newest `depth` rows */
-
-  watch.base = rss_kb ();
-  watch.peak = watch.base;
-  sampler = g_timeout_add (20, sample_rss, &watch);
-  w = nd_export_writer_new (ours, ND_EXPORT_CSV, FALSE, &error);
-  g_assert_no_error (error);
-  t0 = now_ms ();
-  g_clear_object (&slot);
-  nd_source_export_logs_async (source, q, nd_export_writer_write, w, NULL, store, &slot);
-  rows = nd_source_export_logs_finish (source, wait_result (), &error);
-  g_assert_no_error (error);
-  g_assert_true (nd_export_writer_finish (w, &error));
-  t_ours = now_ms () - t0;
-  nd_export_writer_free (w);
-  g_source_remove (sampler);
-  g_stat (ours, &st);
-
-  /* What `psql \copy (SELECT …) TO file CSV HEADER` does: COPY TO STDOUT,
-   * chunks written to a file, same columns, same order, same filter. */
-  sql = nd_log_sql_export (q, nd_source_get_info (source)->has_log_request_id, &error);
-  copy = g_strdup_printf ("COPY (%s) TO STDOUT WITH (FORMAT csv, HEADER)", sql->sql->str);
-  for (guint i = 0; i < sql->params->len; i++)
-    {
-      /* COPY takes no parameters: the (numeric) bound is inlined here only. */
-      g_autofree char *ph = g_strdup_printf ("$%u", i + 1);
-      g_auto(GStrv) parts = g_strsplit (copy, ph, -1);
-
-      g_free (copy);
-      copy = g_strjoinv (sql->params->pdata[i], parts);
-    }
-  f = fopen (theirs, "w");
-  t0 = now_ms ();
+  from = g_strdup_printf ("%" G_GINT64_FORMAT, cursor.created_at);
+  count_sql = g_strdup_printf ("SELECT count(*) FROM logs WHERE created_at >= %s", from);
   {
-    PGresult *r = PQexec (c, copy);
-    char *buf;
-    int n;
+    PGresult *r = PQexec (c, count_sql);
 
-    if (PQresultStatus (r) != PGRES_COPY_OUT)
-      g_error ("COPY: %s", PQerrorMessage (c));
+    rows = g_ascii_strtoll (PQgetvalue (r, 0, 0), NULL, 10);
     PQclear (r);
-    while ((n = PQgetCopyData (c, &buf, 0)) > 0)
-      {
-        fwrite (buf, 1, n, f);
-        copy_bytes += n;
-        PQfreemem (buf);
-      }
-    PQclear (PQgetResult (c));
   }
-  fflush (f);
-  fsync (fileno (f));
-  fclose (f);
-  t_copy = now_ms () - t0;
+  copy = g_strdup_printf ("\\copy (SELECT * FROM logs WHERE created_at >= %s "
+                          "ORDER BY created_at DESC, id DESC) TO '%s' CSV HEADER", from, theirs);
+  for (int i = 0; i < 3; i++)
+    {
+      char *export_argv[] = { (char *) ND_APP_EXE, (char *) "export-logs", (char *) "--dsn",
+                              (char *) dsn, (char *) "--from", from, (char *) "--output", ours,
+                              (char *) "-q", NULL };
+      char *psql_argv[] = { (char *) PSQL, (char *) "-X", (char *) "-q", (char *) "-d",
+                            (char *) dsn, (char *) "-c", copy, NULL };
 
-  printf ("export: %" G_GINT64_FORMAT " rows to CSV in %.2f s (%.0f rows/s, %.1f MB); "
-          "COPY TO STDOUT (psql \\copy) %.2f s (%.0f rows/s, %.1f MB): %.2fx its throughput "
-          "(goal >= 0.8x)\n",
-          rows, t_ours / 1000, rows / (t_ours / 1000), st.st_size / 1e6,
-          t_copy / 1000, rows / (t_copy / 1000), copy_bytes / 1e6, t_copy / t_ours);
-  printf ("export: RSS %.1f MB before, peak %.1f MB during (goal: flat, < 100 MB)\n",
-          watch.base / 1024.0, watch.peak / 1024.0);
-  g_unlink (ours);
-  g_unlink (theirs);
+      /* Alternating, so both see the same load on a shared machine. */
+      a[i] = run_process (export_argv, ours);
+      b[i] = run_process (psql_argv, theirs);
+    }
+  qsort (a, 3, sizeof *a, cmp_run);
+  qsort (b, 3, sizeof *b, cmp_run);
+  ours_rate = a[1].bytes / 1e6 / a[1].seconds;
+  theirs_rate = b[1].bytes / 1e6 / b[1].seconds;
+  printf ("export: newapi-desk export-logs, %" G_GINT64_FORMAT " rows to CSV: %.1f MB in %.2f s = "
+          "%.1f MB/s, peak RSS %.1f MB (median of 3, whole process)\n",
+          rows, a[1].bytes / 1e6, a[1].seconds, ours_rate, a[1].peak_mb);
+  printf ("export: psql \\copy of the same rows raw (SELECT *): %.1f MB in %.2f s = %.1f MB/s: "
+          "export-logs writes %.2fx its bytes per second (goal >= 0.8x)\n",
+          b[1].bytes / 1e6, b[1].seconds, theirs_rate, ours_rate / theirs_rate);
   g_rmdir (dir);
   PQfinish (c);
 }
@@ -314,6 +319,103 @@ bench_scroll (const char *dsn, gint64 depth)
           g_list_model_get_n_items (G_LIST_MODEL (model)) / ND_LOG_MODEL_PAGE_SIZE);
 }
 
+/* ---- the log view, on screen ------------------------------------------- */
+
+static GtkWidget *
+find_scroller (GtkWidget *widget)
+{
+  if (GTK_IS_SCROLLED_WINDOW (widget) &&
+      GTK_IS_COLUMN_VIEW (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (widget))))
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_scroller (c);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The Logs page in a window, scrolled to the bottom again and again as a
+ * user dragging the scrollbar would, until @depth rows were shown. */
+static void
+bench_view_scroll (const char *dsn, gint64 depth)
+{
+  g_autoptr(NdProfile) profile = g_object_new (ND_TYPE_PROFILE, "id", "bench", "name", "Bench",
+                                               "pg-dsn", dsn, "read-only", TRUE, NULL);
+  g_autoptr(NdSession) session = nd_session_new (profile, nd_secret_store_new_memory ());
+  g_autoptr(GError) error = NULL;
+  GtkWidget *window, *page, *scroller;
+  GtkAdjustment *adj;
+  GListModel *model;
+  gint64 base, peak, stuck_since;
+  double t0;
+  guint n = 0;
+
+  g_clear_object (&slot);
+  nd_session_connect_async (session, NULL, store, &slot);
+  if (!nd_session_connect_finish (session, wait_result (), &error))
+    g_error ("connect: %s", error->message);
+
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 900);
+  page = g_object_new (ND_TYPE_LOGS_PAGE, "session", session, NULL);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+  nd_logs_page_set_filter (ND_LOGS_PAGE (page), "");
+  model = nd_logs_page_get_model (ND_LOGS_PAGE (page));
+  while (g_list_model_get_n_items (model) == 0 || nd_log_model_get_loading (ND_LOG_MODEL (model)))
+    g_main_context_iteration (NULL, TRUE);
+  scroller = find_scroller (page);
+  g_assert_nonnull (scroller);
+  adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  base = peak = rss_kb ();
+  t0 = now_ms ();
+  stuck_since = g_get_monotonic_time ();
+  while ((n = g_list_model_get_n_items (model)) < depth)
+    {
+      gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+      g_main_context_iteration (NULL, TRUE);
+      if (g_list_model_get_n_items (model) != n)
+        stuck_since = g_get_monotonic_time ();
+      else if (nd_log_model_get_complete (ND_LOG_MODEL (model)) ||
+               g_get_monotonic_time () - stuck_since > 10 * G_USEC_PER_SEC)
+        break;
+      if (n / 100000 != g_list_model_get_n_items (model) / 100000)
+        peak = MAX (peak, rss_kb ());
+    }
+  /* Let the last pages arrive and the view settle before measuring. */
+  while (nd_log_model_get_loading (ND_LOG_MODEL (model)))
+    g_main_context_iteration (NULL, TRUE);
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  peak = MAX (peak, rss_kb ());
+  printf ("view: the Logs page scrolled through %u rows in %.0f s (%s renderer); RSS %.1f MB "
+          "with the first page shown, %.1f MB after (%.2fx; peak %.1f MB; %.1f MB of it the "
+          "process's own; goal < 150 MB)\n",
+          g_list_model_get_n_items (model), (now_ms () - t0) / 1000, g_getenv ("GSK_RENDERER"),
+          base / 1024.0, rss_kb () / 1024.0, (double) rss_kb () / base, peak / 1024.0,
+          anon_kb () / 1024.0);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* ND_BENCH_ONLY=export,view … runs only those parts. */
+static gboolean
+wanted (const char *part)
+{
+  const char *only = g_getenv ("ND_BENCH_ONLY");
+  g_auto(GStrv) parts = NULL;
+
+  if (only == NULL || *only == '\0')
+    return TRUE;
+  parts = g_strsplit (only, ",", -1);
+  return g_strv_contains ((const char * const *) parts, part);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -329,11 +431,29 @@ main (int argc, char **argv)
       return 77;
     }
   setvbuf (stdout, NULL, _IOLBF, 0);
-  bench_paging ("new schema", dsn, depth);
-  if (old != NULL)
-    bench_paging ("old schema (id, created_at) index", old, depth);
-  bench_export (dsn, depth);
-  if (g_strcmp0 (g_getenv ("ND_BENCH_SCROLL"), "0") != 0)
+  if (wanted ("paging"))
+    {
+      bench_paging ("new schema", dsn, depth);
+      if (old != NULL)
+        bench_paging ("old schema (id, created_at) index", old, depth);
+    }
+  if (wanted ("export"))
+    bench_export (dsn, depth);
+  if (wanted ("model"))
     bench_scroll (dsn, depth);
+  if (wanted ("view"))
+    {
+      /* The renderer the tests use, with GL off: under Xvfb GL means Mesa's
+       * software driver, whose ~60 MB of mapped code no user has. */
+      g_setenv ("GSK_RENDERER", "cairo", FALSE);
+      g_setenv ("GDK_DEBUG", "gl-disable", FALSE);
+      if (gtk_init_check ())
+        {
+          adw_init ();
+          bench_view_scroll (dsn, depth);
+        }
+      else
+        printf ("view: skipped, no display (build-aux/dev bench runs this under xvfb-run)\n");
+    }
   return 0;
 }

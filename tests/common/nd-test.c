@@ -3,14 +3,18 @@
  */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
+#include <glib-unix.h>
 
 #include "nd-test.h"
 
 struct _NdTestPg
 {
+  char *base;
   char *dir;
   char *script;
   char *fixture;
@@ -43,36 +47,6 @@ nd_test_store_result (GObject *source, GAsyncResult *result, gpointer slot)
   *(GAsyncResult **) slot = g_object_ref (result);
 }
 
-int
-nd_test_run_program (const char *exe, const char * const *env, const char * const *args,
-                     char **out, char **err)
-{
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
-
-  for (guint i = 0; env != NULL && env[i] != NULL; i++)
-    {
-      g_auto(GStrv) pair = g_strsplit (env[i], "=", 2);
-
-      g_subprocess_launcher_setenv (launcher, pair[0], pair[1] ? pair[1] : "", TRUE);
-    }
-  g_ptr_array_add (argv, (char *) exe);
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (proc, NULL, NULL, nd_test_store_result, &res);
-  nd_test_wait (&res);
-  g_assert_true (g_subprocess_communicate_utf8_finish (proc, res, out, err, &error));
-  g_assert_no_error (error);
-  return g_subprocess_get_exit_status (proc);
-}
-
 GAsyncResult *
 nd_test_wait (GAsyncResult **slot)
 {
@@ -85,6 +59,36 @@ nd_test_wait (GAsyncResult **slot)
         g_error ("async operation did not finish within 120 s");
     }
   return *slot;
+}
+
+int
+nd_test_run (const char *exe, const char * const *args, const char * const *env,
+             char **out, char **err)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      g_auto(GStrv) kv = g_strsplit (env[i], "=", 2);
+
+      g_subprocess_launcher_setenv (launcher, kv[0], kv[1] ? kv[1] : "", TRUE);
+    }
+  g_ptr_array_add (argv, (char *) exe);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (proc, NULL, NULL, nd_test_store_result, &res);
+  nd_test_wait (&res);
+  g_assert_true (g_subprocess_communicate_utf8_finish (proc, res, out, err, &error));
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (proc);
 }
 
 static gboolean
@@ -112,11 +116,38 @@ pg_destroy_at_exit (void)
   if (the_pg == NULL)
     return;
   {
-    char *argv[] = { the_pg->script, (char *) "destroy", the_pg->dir, NULL };
+    char *argv[] = { the_pg->script, (char *) "destroy", the_pg->base, NULL };
 
     run_cmd (argv, NULL, NULL);
   }
-  g_rmdir (g_path_get_dirname (the_pg->dir));
+}
+
+static void
+own_session (gpointer unused)
+{
+  setsid ();
+}
+
+/* atexit does not run when a test aborts or is killed (meson kills the
+ * test's process group on a timeout). A watchdog in its own session holds
+ * the read end of a pipe whose write end only this process has: when this
+ * process ends, however it ends, the watchdog reads EOF and destroys the
+ * server. */
+static void
+start_watchdog (const char *script, const char *base)
+{
+  int fds[2];
+  char *argv[] = { (char *) script, (char *) "watch", (char *) base, NULL };
+  g_autoptr(GError) error = NULL;
+
+  if (!g_unix_open_pipe (fds, FD_CLOEXEC, &error))
+    g_error ("watchdog pipe: %s", error->message);
+  if (!g_spawn_async_with_fds (NULL, argv, NULL,
+                               G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                               own_session, NULL, NULL, fds[0], -1, -1, &error))
+    g_error ("could not start the PostgreSQL watchdog: %s", error->message);
+  close (fds[0]);
+  /* fds[1] stays open for the life of this process, on purpose. */
 }
 
 NdTestPg *
@@ -147,9 +178,11 @@ nd_test_pg_get (void)
   g_chmod (base, 0755);
 
   pg = g_new0 (NdTestPg, 1);
+  pg->base = g_strdup (base);
   pg->dir = g_build_filename (base, "cluster", NULL);
   pg->script = g_strdup (script);
   pg->fixture = g_strdup (fixture);
+  start_watchdog (pg->script, pg->base);
   {
     char *argv[] = { pg->script, (char *) "start", pg->dir, NULL };
 
@@ -198,6 +231,12 @@ nd_test_pg_tcp_dsn (NdTestPg *pg, const char *db, const char *password)
   return g_strdup_printf ("postgresql://postgres:%s@127.0.0.1:%d/%s", password, pg->port, edb);
 }
 
+const char *
+nd_test_pg_dir (NdTestPg *pg)
+{
+  return pg->dir;
+}
+
 int
 nd_test_pg_port (NdTestPg *pg)
 {
@@ -241,6 +280,99 @@ nd_test_pg_scalar (NdTestPg *pg, const char *db, const char *sql)
 
   g_assert_cmpint (PQntuples (res), ==, 1);
   return PQgetisnull (res, 0, 0) ? 0 : g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
+}
+
+int
+nd_test_run_va (const char *exe, const char * const *env, const char * const *head,
+                const char * const *tail, char **out, char **err, va_list ap)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  const char *arg;
+  int status;
+
+  for (guint i = 0; head != NULL && head[i] != NULL; i++)
+    g_ptr_array_add (args, (char *) head[i]);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (char *) arg);
+  for (guint i = 0; tail != NULL && tail[i] != NULL; i++)
+    g_ptr_array_add (args, (char *) tail[i]);
+  g_ptr_array_add (args, NULL);
+  status = nd_test_run (exe, (const char * const *) args->pdata, env, out, err);
+  g_test_message ("stdout: %s\nstderr: %s", *out, *err);
+  return status;
+}
+
+JsonArray *
+nd_test_json_array (const char *text, JsonParser *parser)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)));
+  return json_node_get_array (json_parser_get_root (parser));
+}
+
+JsonObject *
+nd_test_json_find_id (JsonArray *array, gint64 id)
+{
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *o = json_array_get_object_element (array, i);
+
+      if (o != NULL && json_object_get_int_member (o, "id") == id)
+        return o;
+    }
+  g_error ("no object with id %" G_GINT64_FORMAT " in the array", id);
+}
+
+void
+nd_test_pg_execf (NdTestPg *pg, const char *db, const char *fmt, ...)
+{
+  g_autofree char *sql = NULL;
+  va_list ap;
+
+  va_start (ap, fmt);
+  sql = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  nd_test_pg_exec (pg, db, sql);
+}
+
+gint64
+nd_test_pg_scalarf (NdTestPg *pg, const char *db, const char *fmt, ...)
+{
+  g_autofree char *sql = NULL;
+  va_list ap;
+
+  va_start (ap, fmt);
+  sql = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  return nd_test_pg_scalar (pg, db, sql);
+}
+
+char *
+nd_test_pg_textf (NdTestPg *pg, const char *db, const char *fmt, ...)
+{
+  g_autofree char *sql = NULL;
+  g_autoptr(PGresult) res = NULL;
+  va_list ap;
+
+  va_start (ap, fmt);
+  sql = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  res = nd_test_pg_query (pg, db, sql);
+  if (PQntuples (res) == 0 || PQgetisnull (res, 0, 0))
+    return NULL;
+  return g_strdup (PQgetvalue (res, 0, 0));
+}
+
+char *
+nd_test_pg_channels_digest (NdTestPg *pg, const char *db)
+{
+  return nd_test_pg_textf (pg, db,
+    "SELECT md5 (string_agg (t, ',' ORDER BY t)) FROM ("
+    "SELECT c::text AS t FROM channels c UNION ALL SELECT a::text FROM abilities a "
+    "UNION ALL SELECT count(*)::text FROM logs) x");
 }
 
 void

@@ -97,8 +97,8 @@ run_variant (const char *variant, gboolean separate_log_db)
   all.to = ND_TEST_NOW + 86400;
   all.now = ND_TEST_NOW;
   before = query (facts, &all);
-  nd_test_pg_exec (pg, ldb, g_strdup_printf ("DELETE FROM logs WHERE created_at < %" G_GINT64_FORMAT,
-                                             (gint64) ND_TEST_NOW - 10 * 86400));
+  nd_test_pg_execf (pg, ldb, "DELETE FROM logs WHERE created_at < %" G_GINT64_FORMAT,
+                    (gint64) ND_TEST_NOW - 10 * 86400);
   {
     g_autofree char *name = NULL;
     NdFactsRank *top = g_ptr_array_index (before->channels, 0);
@@ -186,9 +186,9 @@ test_cancel_resume (void)
   memset (&progress, 0, sizeof progress);
   rows2 = sync_facts (facts, source, &progress, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (rows2, ==, nd_test_pg_scalar (pg, "facts_cancel",
-                                                 g_strdup_printf ("SELECT count(*) FROM logs WHERE id > %"
-                                                                  G_GINT64_FORMAT, cursor)));
+  g_assert_cmpint (rows2, ==, nd_test_pg_scalarf (pg, "facts_cancel",
+                                                  "SELECT count(*) FROM logs WHERE id > %" G_GINT64_FORMAT,
+                                                  cursor));
   g_assert_cmpint (progress.total, ==, max_id - cursor);
   compare_all (pg, "facts_cancel", "facts_cancel", facts);
   compare_base_table (pg, "facts_cancel", store.path);
@@ -309,11 +309,11 @@ test_settle (void)
   dsn = nd_test_pg_fixture (pg, "facts_settle", "new", 3000, NULL, ND_TEST_NOW);
   max_id = nd_test_pg_scalar (pg, "facts_settle", "SELECT max(id) FROM logs");
   /* Two fresh rows: the sync must stop before them. */
-  nd_test_pg_exec (pg, "facts_settle", g_strdup_printf (
+  nd_test_pg_execf (pg, "facts_settle",
     "INSERT INTO logs (user_id, created_at, type, username, token_name, model_name, quota,"
     " prompt_tokens, completion_tokens, use_time, channel_id, token_id, \"group\")"
     " SELECT user_id, %" G_GINT64_FORMAT ", 2, username, token_name, model_name, 5, 1, 2, 3,"
-    " channel_id, token_id, \"group\" FROM logs WHERE type = 2 ORDER BY id DESC LIMIT 2", now));
+    " channel_id, token_id, \"group\" FROM logs WHERE type = 2 ORDER BY id DESC LIMIT 2", now);
   store_init (&store);
   source = connect_source (dsn, NULL);
   facts = nd_facts_new (store.path);
@@ -323,8 +323,8 @@ test_settle (void)
   g_assert_cmpint (nd_facts_get_cursor (facts), ==, max_id);
 
   /* Once they are old enough they are counted. */
-  nd_test_pg_exec (pg, "facts_settle", g_strdup_printf (
-    "UPDATE logs SET created_at = %" G_GINT64_FORMAT " WHERE id > %" G_GINT64_FORMAT, now - 120, max_id));
+  nd_test_pg_execf (pg, "facts_settle",
+    "UPDATE logs SET created_at = %" G_GINT64_FORMAT " WHERE id > %" G_GINT64_FORMAT, now - 120, max_id);
   g_assert_cmpint (sync_facts (facts, source, NULL, NULL, &error), ==, 2);
   g_assert_no_error (error);
   g_assert_cmpint (nd_facts_get_cursor (facts), ==,

@@ -62,12 +62,12 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Fx, fx_teardown)
 static int
 run (Fx *fx, const char * const *args, char **out, char **err)
 {
-  g_autofree char *token = g_strconcat ("NEWAPI_DESK_TOKEN=", fx->token, NULL);
-  g_autofree char *data = g_strconcat ("XDG_DATA_HOME=", fx->tmp, NULL);
-  g_autofree char *cache = g_strconcat ("XDG_CACHE_HOME=", fx->tmp, NULL);
+  g_autofree char *token = g_strdup_printf ("NEWAPI_DESK_TOKEN=%s", fx->token);
+  g_autofree char *data = g_strdup_printf ("XDG_DATA_HOME=%s", fx->tmp);
+  g_autofree char *cache = g_strdup_printf ("XDG_CACHE_HOME=%s", fx->tmp);
   const char *env[] = { token, data, cache, NULL };
 
-  return nd_test_run_program (ND_DESK_EXE, env, args, out, err);
+  return nd_test_run (ND_DESK_EXE, args, env, out, err);
 }
 
 static void

@@ -411,7 +411,7 @@ run_cli (WFx *fx, const char * const *args, char **out, char **err)
   g_autofree char *env_token = g_strconcat ("NEWAPI_DESK_TOKEN=", token, NULL);
   const char *env[] = { env_token, NULL };
 
-  return nd_test_run_program (ND_DESK_EXE, env, args, out, err);
+  return nd_test_run (ND_DESK_EXE, args, env, out, err);
 }
 
 /* `redemptions create` over the API: refused verbatim before compliance

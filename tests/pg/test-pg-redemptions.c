@@ -379,14 +379,14 @@ test_cli_create (gconstpointer data)
   GStatBuf st;
 
   confirm_compliance (&fx);
-  g_assert_cmpint (nd_test_run_program (ND_DESK_EXE, NULL, no_rw, &out, &err), ==, 2);
+  g_assert_cmpint (nd_test_run (ND_DESK_EXE, no_rw, NULL, &out, &err), ==, 2);
   g_assert_nonnull (strstr (err, "--read-write"));
   g_assert_false (g_file_test (file, G_FILE_TEST_EXISTS));
   g_assert_cmpint (codes_named (&fx, "cli batch"), ==, 0);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  g_assert_cmpint (nd_test_run_program (ND_DESK_EXE, NULL, args, &out, &err), ==, 0);
+  g_assert_cmpint (nd_test_run (ND_DESK_EXE, args, NULL, &out, &err), ==, 0);
   g_assert_cmpstr (out, ==, "");
   g_assert_cmpint (g_stat (file, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
@@ -406,7 +406,7 @@ test_cli_create (gconstpointer data)
   g_assert_cmpint (g_ascii_strtoll (PQgetvalue (rows, 0, 1), NULL, 10), >, 4070908800 - 86400);
 
   /* Again into the same file: refused before anything is made. */
-  g_assert_cmpint (nd_test_run_program (ND_DESK_EXE, NULL, args, &out2, &err2), ==, 2);
+  g_assert_cmpint (nd_test_run (ND_DESK_EXE, args, NULL, &out2, &err2), ==, 2);
   g_assert_cmpint (codes_named (&fx, "cli batch"), ==, 7);
   g_assert_true (g_file_get_contents (file, &dump, NULL, NULL));
   g_assert_cmpstr (dump, ==, contents);
@@ -417,7 +417,7 @@ test_cli_create (gconstpointer data)
     const char *bad[] = { "redemptions", "create", "--dsn", fx.dsn, "--name", "x", "--count",
                           "101", "--quota", "1", "--output", other, "--read-write", NULL };
 
-    g_assert_cmpint (nd_test_run_program (ND_DESK_EXE, NULL, bad, &out3, &err3), ==, 2);
+    g_assert_cmpint (nd_test_run (ND_DESK_EXE, bad, NULL, &out3, &err3), ==, 2);
     g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
     g_assert_cmpint (codes_named (&fx, "x"), ==, 0);
   }
@@ -446,7 +446,7 @@ test_cli_list_delete (gconstpointer data)
   gint64 live = scalar (&fx, "SELECT count (*) FROM redemptions WHERE deleted_at IS NULL");
   JsonArray *plain, *shown;
 
-  g_assert_cmpint (nd_test_run_program (ND_DESK_EXE, NULL, list, &out, &err), ==, 0);
+  g_assert_cmpint (nd_test_run (ND_DESK_EXE, list, NULL, &out, &err), ==, 0);
   g_assert_true (json_parser_load_from_data (p1, out, -1, NULL));
   plain = json_node_get_array (json_parser_get_root (p1));
   g_assert_cmpint (json_array_get_length (plain), ==, live);
@@ -463,7 +463,7 @@ test_cli_list_delete (gconstpointer data)
   for (int i = 0; i < PQntuples (keys); i++)
     g_assert_null (strstr (out, PQgetvalue (keys, i, 0)));
 
-  g_assert_cmpint (nd_test_run_program (ND_DESK_EXE, NULL, show, &out2, &err2), ==, 0);
+  g_assert_cmpint (nd_test_run (ND_DESK_EXE, show, NULL, &out2, &err2), ==, 0);
   g_assert_true (json_parser_load_from_data (p2, out2, -1, NULL));
   shown = json_node_get_array (json_parser_get_root (p2));
   for (guint i = 0; i < json_array_get_length (shown); i++)
@@ -475,10 +475,10 @@ test_cli_list_delete (gconstpointer data)
       g_assert_cmpstr (json_object_get_string_member (o, "key"), ==, want);
     }
 
-  g_assert_cmpint (nd_test_run_program (ND_DESK_EXE, NULL, del_ro, &out3, &err3), ==, 2);
+  g_assert_cmpint (nd_test_run (ND_DESK_EXE, del_ro, NULL, &out3, &err3), ==, 2);
   g_assert_cmpint (scalar (&fx, "SELECT count (*) FROM redemptions WHERE deleted_at IS NULL"),
                    ==, live);
-  g_assert_cmpint (nd_test_run_program (ND_DESK_EXE, NULL, del, &out4, &err4), ==, 0);
+  g_assert_cmpint (nd_test_run (ND_DESK_EXE, del, NULL, &out4, &err4), ==, 0);
   g_assert_cmpint (scalar (&fx, "SELECT count (*) FROM redemptions WHERE deleted_at IS NULL"),
                    ==, live - invalid);
 }

@@ -453,7 +453,7 @@ test_cli_list (gconstpointer data)
   g_autoptr(PGresult) keys = nd_test_pg_query (fx.pg, fx.db, "SELECT \"key\" FROM tokens");
   JsonArray *items;
 
-  g_assert_cmpint (nd_test_run_program (ND_DESK_EXE, NULL, args, &out, &err), ==, 0);
+  g_assert_cmpint (nd_test_run (ND_DESK_EXE, args, NULL, &out, &err), ==, 0);
   g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
   items = json_node_get_array (json_parser_get_root (parser));
   g_assert_cmpint (json_array_get_length (items), ==,
@@ -477,7 +477,7 @@ test_cli_list (gconstpointer data)
       g_assert_false (json_object_has_member (o, "key"));
     }
 
-  g_assert_cmpint (nd_test_run_program (ND_DESK_EXE, NULL, all_args, &table, &table_err), ==, 0);
+  g_assert_cmpint (nd_test_run (ND_DESK_EXE, all_args, NULL, &table, &table_err), ==, 0);
   for (int i = 0; i < PQntuples (keys); i++)
     {
       g_assert_null (strstr (out, PQgetvalue (keys, i, 0)));

@@ -4,6 +4,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <glib/gstdio.h>
+#define G_SETTINGS_ENABLE_BACKEND
+#include <gio/gsettingsbackend.h>
 
 #include "nd-error.h"
 #include "pg/nd-pg-conn.h"
@@ -209,6 +212,134 @@ test_dsn_strip (void)
   g_assert_cmpstr (same, ==, "host=h dbname=d");
 }
 
+/* Known secrets, fed through every path; none may come out anywhere. */
+static const char * const planted[] = {
+  "Pw-Main-7731", "Ssl-Main-4417", "Pw-Log-5521", "Ssl-Log-8812", "tok-Api-9934-secret",
+};
+
+static void
+assert_clean (const char *where, const char *text)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (planted); i++)
+    if (text != NULL && strstr (text, planted[i]) != NULL)
+      g_error ("%s shows the secret %s:\n%s", where, planted[i], text);
+}
+
+static char *
+lookup_secret (NdSecretStore *secrets, const char *id, const char *kind)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  char *secret;
+
+  nd_secret_store_lookup_async (secrets, id, kind, NULL, nd_test_store_result, &res);
+  nd_test_wait (&res);
+  secret = nd_secret_store_lookup_finish (secrets, res, &error);
+  g_assert_no_error (error);
+  return secret;
+}
+
+/* Every secret keyword of both DSNs (password, sslpassword) and the token
+ * leave the profile before it is saved: the settings file on disk holds
+ * none of them, the keyring holds all of them, and connecting gets them
+ * back. */
+static void
+test_secrets_never_saved (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("nd-profile-XXXXXX", &error);
+  g_autofree char *file = g_build_filename (dir, "keyfile", NULL);
+  g_autoptr(GSettingsBackend) backend = g_keyfile_settings_backend_new (file, "/", NULL);
+  g_autoptr(GSettings) app = g_settings_new_with_backend (ND_APP_SCHEMA_ID, backend);
+  g_autoptr(NdSecretStore) secrets = nd_secret_store_new_memory ();
+  g_autoptr(NdProfileStore) store = nd_profile_store_new (app, secrets);
+  g_autoptr(NdProfile) p = nd_profile_new (NULL);
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autofree char *text = NULL, *describe = NULL, *pw = NULL, *opts = NULL;
+  g_autofree char *log_pw = NULL, *log_opts = NULL, *token = NULL, *merged = NULL;
+  g_autofree char *ssl = NULL;
+  const char *id = nd_profile_get_id (p);
+
+  g_object_set (p, "name", "Production",
+                "pg-dsn", "postgresql://newapi:Pw-Main-7731@db.example.com:5432/newapi"
+                          "?sslpassword=Ssl-Main-4417&sslmode=require",
+                "log-dsn", "host=logs.example.com dbname=logs user=reader password=Pw-Log-5521 "
+                           "sslpassword='Ssl-Log-8812'",
+                "api-url", "https://gw.example.com", "api-user-id", (gint64) 1, NULL);
+  nd_profile_store_save_async (store, p, NULL, NULL, "tok-Api-9934-secret", NULL,
+                               nd_test_store_result, &res);
+  nd_test_wait (&res);
+  g_assert_true (nd_profile_store_save_finish (store, res, &error));
+  g_assert_no_error (error);
+
+  /* What reached the disk. */
+  g_settings_sync ();
+  g_assert_true (g_file_get_contents (file, &text, NULL, NULL));
+  assert_clean ("the settings file", text);
+  g_assert_nonnull (strstr (text, "db.example.com"));   /* the profile is there … */
+  g_assert_nonnull (strstr (text, "logs.example.com"));
+  g_assert_nonnull (strstr (text, "sslmode"));          /* … and lost nothing else */
+
+  /* What the window shows. */
+  assert_clean ("the profile's DSN", nd_profile_get_pg_dsn (p));
+  assert_clean ("the profile's log DSN", nd_profile_get_log_dsn (p));
+  describe = nd_profile_describe (p);
+  assert_clean ("the profile header", describe);
+
+  /* All of it is in the keyring … */
+  pw = lookup_secret (secrets, id, ND_SECRET_PG_PASSWORD);
+  opts = lookup_secret (secrets, id, ND_SECRET_PG_OPTIONS);
+  log_pw = lookup_secret (secrets, id, ND_SECRET_LOG_PG_PASSWORD);
+  log_opts = lookup_secret (secrets, id, ND_SECRET_LOG_PG_OPTIONS);
+  token = lookup_secret (secrets, id, ND_SECRET_API_TOKEN);
+  g_assert_cmpstr (pw, ==, "Pw-Main-7731");
+  g_assert_cmpstr (log_pw, ==, "Pw-Log-5521");
+  g_assert_cmpstr (token, ==, "tok-Api-9934-secret");
+  g_assert_nonnull (opts);
+  g_assert_nonnull (log_opts);
+  g_assert_nonnull (strstr (log_opts, "Ssl-Log-8812"));
+
+  /* … and connecting puts it back, in memory only. */
+  merged = nd_pg_dsn_merge (nd_profile_get_pg_dsn (p), opts);
+  ssl = nd_pg_dsn_get (merged, "sslpassword");
+  g_assert_cmpstr (ssl, ==, "Ssl-Main-4417");
+  g_clear_pointer (&ssl, g_free);
+  ssl = nd_pg_dsn_get (merged, "host");
+  g_assert_cmpstr (ssl, ==, "db.example.com");
+
+  g_unlink (file);
+  g_rmdir (dir);
+}
+
+/* libpq's parse errors quote the whole string; ours never do. */
+static void
+test_dsn_errors_never_echo (void)
+{
+  static const struct { const char *dsn; const char *secret; } bad[] = {
+    { "postgresql://u:Pw%ZZ-Main-7731@h/db", "Main-7731" },      /* bad percent escape */
+    { "postgresql://u:Pw-Main-7731@[::1/db", "Pw-Main-7731" },   /* unclosed IPv6 */
+    { "host=h password='Pw-Main-7731", "Pw-Main-7731" },         /* unclosed quote */
+    { "host=h password=Pw-Main-7731 port", "Pw-Main-7731" },     /* missing = */
+    { "host=h sslpassword=Ssl-Main-4417 colour=blue", "Ssl-Main-4417" },
+    /* An unencoded "@" or "/" puts part of the password in the host or
+     * database name, and from there in every connection error. */
+    { "postgresql://u:Pw@Main-7731@h/db", "Main-7731" },
+    { "postgresql://u:Pw/Main-7731@h/db", "Main-7731" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *describe = nd_pg_dsn_describe (bad[i].dsn);
+
+      g_assert_false (nd_profile_validate_dsn (bad[i].dsn, TRUE, &error));
+      g_assert_error (error, ND_ERROR, ND_ERROR_INVALID_INPUT);
+      if (strstr (error->message, bad[i].secret) != NULL)
+        g_error ("the error for %s shows the secret: %s", bad[i].dsn, error->message);
+      g_assert_null (strstr (describe, bad[i].secret));
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -218,5 +349,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/profile/save-load", test_save_load);
   g_test_add_func ("/profile/save-rejects-invalid", test_save_rejects_invalid);
   g_test_add_func ("/profile/dsn-strip", test_dsn_strip);
+  g_test_add_func ("/profile/secrets-never-saved", test_secrets_never_saved);
+  g_test_add_func ("/profile/dsn-errors-never-echo", test_dsn_errors_never_echo);
   return g_test_run ();
 }

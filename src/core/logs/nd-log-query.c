@@ -84,7 +84,9 @@ nd_log_query_equal (const NdLogQuery *a, const NdLogQuery *b)
   for (guint i = 0; i < a->models->len; i++)
     if (g_strcmp0 (g_ptr_array_index (a->models, i), g_ptr_array_index (b->models, i)) != 0)
       return FALSE;
-  return memcmp (a->channels->data, b->channels->data, a->channels->len * sizeof (gint64)) == 0;
+  /* memcmp must not see the NULL data of an empty array. */
+  return a->channels->len == 0 ||
+         memcmp (a->channels->data, b->channels->data, a->channels->len * sizeof (gint64)) == 0;
 }
 
 gboolean

@@ -18,12 +18,23 @@ typedef struct {
   char *conninfo;
   char *password;
   gboolean read_only;
-  gint running;              /* atomic: a job is on the server */
   GMutex lock;
   PGcancel *cancel;          /* protected by lock */
+  /* Every job gets a number; a cancel names the job it is meant for, and
+   * the worker does not start the next job while a cancel for the current
+   * one is being sent (both under lock). So a late cancel can never land
+   * on the next query. */
+  guint job;                 /* changed under lock, read atomically; 0 between jobs */
+  guint last_job;            /* worker thread only */
   GCancellable *current;     /* worker thread only */
   gulong handler;            /* worker thread only */
 } ConnState;
+
+/* A cancel on its way to one job. */
+typedef struct {
+  ConnState *st;
+  guint job;
+} CancelRequest;
 
 struct _NdPgConn
 {
@@ -56,109 +67,6 @@ conn_state_unref (gpointer data)
   g_free (st);
 }
 
-static const char *
-find_conninfo_value (PQconninfoOption *opts, const char *key)
-{
-  for (PQconninfoOption *o = opts; o != NULL && o->keyword != NULL; o++)
-    if (g_str_equal (o->keyword, key))
-      return o->val;
-  return NULL;
-}
-
-gboolean
-nd_pg_dsn_validate (const char *conninfo, GError **error)
-{
-  char *errmsg = NULL;
-  PQconninfoOption *opts;
-
-  if (conninfo == NULL || *conninfo == '\0')
-    {
-      g_set_error (error, ND_ERROR, ND_ERROR_INVALID_INPUT,
-                   _("The PostgreSQL connection string is empty"));
-      return FALSE;
-    }
-  opts = PQconninfoParse (conninfo, &errmsg);
-  if (opts == NULL)
-    {
-      g_autofree char *detail = g_strstrip (g_strdup (errmsg ? errmsg : ""));
-
-      g_set_error (error, ND_ERROR, ND_ERROR_INVALID_INPUT,
-                   _("The PostgreSQL connection string is not valid: %s"), detail);
-      PQfreemem (errmsg);
-      return FALSE;
-    }
-  PQconninfoFree (opts);
-  return TRUE;
-}
-
-static void
-append_kv (GString *s, const char *key, const char *value)
-{
-  if (s->len > 0)
-    g_string_append_c (s, ' ');
-  g_string_append_printf (s, "%s='", key);
-  for (const char *p = value; *p; p++)
-    {
-      if (*p == '\'' || *p == '\\')
-        g_string_append_c (s, '\\');
-      g_string_append_c (s, *p);
-    }
-  g_string_append_c (s, '\'');
-}
-
-char *
-nd_pg_dsn_strip_password (const char *conninfo, char **password, GError **error)
-{
-  char *errmsg = NULL;
-  PQconninfoOption *opts;
-  GString *out;
-
-  if (password != NULL)
-    *password = NULL;
-  if (!nd_pg_dsn_validate (conninfo, error))
-    return NULL;
-
-  opts = PQconninfoParse (conninfo, &errmsg);
-  if (password != NULL)
-    *password = g_strdup (find_conninfo_value (opts, "password"));
-
-  if (find_conninfo_value (opts, "password") == NULL)
-    {
-      /* Keep the user's own spelling (URL or key=value) when nothing changes. */
-      PQconninfoFree (opts);
-      return g_strdup (conninfo);
-    }
-
-  out = g_string_new (NULL);
-  for (PQconninfoOption *o = opts; o->keyword != NULL; o++)
-    if (o->val != NULL && !g_str_equal (o->keyword, "password"))
-      append_kv (out, o->keyword, o->val);
-  PQconninfoFree (opts);
-  return g_string_free (out, FALSE);
-}
-
-char *
-nd_pg_dsn_describe (const char *conninfo)
-{
-  PQconninfoOption *opts;
-  const char *user, *host, *port, *db;
-  char *desc;
-
-  if (conninfo == NULL || (opts = PQconninfoParse (conninfo, NULL)) == NULL)
-    return g_strdup (_("(invalid connection string)"));
-  user = find_conninfo_value (opts, "user");
-  host = find_conninfo_value (opts, "host");
-  port = find_conninfo_value (opts, "port");
-  db = find_conninfo_value (opts, "dbname");
-  desc = g_strdup_printf ("%s%s%s%s%s/%s",
-                          user ? user : "", user ? "@" : "",
-                          host ? host : "localhost",
-                          port ? ":" : "", port ? port : "",
-                          db ? db : (user ? user : ""));
-  PQconninfoFree (opts);
-  return desc;
-}
-
 /* libpq reports connection failures only as text; classify the common ones
  * so the user is told which of host, password or database is wrong. */
 void
@@ -171,60 +79,64 @@ nd_pg_set_conn_error (PGconn *pg, GError **error)
   const char *port = pg ? PQport (pg) : NULL;
   const char *db = pg ? PQdb (pg) : NULL;
   const char *user = pg ? PQuser (pg) : NULL;
+  g_autoptr(GError) local = NULL;
+  g_autofree char *redacted = NULL;
 
   /* Keep only the last line: libpq prefixes "connection to server at … failed:" */
   if (strstr (lower, "password authentication failed") != NULL ||
       strstr (lower, "no password supplied") != NULL ||
       (pg != NULL && PQconnectionNeedsPassword (pg)))
-    g_set_error (error, ND_ERROR, ND_ERROR_AUTH,
+    g_set_error (&local, ND_ERROR, ND_ERROR_AUTH,
                  _("PostgreSQL refused the password for user “%s”. Check the password in the profile."),
                  user ? user : "");
   else if (strstr (lower, "role \"") != NULL && strstr (lower, "does not exist") != NULL)
-    g_set_error (error, ND_ERROR, ND_ERROR_AUTH,
+    g_set_error (&local, ND_ERROR, ND_ERROR_AUTH,
                  _("PostgreSQL has no user “%s”."), user ? user : "");
   else if (strstr (lower, "database \"") != NULL && strstr (lower, "does not exist") != NULL)
-    g_set_error (error, ND_ERROR, ND_ERROR_NOT_FOUND,
+    g_set_error (&local, ND_ERROR, ND_ERROR_NOT_FOUND,
                  _("The server has no database “%s”."), db ? db : "");
   else if (strstr (lower, "timeout expired") != NULL)
-    g_set_error (error, ND_ERROR, ND_ERROR_TIMEOUT,
+    g_set_error (&local, ND_ERROR, ND_ERROR_TIMEOUT,
                  _("The PostgreSQL server at %s did not answer in time."), host ? host : "localhost");
   else if (strstr (lower, "ssl") != NULL && strstr (lower, "certificate") != NULL)
-    g_set_error (error, ND_ERROR, ND_ERROR_TLS,
+    g_set_error (&local, ND_ERROR, ND_ERROR_TLS,
                  _("The server’s TLS certificate was not accepted: %s"), msg);
   else if (strstr (lower, "could not translate host name") != NULL)
-    g_set_error (error, ND_ERROR, ND_ERROR_CONNECTION,
+    g_set_error (&local, ND_ERROR, ND_ERROR_CONNECTION,
                  _("The host name “%s” could not be found."), host ? host : "");
   else if (strstr (lower, "connection refused") != NULL ||
            strstr (lower, "no such file or directory") != NULL ||
            strstr (lower, "could not connect") != NULL ||
            strstr (lower, "network is unreachable") != NULL ||
            strstr (lower, "no route to host") != NULL)
-    g_set_error (error, ND_ERROR, ND_ERROR_CONNECTION,
+    g_set_error (&local, ND_ERROR, ND_ERROR_CONNECTION,
                  _("No PostgreSQL server is answering at %s, port %s. Is it running, and is the address right?"),
                  host && *host ? host : "localhost", port && *port ? port : "5432");
   else if (strstr (lower, "server closed the connection") != NULL ||
            strstr (lower, "terminating connection") != NULL ||
            strstr (lower, "no connection to the server") != NULL)
-    g_set_error (error, ND_ERROR, ND_ERROR_CONNECTION,
+    g_set_error (&local, ND_ERROR, ND_ERROR_CONNECTION,
                  _("The connection to PostgreSQL was lost: %s"), msg);
   else
-    g_set_error (error, ND_ERROR, ND_ERROR_CONNECTION,
+    g_set_error (&local, ND_ERROR, ND_ERROR_CONNECTION,
                  _("Could not connect to PostgreSQL: %s"), msg);
+
+  /* libpq does not quote passwords, but a password with an unencoded "@"
+   * ends up in the host name; nothing secret may reach a message. */
+  redacted = nd_pg_redact (pg, local->message);
+  g_set_error_literal (error, local->domain, local->code, redacted);
 }
 
 static char *
 merged_options (const char *conninfo, gboolean read_only)
 {
-  PQconninfoOption *opts = PQconninfoParse (conninfo, NULL);
-  const char *existing = opts ? find_conninfo_value (opts, "options") : NULL;
+  g_autofree char *existing = nd_pg_dsn_get (conninfo, "options");
   GString *s = g_string_new (existing ? existing : "");
 
   /* The session itself refuses writes, so no code path can forget. */
   if (read_only)
     g_string_append (s, s->len ? " -c default_transaction_read_only=on"
                                : "-c default_transaction_read_only=on");
-  if (opts != NULL)
-    PQconninfoFree (opts);
   return g_string_free (s, FALSE);
 }
 
@@ -242,16 +154,20 @@ conn_open (gpointer user_data, GError **error)
 {
   ConnState *st = user_data;
   g_autofree char *options = merged_options (st->conninfo, st->read_only);
+  g_autofree char *timeout = nd_pg_dsn_get (st->conninfo, "connect_timeout");
   const char *keys[8];
   const char *values[8];
   int n = 0;
   PGconn *pg;
 
+  /* libpq's own parse error would quote the string, password and all. */
+  if (!nd_pg_dsn_validate (st->conninfo, error))
+    return NULL;
   keys[n] = "dbname"; values[n++] = st->conninfo;
   keys[n] = "application_name"; values[n++] = "NewAPI Desk";
   keys[n] = "client_encoding"; values[n++] = "UTF8";
   keys[n] = "options"; values[n++] = options;
-  if (strstr (st->conninfo, "connect_timeout") == NULL)
+  if (timeout == NULL)
     {
       keys[n] = "connect_timeout"; values[n++] = "10";
     }
@@ -289,44 +205,82 @@ conn_check (gpointer handle, gpointer user_data)
   return TRUE;
 }
 
+static CancelRequest *
+cancel_request_new (ConnState *st, guint job)
+{
+  CancelRequest *req = g_new0 (CancelRequest, 1);
+
+  req->st = conn_state_ref (st);
+  req->job = job;
+  return req;
+}
+
+static void
+cancel_request_free (gpointer data)
+{
+  CancelRequest *req = data;
+
+  conn_state_unref (req->st);
+  g_free (req);
+}
+
 static void
 send_cancel (gpointer data, gpointer unused)
 {
-  ConnState *st = data;
+  CancelRequest *req = data;
+  ConnState *st = req->st;
   char errbuf[256];
 
+  /* Held while the request travels: the worker cannot start the next job
+   * (conn_after waits for the lock) until the server has the cancel. One
+   * that arrives after the job ended finds the session idle and is ignored
+   * by the server. */
   g_mutex_lock (&st->lock);
-  if (st->cancel != NULL)
+  if (st->cancel != NULL && (guint) g_atomic_int_get (&st->job) == req->job)
     PQcancel (st->cancel, errbuf, sizeof errbuf);
   g_mutex_unlock (&st->lock);
-  conn_state_unref (st);
+  cancel_request_free (req);
 }
 
-/* Runs in whichever thread cancels, usually the main loop. PQcancel opens a
- * new connection to the server and has no timeout of its own, so it goes
- * to a small pool: a dead link must not freeze the window. */
+/* PQcancel opens a new connection to the server and has no timeout of its
+ * own, so it goes to a small pool: a dead link must not freeze the window. */
 static void
-on_cancelled (GCancellable *cancellable, ConnState *st)
+request_cancel (ConnState *st, guint job)
 {
   static GThreadPool *pool;
 
-  if (!g_atomic_int_get (&st->running))
+  if (job == 0)
     return;
   if (g_once_init_enter (&pool))
     g_once_init_leave (&pool, g_thread_pool_new (send_cancel, NULL, 2, FALSE, NULL));
-  g_thread_pool_push (pool, conn_state_ref (st), NULL);
+  g_thread_pool_push (pool, cancel_request_new (st, job), NULL);
+}
+
+/* Runs in whichever thread cancels, usually the main loop. */
+static void
+on_cancelled (GCancellable *cancellable, CancelRequest *req)
+{
+  request_cancel (req->st, req->job);
 }
 
 static void
 conn_before (gpointer handle, GCancellable *cancellable, gpointer user_data)
 {
   ConnState *st = user_data;
+  guint job;
 
-  g_atomic_int_set (&st->running, TRUE);
+  /* 0 means "no job": skipped when the count wraps. */
+  if (++st->last_job == 0)
+    st->last_job = 1;
+  job = st->last_job;
+  g_mutex_lock (&st->lock);
+  g_atomic_int_set (&st->job, job);
+  g_mutex_unlock (&st->lock);
   if (cancellable == NULL)
     return;
   st->current = g_object_ref (cancellable);
-  st->handler = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), st, NULL);
+  st->handler = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled),
+                                       cancel_request_new (st, job), cancel_request_free);
 }
 
 static void
@@ -341,7 +295,9 @@ conn_after (gpointer handle, gpointer user_data)
       g_clear_object (&st->current);
       st->handler = 0;
     }
-  g_atomic_int_set (&st->running, FALSE);
+  g_mutex_lock (&st->lock);
+  g_atomic_int_set (&st->job, 0);
+  g_mutex_unlock (&st->lock);
   /* A job may leave a failed transaction behind after an error. */
   if (PQstatus (pg) == CONNECTION_OK && PQtransactionStatus (pg) == PQTRANS_INERROR)
     PQclear (PQexec (pg, "ROLLBACK"));
@@ -435,9 +391,11 @@ nd_pg_conn_shutdown (NdPgConn *self)
 
   if (nd_worker_is_shut_down (self->worker))
     return;
-  /* Stop a running query (off this thread), let queued jobs fail as
+  /* Stop the query running now (off this thread), let queued jobs fail as
    * cancelled, and let the worker close the connection on its own. */
-  on_cancelled (NULL, self->state);
+  /* Read without the lock: a cancel may hold it while it travels to a
+   * server that does not answer, and this runs on the main loop. */
+  request_cancel (self->state, g_atomic_int_get (&self->state->job));
   nd_worker_shutdown (self->worker, TRUE);
 }
 
@@ -513,9 +471,24 @@ nd_pg_exec (PGconn *pg, const char *sql, int n_params, const char * const *param
 gint64
 nd_pg_int64 (const PGresult *res, int row, int col)
 {
+  const char *text;
+  const char *p;
+  guint64 v = 0;
+
   if (col < 0 || PQgetisnull (res, row, col))
     return 0;
-  return g_ascii_strtoll (PQgetvalue (res, row, col), NULL, 10);
+  /* PostgreSQL writes integers as plain digits; parsed here by hand, since
+   * strtoll's generality cost a twentieth of an export. Anything else (or
+   * too long to be sure of no overflow) takes the general path. */
+  text = PQgetvalue (res, row, col);
+  p = text[0] == '-' ? text + 1 : text;
+  for (int i = 0; p[i] != '\0'; i++)
+    {
+      if (p[i] < '0' || p[i] > '9' || i >= 18)
+        return g_ascii_strtoll (text, NULL, 10);
+      v = v * 10 + (guint64) (p[i] - '0');
+    }
+  return text[0] == '-' ? -(gint64) v : (gint64) v;
 }
 
 double

@@ -4,12 +4,15 @@
  * A PGconn is not thread-safe, so each NdPgConn owns a thread that connects
  * lazily and runs queued jobs one at a time. Jobs complete their GTask from
  * the worker; GTask delivers the result on the caller's main context.
- * Cancelling a job's GCancellable sends PQcancel to the server.
+ * Cancelling a job's GCancellable sends PQcancel to the server for that job
+ * only: a cancel that arrives after its job ended never stops the next one.
  */
 #pragma once
 
 #include <gio/gio.h>
 #include <libpq-fe.h>
+
+#include "nd-pg-dsn.h"
 
 G_BEGIN_DECLS
 
@@ -32,14 +35,6 @@ void        nd_pg_conn_run          (NdPgConn      *self,
                                      gpointer       job_data,
                                      GDestroyNotify job_data_free);
 void        nd_pg_conn_shutdown     (NdPgConn *self);
-
-/* Validates a DSN without connecting; ND_ERROR_INVALID_INPUT on failure. */
-gboolean    nd_pg_dsn_validate      (const char *conninfo, GError **error);
-/* Splits the password out of a DSN so it can go to the keyring. Returns the
- * DSN without password (URL or key=value form preserved as key=value). */
-char       *nd_pg_dsn_strip_password (const char *conninfo, char **password, GError **error);
-/* "postgres@127.0.0.1:5432/newapi" for display: never shows a password. */
-char       *nd_pg_dsn_describe      (const char *conninfo);
 
 /* Helpers for job functions (worker thread). */
 PGresult   *nd_pg_exec              (PGconn       *pg,

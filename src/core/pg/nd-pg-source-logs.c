@@ -1,4 +1,4 @@
-/* nd-pg-source-logs.c — browsing, tailing, counting and exporting logs
+/* nd-pg-source-logs.c — browsing, tailing and counting logs
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Logs are read from the log connection (the LOG_SQL_DSN database when the
@@ -14,13 +14,12 @@
 #include "nd-pg-source-private.h"
 #include "logs/nd-log-sql.h"
 
-#define EXPORT_BATCH 5000
 #define EXACT_COUNT_CAP 10000
 
 /* ---- helpers ----------------------------------------------------------- */
 
-static void
-query_flags (NdSource *source, gboolean *legacy, gboolean *has_request_id)
+void
+_nd_pg_query_flags (NdSource *source, gboolean *legacy, gboolean *has_request_id)
 {
   NdServerInfo *info = nd_source_get_info (source);
 
@@ -38,9 +37,8 @@ dup_value (const PGresult *res, int row, int col)
   return g_strndup (PQgetvalue (res, row, col), PQgetlength (res, row, col));
 }
 
-/* Columns in nd_log_sql_columns() order. */
-static NdLog *
-log_from_row (const PGresult *res, int row)
+NdLog *
+_nd_pg_log_from_row (const PGresult *res, int row)
 {
   NdLog *log = nd_log_new ();
 
@@ -67,8 +65,8 @@ log_from_row (const PGresult *res, int row)
   return log;
 }
 
-static void
-fill_channel_names (GPtrArray *rows, GHashTable *names)
+void
+_nd_pg_fill_channel_names (GPtrArray *rows, GHashTable *names)
 {
   for (guint i = 0; i < rows->len; i++)
     {
@@ -131,7 +129,7 @@ page_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellable)
   page = nd_log_page_new ();
   n = PQntuples (res);
   for (int i = 0; i < n; i++)
-    g_ptr_array_add (page->rows, log_from_row (res, i));
+    g_ptr_array_add (page->rows, _nd_pg_log_from_row (res, i));
   page->has_more = (guint) n == pd->limit;
   if (n > 0)
     {
@@ -196,7 +194,7 @@ page_names_done (GObject *object, GAsyncResult *result, gpointer user_data)
       return;
     }
   else
-    fill_channel_names (pd->page->rows, names);
+    _nd_pg_fill_channel_names (pd->page->rows, names);
   g_task_return_pointer (task, g_steal_pointer (&pd->page), (GDestroyNotify) nd_log_page_free);
 }
 
@@ -233,7 +231,7 @@ pg_query_logs_async (NdSource *source, const NdLogQuery *query, const NdLogCurso
   GError *error = NULL;
   NdLogSql *sql;
 
-  query_flags (source, &legacy, &has_request_id);
+  _nd_pg_query_flags (source, &legacy, &has_request_id);
   if (limit == 0)
     limit = 200;
   sql = nd_log_sql_page (query, after, limit, legacy, has_request_id, &error);
@@ -249,7 +247,7 @@ pg_tail_logs_async (NdSource *source, const NdLogQuery *query, gint64 after_id, 
   GError *error = NULL;
   NdLogSql *sql;
 
-  query_flags (source, &legacy, &has_request_id);
+  _nd_pg_query_flags (source, &legacy, &has_request_id);
   if (limit == 0)
     limit = 500;
   sql = nd_log_sql_tail (query, after_id, limit, has_request_id, &error);
@@ -353,7 +351,7 @@ pg_estimate_logs_async (NdSource *source, const NdLogQuery *query, GCancellable 
   GError *error = NULL;
 
   g_task_set_source_tag (task, pg_estimate_logs_async);
-  query_flags (source, &legacy, &has_request_id);
+  _nd_pg_query_flags (source, &legacy, &has_request_id);
   filters = nd_log_sql_select (query, "1", has_request_id, &error);
   if (filters == NULL)
     return g_task_return_error (task, error);
@@ -415,7 +413,7 @@ pg_log_totals_async (NdSource *source, const NdLogQuery *query, GCancellable *ca
   GError *error = NULL;
 
   g_task_set_source_tag (task, pg_log_totals_async);
-  query_flags (source, &legacy, &has_request_id);
+  _nd_pg_query_flags (source, &legacy, &has_request_id);
   sql = nd_log_sql_select (query,
                            "coalesce(sum(quota) FILTER (WHERE type = 2), 0), "
                            "coalesce(sum(prompt_tokens) FILTER (WHERE type = 2), 0), "
@@ -428,143 +426,6 @@ pg_log_totals_async (NdSource *source, const NdLogQuery *query, GCancellable *ca
                   (GDestroyNotify) nd_log_sql_free);
 }
 
-/* ---- export ------------------------------------------------------------ */
-
-typedef struct {
-  NdLogSql *sql;
-  NdLogBatchFunc func;
-  gpointer func_data;
-  GHashTable *names;
-  NdPgConn *conn;
-} ExportData;
-
-static void
-export_data_free (ExportData *ed)
-{
-  g_clear_pointer (&ed->sql, nd_log_sql_free);
-  g_clear_pointer (&ed->names, g_hash_table_unref);
-  if (ed->conn != NULL)
-    nd_pg_conn_shutdown (ed->conn);
-  g_clear_object (&ed->conn);
-  g_free (ed);
-}
-
-static void
-export_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellable)
-{
-  ExportData *ed = g_task_get_task_data (task);
-  g_autofree char *declare = NULL;
-  GError *error = NULL;
-  gint64 total = 0;
-  PGresult *res;
-
-  /* One snapshot for the whole file, read through a server-side cursor so
-   * memory stays at one batch however many rows match. */
-  res = nd_pg_exec (pg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL,
-                    cancellable, &error);
-  if (res == NULL)
-    return g_task_return_error (task, error);
-  PQclear (res);
-  declare = g_strdup_printf ("DECLARE nd_export NO SCROLL CURSOR FOR %s", ed->sql->sql->str);
-  res = nd_pg_exec (pg, declare, ed->sql->params->len,
-                    (const char * const *) ed->sql->params->pdata, cancellable, &error);
-  if (res == NULL)
-    goto fail;
-  PQclear (res);
-
-  for (;;)
-    {
-      g_autoptr(GPtrArray) rows = NULL;
-      int n;
-
-      res = nd_pg_exec (pg, "FETCH FORWARD " G_STRINGIFY (EXPORT_BATCH) " FROM nd_export", 0,
-                        NULL, cancellable, &error);
-      if (res == NULL)
-        goto fail;
-      n = PQntuples (res);
-      rows = g_ptr_array_new_full (n, (GDestroyNotify) nd_log_free);
-      for (int i = 0; i < n; i++)
-        g_ptr_array_add (rows, log_from_row (res, i));
-      PQclear (res);
-      if (n == 0)
-        break;
-      if (ed->names != NULL)
-        fill_channel_names (rows, ed->names);
-      if (!ed->func (rows, ed->func_data, &error))
-        goto fail;
-      total += n;
-      if (g_cancellable_set_error_if_cancelled (cancellable, &error))
-        goto fail;
-    }
-  PQclear (PQexec (pg, "COMMIT"));
-  g_task_return_int (task, total);
-  return;
-
-fail:
-  PQclear (PQexec (pg, "ROLLBACK"));
-  g_task_return_error (task, error);
-}
-
-static void
-export_ran (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  gssize n = g_task_propagate_int (G_TASK (result), &error);
-
-  if (error != NULL)
-    return g_task_return_error (task, error);
-  g_task_return_int (task, n);
-}
-
-static void
-export_names_done (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  ExportData *ed = g_task_get_task_data (task);
-  GError *error = NULL;
-  GTask *sub;
-
-  ed->names = _nd_pg_source_channel_names_finish (ND_PG_SOURCE (object), result, &error);
-  if (ed->names == NULL)
-    {
-      if (nd_error_is_cancelled (error))
-        return g_task_return_error (task, error);
-      g_clear_error (&error);
-    }
-  /* A connection of its own: a long export must not queue browsing. */
-  ed->conn = nd_pg_source_open_logs_conn (ND_PG_SOURCE (object));
-  sub = g_task_new (object, g_task_get_cancellable (task), export_ran, g_object_ref (task));
-  g_task_set_task_data (sub, ed, NULL);
-  nd_pg_conn_run (ed->conn, sub, export_job, NULL, NULL);
-  g_object_unref (sub);
-}
-
-static void
-pg_export_logs_async (NdSource *source, const NdLogQuery *query, NdLogBatchFunc func,
-                      gpointer func_data, GCancellable *cancellable,
-                      GAsyncReadyCallback callback, gpointer user_data)
-{
-  g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
-  gboolean legacy, has_request_id;
-  ExportData *ed;
-  NdLogSql *sql;
-  GError *error = NULL;
-
-  g_task_set_source_tag (task, pg_export_logs_async);
-  query_flags (source, &legacy, &has_request_id);
-  sql = nd_log_sql_export (query, has_request_id, &error);
-  if (sql == NULL)
-    return g_task_return_error (task, error);
-  ed = g_new0 (ExportData, 1);
-  ed->sql = sql;
-  ed->func = func;
-  ed->func_data = func_data;
-  g_task_set_task_data (task, ed, (GDestroyNotify) export_data_free);
-  _nd_pg_source_channel_names_async (ND_PG_SOURCE (source), TRUE, cancellable,
-                                     export_names_done, g_steal_pointer (&task));
-}
-
 void
 _nd_pg_source_class_init_logs (NdSourceClass *klass)
 {
@@ -572,5 +433,5 @@ _nd_pg_source_class_init_logs (NdSourceClass *klass)
   klass->tail_logs_async = pg_tail_logs_async;
   klass->estimate_logs_async = pg_estimate_logs_async;
   klass->log_totals_async = pg_log_totals_async;
-  klass->export_logs_async = pg_export_logs_async;
+  _nd_pg_source_class_init_export (klass);
 }

@@ -10,8 +10,10 @@ G_BEGIN_DECLS
 /* Object data holding the facts sync's own connection (nd-pg-source-facts.c). */
 #define ND_PG_FACTS_CONN_KEY "nd-facts-conn"
 
-/* nd-pg-source-logs.c: query/tail/estimate/totals/export logs */
+/* nd-pg-source-logs.c: query/tail/estimate/totals logs */
 void _nd_pg_source_class_init_logs    (NdSourceClass *klass);
+/* nd-pg-source-export.c: export logs */
+void _nd_pg_source_class_init_export  (NdSourceClass *klass);
 /* nd-pg-source-catalog.c: channels, users, tokens, redemptions, models, groups, suggest */
 void _nd_pg_source_class_init_catalog (NdSourceClass *klass);
 /* nd-pg-source-facts.c: pull_facts */
@@ -22,6 +24,8 @@ void _nd_pg_source_class_init_write   (NdSourceClass *klass);
 void _nd_pg_source_class_init_channel (NdSourceClass *klass);
 /* nd-pg-source-keys.c: reveal_token_key, reveal_redemption_keys */
 void _nd_pg_source_class_init_keys    (NdSourceClass *klass);
+/* nd-pg-source-health.c: test_channel, update_balance, fetch_models */
+void _nd_pg_source_class_init_health  (NdSourceClass *klass);
 
 /* nd-pg-source-catalog.c: channel id → name from the MAIN database, cached
  * on the source for a minute (logs may live in another database, so names
@@ -33,5 +37,13 @@ void        _nd_pg_source_channel_names_async  (NdPgSource *self, gboolean force
                                                 GAsyncReadyCallback callback, gpointer user_data);
 GHashTable *_nd_pg_source_channel_names_finish (NdPgSource *self, GAsyncResult *result,
                                                 GError **error);
+
+/* nd-pg-source-logs.c: helpers the export shares. Whether the log table
+ * has the legacy (id, created_at) index and request_id (before a probe:
+ * the current schema); one row in nd_log_sql_columns() order; channel
+ * names filled in from the cache. */
+void        _nd_pg_query_flags        (NdSource *source, gboolean *legacy, gboolean *has_request_id);
+NdLog      *_nd_pg_log_from_row       (const PGresult *res, int row);
+void        _nd_pg_fill_channel_names (GPtrArray *rows, GHashTable *names);
 
 G_END_DECLS
