@@ -170,6 +170,9 @@ typedef enum {
   ND_REDEMPTION_STATUS_ENABLED = 1,
   ND_REDEMPTION_STATUS_DISABLED = 2,
   ND_REDEMPTION_STATUS_USED = 3,
+  /* Not stored: NdListQuery.status for unused codes past their expiry
+   * (and 1 then means unused and not expired). */
+  ND_REDEMPTION_FILTER_EXPIRED = 4,
 } NdRedemptionStatus;
 
 typedef struct {

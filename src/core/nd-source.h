@@ -55,6 +55,7 @@ typedef struct {
   gboolean descending;
   int status;               /* 0 = all */
   gint64 user_id;           /* tokens: only this owner's (0 = every token the source lists) */
+  char *group;              /* tokens: only this group ("" = the owner's; NULL = any) */
 } NdListQuery;
 
 typedef struct {

@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "nd-json.h"
+#include "nd-time.h"
 #include "nd-records-json.h"
 #include "nd-pg-source-private.h"
 
@@ -206,6 +207,14 @@ typedef struct {
   const char *sort_cols[8];      /* allowed sort_by values (= column names) */
   const char *status_col;        /* NULL: no status filter */
   const char *user_col;          /* NdListQuery.user_id matches it; NULL: no owner filter */
+  const char *group_col;         /* NdListQuery.group matches it; NULL: no group filter */
+  /* More searched text: SQL expressions over t (masked keys, names of
+   * other tables' rows), ILIKE too. */
+  const char *search_exprs[2];
+  /* Per NdListQuery.status (index), a condition over t to use instead of
+   * status_col = status: the effective status, worked out as the rows
+   * themselves are (NULL: the plain comparison). */
+  const char *status_exprs[5];
   gboolean soft_delete;
   RowParser parse;
   GDestroyNotify free_item;
@@ -252,11 +261,25 @@ run_list (NdSource *source, const ListSpec *spec, const NdListQuery *q, gpointer
       for (guint i = 0; i < G_N_ELEMENTS (spec->search_cols) && spec->search_cols[i]; i++)
         g_string_append_printf (sql, " OR t.%s::text ILIKE $%u", spec->search_cols[i],
                                 ld->params->len);
+      for (guint i = 0; i < G_N_ELEMENTS (spec->search_exprs) && spec->search_exprs[i]; i++)
+        g_string_append_printf (sql, " OR (%s) ILIKE $%u", spec->search_exprs[i], ld->params->len);
       /* A number also matches the id exactly, as NewAPI's search does. */
       g_string_append_printf (sql, " OR t.id::text = trim(both '%%' from $%u)", ld->params->len);
       g_string_append (sql, ")");
     }
-  if (q != NULL && q->status != 0 && spec->status_col != NULL)
+  if (q != NULL && q->status > 0 && q->status < (int) G_N_ELEMENTS (spec->status_exprs) &&
+      spec->status_exprs[q->status] != NULL)
+    {
+      g_autoptr(GString) cond = g_string_new (spec->status_exprs[q->status]);
+      g_autofree char *now = NULL;
+
+      /* The client's clock, as nd_token_derive_status uses on the rows. */
+      g_ptr_array_add (ld->params, g_strdup_printf ("%" G_GINT64_FORMAT, nd_time_now ()));
+      now = g_strdup_printf ("$%u::bigint", ld->params->len);
+      g_string_replace (cond, "$NOW", now, 0);
+      g_string_append_printf (sql, " AND (%s)", cond->str);
+    }
+  else if (q != NULL && q->status != 0 && spec->status_col != NULL)
     {
       g_ptr_array_add (ld->params, g_strdup_printf ("%d", q->status));
       g_string_append_printf (sql, " AND t.%s = $%u::bigint", spec->status_col, ld->params->len);
@@ -265,6 +288,11 @@ run_list (NdSource *source, const ListSpec *spec, const NdListQuery *q, gpointer
     {
       g_ptr_array_add (ld->params, g_strdup_printf ("%" G_GINT64_FORMAT, q->user_id));
       g_string_append_printf (sql, " AND t.%s = $%u::bigint", spec->user_col, ld->params->len);
+    }
+  if (q != NULL && q->group != NULL && spec->group_col != NULL)
+    {
+      g_ptr_array_add (ld->params, g_strdup (q->group));
+      g_string_append_printf (sql, " AND t.%s = $%u", spec->group_col, ld->params->len);
     }
   if (q != NULL && q->sort_by != NULL)
     for (guint i = 0; i < G_N_ELEMENTS (spec->sort_cols) && spec->sort_cols[i]; i++)
@@ -387,10 +415,26 @@ static const ListSpec tokens_spec = {
               TOKEN_MASK_SQL ("t.\"key\"::text") ", 'username', "
               "(SELECT u.username FROM users u WHERE u.id = t.user_id))",
   .search_cols = { "name" },
+  /* A masked key pasted from a log or a list finds its token; the key
+   * itself is never matched (a search would be a way to guess it). */
+  .search_exprs = { TOKEN_MASK_SQL ("t.\"key\"::text"),
+                    "(SELECT u.username FROM users u WHERE u.id = t.user_id)" },
   .sort_cols = { "id", "name", "remain_quota", "used_quota", "created_time", "accessed_time",
                  "expired_time" },
   .status_col = "status",
+  /* Expired and exhausted as nd_token_derive_status works them out: a
+   * server with Redis never writes them back. */
+  .status_exprs = {
+    [ND_TOKEN_STATUS_ENABLED] = "t.status = 1 AND (t.expired_time = -1 OR t.expired_time >= $NOW) "
+                                "AND (t.unlimited_quota OR t.remain_quota > 0)",
+    [ND_TOKEN_STATUS_EXPIRED] = "t.status = 3 OR (t.status = 1 AND t.expired_time <> -1 "
+                                "AND t.expired_time < $NOW)",
+    [ND_TOKEN_STATUS_EXHAUSTED] = "t.status = 4 OR (t.status = 1 AND (t.expired_time = -1 OR "
+                                  "t.expired_time >= $NOW) AND NOT t.unlimited_quota "
+                                  "AND t.remain_quota <= 0)",
+  },
   .user_col = "user_id",
+  .group_col = "\"group\"",
   .soft_delete = TRUE,
   .parse = parse_token,
   .free_item = (GDestroyNotify) nd_token_free,
@@ -437,6 +481,11 @@ static const ListSpec redemptions_spec = {
   .search_cols = { "name" },
   .sort_cols = { "id", "name", "quota", "created_time", "redeemed_time", "expired_time" },
   .status_col = "status",
+  /* Unused means still redeemable; expired as nd_redemption_derive_expired. */
+  .status_exprs = {
+    [ND_REDEMPTION_STATUS_ENABLED] = "t.status = 1 AND (t.expired_time = 0 OR t.expired_time >= $NOW)",
+    [ND_REDEMPTION_FILTER_EXPIRED] = "t.status = 1 AND t.expired_time <> 0 AND t.expired_time < $NOW",
+  },
   .soft_delete = TRUE,
   .parse = parse_redemption,
   .free_item = (GDestroyNotify) nd_redemption_free,
