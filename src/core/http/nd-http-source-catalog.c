@@ -269,7 +269,11 @@ http_list_redemptions_async (NdSource *source, const NdListQuery *lq, GCancellab
   if (search)
     {
       nd_http_query_add (q, "keyword", lq->search ? lq->search : "");
-      if (lq->status != 0)
+      /* NewAPI stores no "expired": those are unused codes, the caller
+       * keeps the ones past their expiry. */
+      if (lq->status == ND_REDEMPTION_FILTER_EXPIRED)
+        nd_http_query_add_int (q, "status", ND_REDEMPTION_STATUS_ENABLED);
+      else if (lq->status != 0)
         nd_http_query_add_int (q, "status", lq->status);
     }
   list_start (ND_HTTP_SOURCE (source), KIND_REDEMPTION,

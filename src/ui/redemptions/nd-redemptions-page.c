@@ -123,13 +123,13 @@ loaded_cb (NdRedemptionsPage *self, GError *error)
   guint n = g_list_model_get_n_items (nd_list_loader_get_model (self->loader));
   gint64 total = nd_list_loader_get_total (self->loader);
   gint64 shown = total >= 0 ? total : n;
+  g_autofree char *number = nd_format_count (shown);
   g_autofree char *count = NULL;
 
   if (error != NULL)
     nd_channel_toast (GTK_WIDGET (self->list_stack), error->message);
   /* Translators: codes matching the filters */
-  count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " code",
-                                        "%" G_GINT64_FORMAT " codes", shown), shown);
+  count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s code", "%s codes", shown), number);
   gtk_label_set_text (self->count_label, count);
   adw_status_page_set_description (self->empty_page,
                                    error ? error->message : _("No code matches these filters."));
@@ -199,10 +199,10 @@ write_done (gpointer data, const NdWriteResult *result, const GError *error)
   if (self->counting)
     {
       /* Translators: what "Delete Invalid" did */
-      g_autofree char *done = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT
-                                                            " code deleted", "%" G_GINT64_FORMAT
-                                                            " codes deleted", result->changed),
-                                               result->changed);
+      g_autofree char *number = nd_format_count (result->changed);
+      g_autofree char *done = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s code deleted",
+                                                            "%s codes deleted", result->changed),
+                                               number);
 
       nd_channel_toast (GTK_WIDGET (self->list_stack), done);
     }

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "nd-channel-actions.h"
@@ -295,7 +296,7 @@ nd_token_dialog_new (GtkWidget *parent, NdSource *source, const NdMoney *money, 
                                  _("NewAPI’s API makes tokens for the connected account only"));
   if (token != NULL)
     {
-      g_autofree char *title = g_strdup_printf (_("Token #%" G_GINT64_FORMAT), token->id);
+      g_autofree char *title = g_strdup_printf (_("Token #%" PRId64), token->id);
 
       self->token = nd_token_new ();
       self->token->id = token->id;

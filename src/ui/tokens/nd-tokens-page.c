@@ -144,16 +144,14 @@ loaded_cb (NdTokensPage *self, GError *error)
 {
   guint n = g_list_model_get_n_items (nd_list_loader_get_model (self->loader));
   gint64 total = nd_list_loader_get_total (self->loader);
+  gint64 shown = total >= 0 && self->any_owner ? total : n;
+  g_autofree char *number = nd_format_count (shown);
   g_autofree char *count = NULL;
 
   if (error != NULL)
     nd_channel_toast (GTK_WIDGET (self->list_stack), error->message);
-  if (total >= 0 && self->any_owner)
-    /* Translators: tokens matching the filters, as the source counted them */
-    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " token",
-                                          "%" G_GINT64_FORMAT " tokens", total), total);
-  else
-    count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u token", "%u tokens", n), n);
+  /* Translators: tokens matching the filters, as the source counted them */
+  count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s token", "%s tokens", shown), number);
   gtk_label_set_text (self->count_label, count);
   adw_status_page_set_description (self->empty_page,
                                    error ? error->message : _("No token matches these filters."));
