@@ -179,16 +179,6 @@ nd_tokens_page_reload (NdTokensPage *self)
   update_actions (self);
 }
 
-static void
-edge_reached_cb (NdTokensPage *self, GtkPositionType pos)
-{
-  if (pos == GTK_POS_BOTTOM)
-    {
-      nd_list_loader_more (self->loader);
-      update_actions (self);
-    }
-}
-
 /* ─── filters ───────────────────────────────────────────────────────────── */
 
 static gboolean
@@ -465,21 +455,8 @@ session_state_cb (NdTokensPage *self)
 static void
 nd_tokens_page_session_changed (NdPage *page, NdSession *old)
 {
-  NdTokensPage *self = ND_TOKENS_PAGE (page);
-  NdSession *session = nd_page_get_session (page);
-
-  if (old != NULL)
-    g_signal_handlers_disconnect_by_data (old, self);
-  if (self->disposed)
-    return;
-  if (session != NULL)
-    {
-      g_signal_connect_object (session, "notify::state", G_CALLBACK (session_state_cb), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (session, "notify::info", G_CALLBACK (session_state_cb), self,
-                               G_CONNECT_SWAPPED);
-    }
-  session_state_cb (self);
+  if (!ND_TOKENS_PAGE (page)->disposed)
+    nd_page_follow_session (page, old, G_CALLBACK (session_state_cb));
 }
 
 /* ─── object ────────────────────────────────────────────────────────────── */
@@ -559,8 +536,7 @@ nd_tokens_page_init (NdTokensPage *self)
   gtk_drop_down_set_model (self->group_dropdown, G_LIST_MODEL (self->group_model));
   self->loader = nd_list_loader_new (nd_source_list_tokens_async, (GDestroyNotify) nd_token_free);
   nd_list_loader_set_keep (self->loader, keep_token, self);
-  self->selection = gtk_multi_selection_new (g_object_ref (nd_list_loader_get_model (self->loader)));
-  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  self->selection = nd_list_loader_attach (self->loader, self->column_view, self->scroller);
   nd_record_table_add_columns (self->column_view, nd_token_columns, nd_token_n_columns, &self->money);
   gtk_label_set_text (self->scope_note,
                       _("NewAPI’s API lists only the connected account’s own tokens. Connect the "
@@ -568,7 +544,6 @@ nd_tokens_page_init (NdTokensPage *self)
 
   g_signal_connect_swapped (self->loader, "loaded", G_CALLBACK (loaded_cb), self);
   g_signal_connect_swapped (self->selection, "selection-changed", G_CALLBACK (update_actions), self);
-  g_signal_connect_swapped (self->scroller, "edge-reached", G_CALLBACK (edge_reached_cb), self);
   g_signal_connect_swapped (self->reload_button, "clicked", G_CALLBACK (nd_tokens_page_reload), self);
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
   g_signal_connect_swapped (self->status_dropdown, "notify::selected", G_CALLBACK (filters_changed_cb), self);

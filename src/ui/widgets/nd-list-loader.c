@@ -212,3 +212,23 @@ nd_list_loader_get_total (NdListLoader *self)
   g_return_val_if_fail (ND_IS_LIST_LOADER (self), -1);
   return self->total;
 }
+
+static void
+edge_reached_cb (NdListLoader *self, GtkPositionType pos)
+{
+  if (pos == GTK_POS_BOTTOM)
+    nd_list_loader_more (self);
+}
+
+GtkMultiSelection *
+nd_list_loader_attach (NdListLoader *self, GtkColumnView *view, GtkScrolledWindow *scroller)
+{
+  GtkMultiSelection *selection;
+
+  g_return_val_if_fail (ND_IS_LIST_LOADER (self), NULL);
+  selection = gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->store)));
+  gtk_column_view_set_model (view, GTK_SELECTION_MODEL (selection));
+  g_signal_connect_object (scroller, "edge-reached", G_CALLBACK (edge_reached_cb), self,
+                           G_CONNECT_SWAPPED);
+  return selection;
+}

@@ -9,7 +9,7 @@
  */
 #pragma once
 
-#include <gio/gio.h>
+#include <gtk/gtk.h>
 
 #include "nd-source.h"
 
@@ -36,6 +36,10 @@ void          nd_list_loader_reload    (NdListLoader *self, NdSource *source,
                                         const NdListQuery *query);
 /* Reads the next page, if there is one and none is being read. */
 void          nd_list_loader_more      (NdListLoader *self);
+/* Shows the rows in @view with a multiple selection (returned, full),
+ * and reads on when @scroller reaches the end. */
+GtkMultiSelection *nd_list_loader_attach (NdListLoader *self, GtkColumnView *view,
+                                          GtkScrolledWindow *scroller);
 /* Stops reading (the page goes away). */
 void          nd_list_loader_stop      (NdListLoader *self);
 gboolean      nd_list_loader_is_loading (NdListLoader *self);
