@@ -13,6 +13,7 @@
 #include "nd-channel-actions.h"
 #include "nd-channel-dialogs.h"
 #include "nd-list-loader.h"
+#include "nd-manage-conn.h"
 #include "nd-record-item.h"
 #include "nd-redemption-columns.h"
 #include "nd-redemptions-page.h"
@@ -49,10 +50,7 @@ struct _NdRedemptionsPage
   /* owned */
   NdListLoader *loader;
   GtkMultiSelection *selection;
-  NdSource *source;
-  NdMoney *money;
-  char *blocked;
-  GCancellable *cancellable;
+  NdManageConn conn;             /* source, calls, write access, money */
   GWeakRef secret_dialog;
   guint search_timeout;
   int status;                   /* filter: 0 all, NdRedemptionStatus or _FILTER_EXPIRED */
@@ -73,8 +71,8 @@ static void
 update_actions (NdRedemptionsPage *self)
 {
   g_autoptr(GArray) ids = selected_ids (self);
-  const char *why = self->source == NULL ? _("Not connected")
-                    : self->blocked ? self->blocked : self->writing ? "" : NULL;
+  const char *why = self->conn.source == NULL ? _("Not connected")
+                    : self->conn.blocked ? self->conn.blocked : self->writing ? "" : NULL;
   g_autofree char *sel = NULL;
   static const char * const writes[] = {
     "redemptions.add", "redemptions.enable", "redemptions.disable", "redemptions.delete",
@@ -84,14 +82,14 @@ update_actions (NdRedemptionsPage *self)
   for (guint i = 0; i < G_N_ELEMENTS (writes); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), writes[i], why == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "redemptions.reveal",
-                                 self->source != NULL && ids->len > 0);
+                                 self->conn.source != NULL && ids->len > 0);
   nd_channel_set_blocked (GTK_WIDGET (self->add_button), why, _("Make a batch of codes (Ctrl+N)"));
   nd_channel_set_blocked (GTK_WIDGET (self->delete_invalid_button), why,
                           _("Delete used, disabled and expired codes"));
   nd_channel_set_blocked (GTK_WIDGET (self->enable_button), why, NULL);
   nd_channel_set_blocked (GTK_WIDGET (self->disable_button), why, NULL);
   nd_channel_set_blocked (GTK_WIDGET (self->delete_button), why, NULL);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->reload_button), self->source != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->reload_button), self->conn.source != NULL);
   gtk_spinner_set_spinning (self->spinner,
                             self->writing || nd_list_loader_is_loading (self->loader));
   /* Translators: how many codes are selected */
@@ -150,7 +148,7 @@ nd_redemptions_page_reload (NdRedemptionsPage *self)
   q.search = (char *) gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
   q.status = self->status;
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
-  nd_list_loader_reload (self->loader, self->source, &q);
+  nd_list_loader_reload (self->loader, self->conn.source, &q);
   update_actions (self);
 }
 
@@ -209,7 +207,7 @@ run_write (NdRedemptionsPage *self, NdWrite *write, gboolean counting)
   self->writing = TRUE;
   self->counting = counting;
   update_actions (self);
-  nd_channel_run_write (GTK_WIDGET (self->list_stack), self->source, write, self->cancellable,
+  nd_channel_run_write (GTK_WIDGET (self->list_stack), self->conn.source, write, self->conn.cancellable,
                         write_done, self);
 }
 
@@ -221,7 +219,7 @@ status_action (GtkWidget *widget, const char *name, GVariant *param)
   int status = g_str_equal (name, "redemptions.enable") ? ND_REDEMPTION_STATUS_ENABLED
                                                          : ND_REDEMPTION_STATUS_DISABLED;
 
-  if (ids->len == 0 || self->blocked != NULL || self->writing)
+  if (ids->len == 0 || self->conn.blocked != NULL || self->writing)
     return;
   run_write (self, nd_write_redemption_status_new ((gint64 *) ids->data, ids->len, status), FALSE);
 }
@@ -246,7 +244,7 @@ delete_action (GtkWidget *widget, const char *name, GVariant *param)
   g_autoptr(GArray) ids = selected_ids (self);
   g_autofree char *heading = NULL;
 
-  if (ids->len == 0 || self->blocked != NULL)
+  if (ids->len == 0 || self->conn.blocked != NULL)
     return;
   heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Delete %u Code?", "Delete %u Codes?",
                                           ids->len), ids->len);
@@ -261,7 +259,7 @@ delete_invalid_answered (gpointer data, gboolean go, const char *text)
 {
   NdRedemptionsPage *self = data;
 
-  if (go && !self->disposed && self->source != NULL)
+  if (go && !self->disposed && self->conn.source != NULL)
     run_write (self, nd_write_redemption_delete_invalid_new (), TRUE);
 }
 
@@ -270,7 +268,7 @@ delete_invalid_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   NdRedemptionsPage *self = ND_REDEMPTIONS_PAGE (widget);
 
-  if (self->source == NULL || self->blocked != NULL)
+  if (self->conn.source == NULL || self->conn.blocked != NULL)
     return;
   nd_channel_confirm (GTK_WIDGET (self), _("Delete Invalid Codes?"),
                       _("Every used and disabled code, and every unused one past its expiry, is "
@@ -309,9 +307,9 @@ nd_redemptions_page_generate (NdRedemptionsPage *self)
   NdRedemptionDialog *dialog;
 
   g_return_val_if_fail (ND_IS_REDEMPTIONS_PAGE (self), NULL);
-  if (self->source == NULL || self->blocked != NULL)
+  if (self->conn.source == NULL || self->conn.blocked != NULL)
     return NULL;
-  dialog = nd_redemption_dialog_new (GTK_WIDGET (self), self->source, self->money);
+  dialog = nd_redemption_dialog_new (GTK_WIDGET (self), self->conn.source, self->conn.money);
   g_signal_connect_object (dialog, "saved", G_CALLBACK (generated_cb), self, G_CONNECT_SWAPPED);
   return dialog;
 }
@@ -360,10 +358,10 @@ reveal_action (GtkWidget *widget, const char *name, GVariant *param)
   NdRedemptionsPage *self = ND_REDEMPTIONS_PAGE (widget);
   g_autoptr(GArray) ids = selected_ids (self);
 
-  if (ids->len == 0 || self->source == NULL)
+  if (ids->len == 0 || self->conn.source == NULL)
     return;
-  nd_source_reveal_redemption_keys_async (self->source, (gint64 *) ids->data, ids->len,
-                                          self->cancellable, reveal_done, g_object_ref (self));
+  nd_source_reveal_redemption_keys_async (self->conn.source, (gint64 *) ids->data, ids->len,
+                                          self->conn.cancellable, reveal_done, g_object_ref (self));
 }
 
 static void
@@ -377,11 +375,7 @@ find_action (GtkWidget *widget, const char *name, GVariant *param)
 static void
 stop (NdRedemptionsPage *self)
 {
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->source);
-  g_clear_pointer (&self->money, nd_money_free);
-  g_clear_pointer (&self->blocked, g_free);
+  nd_manage_conn_clear (&self->conn);
   g_clear_handle_id (&self->search_timeout, g_source_remove);
   self->writing = FALSE;
   if (self->loader != NULL)
@@ -391,36 +385,31 @@ stop (NdRedemptionsPage *self)
 static void
 session_state_cb (NdRedemptionsPage *self)
 {
-  NdSession *session = nd_page_get_session (ND_PAGE (self));
-  NdServerInfo *info = session ? nd_session_get_info (session) : NULL;
-  NdSource *source = NULL;
+  NdServerInfo *info = NULL;
+  NdManageConnChange change;
 
   if (self->disposed)
     return;
-  if (session != NULL && nd_session_get_state (session) == ND_SESSION_CONNECTED)
-    source = nd_session_get_manage_source (session);
-  if (source != NULL && source == self->source)
+  change = nd_manage_conn_update (&self->conn, nd_page_get_session (ND_PAGE (self)), &info);
+  if (change == ND_MANAGE_CONN_SAME)
     {
-      g_free (self->blocked);
-      self->blocked = nd_channel_write_blocked (source);
       update_actions (self);
       return;
     }
-  stop (self);
-  if (source == NULL || info == NULL || !nd_server_info_has (info, ND_CAP_REDEMPTIONS))
+  g_clear_handle_id (&self->search_timeout, g_source_remove);
+  self->writing = FALSE;
+  if (change == ND_MANAGE_CONN_NONE || !nd_server_info_has (info, ND_CAP_REDEMPTIONS))
     {
       adw_status_page_set_description (self->unavailable_page,
-                                       source == NULL ? _("Not connected.")
+                                       change == ND_MANAGE_CONN_NONE
+                                       ? _("Not connected.")
                                        : _("This connection cannot list redemption codes."));
       gtk_stack_set_visible_child_name (self->stack, "unavailable");
+      stop (self);
       update_actions (self);
       return;
     }
   gtk_stack_set_visible_child_name (self->stack, "codes");
-  self->source = g_object_ref (source);
-  self->cancellable = g_cancellable_new ();
-  self->blocked = nd_channel_write_blocked (source);
-  self->money = info->money ? nd_money_copy (info->money) : NULL;
   nd_redemptions_page_reload (self);
 }
 
@@ -503,7 +492,7 @@ nd_redemptions_page_init (NdRedemptionsPage *self)
   nd_list_loader_set_keep (self->loader, keep_code, self);
   self->selection = nd_list_loader_attach (self->loader, self->column_view, self->scroller);
   nd_record_table_add_columns (self->column_view, nd_redemption_columns, nd_redemption_n_columns,
-                               &self->money);
+                               &self->conn.money);
   g_signal_connect_swapped (self->loader, "loaded", G_CALLBACK (loaded_cb), self);
   g_signal_connect_swapped (self->selection, "selection-changed", G_CALLBACK (update_actions), self);
   g_signal_connect_swapped (self->reload_button, "clicked", G_CALLBACK (nd_redemptions_page_reload), self);
@@ -544,5 +533,5 @@ const char *
 nd_redemptions_page_get_blocked (NdRedemptionsPage *self)
 {
   g_return_val_if_fail (ND_IS_REDEMPTIONS_PAGE (self), NULL);
-  return self->blocked;
+  return self->conn.blocked;
 }

@@ -17,6 +17,7 @@
 #include "nd-channel-actions.h"
 #include "nd-channel-dialogs.h"
 #include "nd-list-loader.h"
+#include "nd-manage-conn.h"
 #include "nd-secure-string.h"
 #include "nd-record-item.h"
 #include "nd-token-columns.h"
@@ -58,10 +59,7 @@ struct _NdTokensPage
   NdListLoader *loader;
   GtkMultiSelection *selection;
   GtkStringList *group_model;
-  NdSource *source;
-  NdMoney *money;
-  char *blocked;                /* why writes are refused, or NULL */
-  GCancellable *cancellable;    /* groups, reveals, writes: for the source's life */
+  NdManageConn conn;             /* source, calls, write access, money */
   GWeakRef secret_dialog;
   guint search_timeout;
   int status;                   /* filter: 0 all, else NdTokenStatus */
@@ -93,8 +91,8 @@ static void
 update_actions (NdTokensPage *self)
 {
   g_autoptr(GPtrArray) items = selected (self);
-  const char *write_reason = self->source == NULL ? _("Not connected")
-                             : self->blocked ? self->blocked : self->writing ? "" : NULL;
+  const char *write_reason = self->conn.source == NULL ? _("Not connected")
+                             : self->conn.blocked ? self->conn.blocked : self->writing ? "" : NULL;
   gboolean one = items->len == 1;
   g_autofree char *sel = NULL;
 
@@ -104,7 +102,7 @@ update_actions (NdTokensPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "tokens.disable", write_reason == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "tokens.delete", write_reason == NULL);
   /* Revealing reads: allowed on a read-only profile. */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tokens.reveal", self->source != NULL && one);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "tokens.reveal", self->conn.source != NULL && one);
   nd_channel_set_blocked (GTK_WIDGET (self->add_button), write_reason, _("Make a token (Ctrl+N)"));
   nd_channel_set_blocked (GTK_WIDGET (self->edit_button), write_reason ? write_reason : one ? NULL : "",
                           _("Change the name, quota, expiry or limits"));
@@ -113,7 +111,7 @@ update_actions (NdTokensPage *self)
   nd_channel_set_blocked (GTK_WIDGET (self->delete_button), write_reason, NULL);
   nd_channel_set_blocked (GTK_WIDGET (self->reveal_button), one ? NULL : "",
                           _("Show this token’s whole key"));
-  gtk_widget_set_sensitive (GTK_WIDGET (self->reload_button), self->source != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->reload_button), self->conn.source != NULL);
   gtk_spinner_set_spinning (self->spinner,
                             self->writing || nd_list_loader_is_loading (self->loader));
   /* Translators: how many tokens are selected */
@@ -175,7 +173,7 @@ nd_tokens_page_reload (NdTokensPage *self)
   q.group = self->group;
   q.user_id = self->owner;
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (self->selection));
-  nd_list_loader_reload (self->loader, self->source, &q);
+  nd_list_loader_reload (self->loader, self->conn.source, &q);
   update_actions (self);
 }
 
@@ -226,7 +224,7 @@ groups_done (GObject *object, GAsyncResult *result, gpointer data)
   g_auto(GStrv) groups = nd_source_strv_finish (ND_SOURCE (object), result, NULL);
 
   /* Without a group list (a report) the dropdown offers nothing to pick. */
-  if (self->disposed || ND_SOURCE (object) != self->source)
+  if (self->disposed || ND_SOURCE (object) != self->conn.source)
     return;
   gtk_widget_set_visible (GTK_WIDGET (self->group_dropdown), groups != NULL && groups[0] != NULL);
   for (guint i = 0; groups != NULL && groups[i] != NULL; i++)
@@ -252,7 +250,7 @@ run_write (NdTokensPage *self, NdWrite *write)
 {
   self->writing = TRUE;
   update_actions (self);
-  nd_channel_run_write (GTK_WIDGET (self->list_stack), self->source, write, self->cancellable,
+  nd_channel_run_write (GTK_WIDGET (self->list_stack), self->conn.source, write, self->conn.cancellable,
                         write_done, self);
 }
 
@@ -264,7 +262,7 @@ status_action (GtkWidget *widget, const char *name, GVariant *param)
   int status = g_str_equal (name, "tokens.enable") ? ND_TOKEN_STATUS_ENABLED
                                                     : ND_TOKEN_STATUS_DISABLED;
 
-  if (ids->len == 0 || self->blocked != NULL || self->writing)
+  if (ids->len == 0 || self->conn.blocked != NULL || self->writing)
     return;
   /* NewAPI refuses to enable an expired or exhausted token; so does the
    * core, in NewAPI's words. */
@@ -291,7 +289,7 @@ delete_action (GtkWidget *widget, const char *name, GVariant *param)
   g_autoptr(GArray) ids = selected_ids (self);
   g_autofree char *heading = NULL;
 
-  if (ids->len == 0 || self->blocked != NULL)
+  if (ids->len == 0 || self->conn.blocked != NULL)
     return;
   heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Delete %u Token?", "Delete %u Tokens?",
                                           ids->len), ids->len);
@@ -326,9 +324,9 @@ nd_tokens_page_new_token (NdTokensPage *self)
   NdTokenDialog *dialog;
 
   g_return_val_if_fail (ND_IS_TOKENS_PAGE (self), NULL);
-  if (self->source == NULL || self->blocked != NULL)
+  if (self->conn.source == NULL || self->conn.blocked != NULL)
     return NULL;
-  dialog = nd_token_dialog_new (GTK_WIDGET (self), self->source, self->money, NULL,
+  dialog = nd_token_dialog_new (GTK_WIDGET (self), self->conn.source, self->conn.money, NULL,
                                 self->owner > 0 ? self->owner : self->self_id, self->any_owner);
   g_signal_connect_object (dialog, "saved", G_CALLBACK (saved_cb), self, G_CONNECT_SWAPPED);
   return dialog;
@@ -347,9 +345,9 @@ edit_action (GtkWidget *widget, const char *name, GVariant *param)
   g_autoptr(GPtrArray) items = selected (self);
   NdTokenDialog *dialog;
 
-  if (items->len != 1 || self->blocked != NULL)
+  if (items->len != 1 || self->conn.blocked != NULL)
     return;
-  dialog = nd_token_dialog_new (GTK_WIDGET (self), self->source, self->money,
+  dialog = nd_token_dialog_new (GTK_WIDGET (self), self->conn.source, self->conn.money,
                                 nd_record_item_get (g_ptr_array_index (items, 0)), 0, FALSE);
   g_signal_connect_object (dialog, "saved", G_CALLBACK (saved_cb), self, G_CONNECT_SWAPPED);
 }
@@ -382,9 +380,9 @@ reveal_action (GtkWidget *widget, const char *name, GVariant *param)
   NdTokensPage *self = ND_TOKENS_PAGE (widget);
   g_autoptr(GArray) ids = selected_ids (self);
 
-  if (ids->len != 1 || self->source == NULL)
+  if (ids->len != 1 || self->conn.source == NULL)
     return;
-  nd_source_reveal_token_key_async (self->source, g_array_index (ids, gint64, 0), self->cancellable,
+  nd_source_reveal_token_key_async (self->conn.source, g_array_index (ids, gint64, 0), self->conn.cancellable,
                                     reveal_done, g_object_ref (self));
 }
 
@@ -399,11 +397,7 @@ find_action (GtkWidget *widget, const char *name, GVariant *param)
 static void
 stop (NdTokensPage *self)
 {
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->source);
-  g_clear_pointer (&self->money, nd_money_free);
-  g_clear_pointer (&self->blocked, g_free);
+  nd_manage_conn_clear (&self->conn);
   g_clear_handle_id (&self->search_timeout, g_source_remove);
   self->writing = FALSE;
   if (self->loader != NULL)
@@ -413,42 +407,36 @@ stop (NdTokensPage *self)
 static void
 session_state_cb (NdTokensPage *self)
 {
-  NdSession *session = nd_page_get_session (ND_PAGE (self));
-  NdServerInfo *info = session ? nd_session_get_info (session) : NULL;
-  NdSource *source = NULL;
+  NdServerInfo *info = NULL;
 
   if (self->disposed)
     return;
-  if (session != NULL && nd_session_get_state (session) == ND_SESSION_CONNECTED)
-    source = nd_session_get_manage_source (session);
-  if (source != NULL && source == self->source)
+  switch (nd_manage_conn_update (&self->conn, nd_page_get_session (ND_PAGE (self)), &info))
     {
-      /* The same connection probed again: write access may differ. */
-      g_free (self->blocked);
-      self->blocked = nd_channel_write_blocked (source);
+    case ND_MANAGE_CONN_SAME:
       update_actions (self);
       return;
-    }
-  stop (self);
-  if (source == NULL || info == NULL)
-    {
+    case ND_MANAGE_CONN_NONE:
+      stop (self);
       adw_status_page_set_description (self->unavailable_page, _("Not connected."));
       gtk_stack_set_visible_child_name (self->stack, "unavailable");
       update_actions (self);
       return;
+    case ND_MANAGE_CONN_NEW:
+    default:
+      break;
     }
+  g_clear_handle_id (&self->search_timeout, g_source_remove);
+  self->writing = FALSE;
   gtk_stack_set_visible_child_name (self->stack, "tokens");
-  self->source = g_object_ref (source);
-  self->cancellable = g_cancellable_new ();
-  self->blocked = nd_channel_write_blocked (source);
-  self->money = info->money ? nd_money_copy (info->money) : NULL;
   self->self_id = info->user_id;
   self->any_owner = nd_server_info_has (info, ND_CAP_TOKENS_ALL_USERS);
   gtk_widget_set_visible (GTK_WIDGET (self->scope_note), !self->any_owner);
   gtk_widget_set_sensitive (GTK_WIDGET (self->owner_entry), self->any_owner);
   gtk_string_list_splice (self->group_model, 1,
                           g_list_model_get_n_items (G_LIST_MODEL (self->group_model)) - 1, NULL);
-  nd_source_list_groups_async (source, self->cancellable, groups_done, g_object_ref (self));
+  nd_source_list_groups_async (self->conn.source, self->conn.cancellable, groups_done,
+                               g_object_ref (self));
   nd_tokens_page_reload (self);
 }
 
@@ -537,7 +525,7 @@ nd_tokens_page_init (NdTokensPage *self)
   self->loader = nd_list_loader_new (nd_source_list_tokens_async, (GDestroyNotify) nd_token_free);
   nd_list_loader_set_keep (self->loader, keep_token, self);
   self->selection = nd_list_loader_attach (self->loader, self->column_view, self->scroller);
-  nd_record_table_add_columns (self->column_view, nd_token_columns, nd_token_n_columns, &self->money);
+  nd_record_table_add_columns (self->column_view, nd_token_columns, nd_token_n_columns, &self->conn.money);
   gtk_label_set_text (self->scope_note,
                       _("NewAPI’s API lists only the connected account’s own tokens. Connect the "
                         "database to see and manage every user’s."));
@@ -584,5 +572,5 @@ const char *
 nd_tokens_page_get_blocked (NdTokensPage *self)
 {
   g_return_val_if_fail (ND_IS_TOKENS_PAGE (self), NULL);
-  return self->blocked;
+  return self->conn.blocked;
 }
