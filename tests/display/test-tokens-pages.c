@@ -173,6 +173,7 @@ test_token_create_and_reveal (void)
 
   /* Reveal: an explicit action reads the key back. */
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (nd_tokens_page_get_model (page)), row, TRUE);
+  shots (&w, w.window, "tokens-selected");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "tokens.reveal", NULL));
   nd_display_test_wait (token_secret_shown, page, 60, "the revealed key");
   stored = nd_secret_dialog_dup_text (nd_tokens_page_get_secret_dialog (page));
@@ -273,6 +274,7 @@ test_read_only (void)
   g_assert_false (gtk_widget_get_sensitive (add));
   g_assert_cmpstr (gtk_widget_get_tooltip_text (add), ==, nd_tokens_page_get_blocked (tokens));
   g_assert_null (nd_tokens_page_new_token (tokens));
+  shots (&w, w.window, "tokens-read-only");
   codes = show_codes (&w);
   add = nd_display_test_child (codes, ND_TYPE_REDEMPTIONS_PAGE, "add_button");
   g_assert_nonnull (nd_redemptions_page_get_blocked (codes));
