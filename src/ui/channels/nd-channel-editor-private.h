@@ -102,11 +102,14 @@ struct _NdChannelEditor
   GCancellable *load_cancellable;
   GCancellable *write_cancellable;
   char *blocked;                /* why writes are refused, or NULL */
+  char *health_blocked;         /* why tests and balance reads cannot run now */
+  GCancellable *fetch_cancellable;
   gint64 id;                    /* 0 = a new channel */
   gboolean creating;
   gboolean filling;             /* setting fields from code: not the user's edits */
   gboolean loading;
   gboolean writing;
+  gboolean fetching;
   gboolean allow_duplicate_name;
   NdChannelField touched;       /* fields the user edited since the form was filled */
 };

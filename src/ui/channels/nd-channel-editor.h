@@ -38,7 +38,10 @@ void            nd_channel_editor_set_folded   (NdChannelEditor *self, gboolean 
 NdChannelUsage *nd_channel_editor_get_usage    (NdChannelEditor *self);
 /* Saves the form as the Save button does (for tests). */
 void            nd_channel_editor_save         (NdChannelEditor *self);
-/* TRUE while the detail loads or a write runs. */
+/* Greys Test and the balance refresh with @reason ("": busy); NULL: usable.
+ * They emit "health" (id, balance) for the page to run. */
+void            nd_channel_editor_set_health_blocked (NdChannelEditor *self, const char *reason);
+/* TRUE while the detail loads, a write runs or models are fetched. */
 gboolean        nd_channel_editor_is_busy      (NdChannelEditor *self);
 
 G_END_DECLS
