@@ -3,7 +3,7 @@
  */
 #include "config.h"
 
-#include <math.h>
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "nd-channel-columns.h"
@@ -205,11 +205,11 @@ result_tooltip (NdHealthItem *r, gboolean balance)
       if (balance)
         g_string_append (tip, *message ? message : _("Balance read just now"));
       else
-        g_string_append_printf (tip, _("Worked in %" G_GINT64_FORMAT " ms"), MAX (ms, 0));
+        g_string_append_printf (tip, _("Worked in %" PRId64 " ms"), MAX (ms, 0));
       break;
     case ND_HEALTH_FAILED:
       if (ms >= 0)
-        g_string_append_printf (tip, _("Failed after %" G_GINT64_FORMAT " ms"), ms);
+        g_string_append_printf (tip, _("Failed after %" PRId64 " ms"), ms);
       else
         g_string_append (tip, _("Failed"));
       g_string_append_printf (tip, "\n%s", message);
