@@ -96,7 +96,7 @@ test_selection (void)
   g_autoptr(NdChannelItem) item1 = NULL;
   const gint64 ids[] = { 1, 2, 3 };
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  gint64 ms;
+  gint64 ms, t3;
 
   if (!channels_window_open (&w, "channels_health_sel", 0, FALSE))
     return;
@@ -107,6 +107,7 @@ test_selection (void)
   /* Writes are allowed: recording is offered, and asked for. */
   g_assert_true (gtk_widget_get_sensitive (PAGE_CHILD (w.page, "test_record_row")));
   gtk_switch_set_active (GTK_SWITCH (PAGE_CHILD (w.page, "test_record")), TRUE);
+  t3 = channels_sql (&w, "SELECT test_time FROM channels WHERE id = 3");
   click_test (&w);
   channels_window_settle (&w);
 
@@ -146,8 +147,10 @@ test_selection (void)
   /* Recorded as NewAPI records a test: successes only, in ms. */
   ms = nd_health_item_get_latency_ms (nd_channel_item_get_test_result (item1));
   g_assert_cmpint (channels_sql (&w, "SELECT response_time FROM channels WHERE id = 1"), ==, ms);
-  g_assert_cmpint (channels_sql (&w, "SELECT response_time FROM channels WHERE id = 2"), >, 0);
+  /* (A local upstream may answer within the millisecond: 0 ms is a time too.) */
   g_assert_cmpint (channels_sql (&w, "SELECT test_time FROM channels WHERE id = 1"), >=, now - 5);
+  g_assert_cmpint (channels_sql (&w, "SELECT test_time FROM channels WHERE id = 2"), >=, now - 5);
+  g_assert_cmpint (channels_sql (&w, "SELECT test_time FROM channels WHERE id = 3"), ==, t3);
   g_assert_cmpint (channels_sql (&w, "SELECT response_time FROM channels WHERE id = 3"), ==, 0);
   channels_window_close (&w);
 }
@@ -187,7 +190,6 @@ test_read_only (void)
   ChannelsWindow w;
   g_autoptr(NdFakeUpstream) fake = NULL;
   g_autofree char *ok = NULL, *balance = NULL, *why = NULL;
-  const gint64 one[] = { 1 };
   const gint64 two[] = { 1, 5 };
   g_autofree char *before = NULL;
 
@@ -200,12 +202,16 @@ test_read_only (void)
   g_assert_nonnull (strstr (label_text (&w, "test_blocked_label"), "read-only"));
   shoot_options (&w, "read-only");
 
-  channels_select (&w, one, 1);
-  channels_window_settle (&w);
-  click_test (&w);
+  /* One channel, from its editor: the page runs it, both show the result. */
+  channels_open (&w, 1);
+  g_signal_emit_by_name (EDITOR_CHILD (w.editor, "test_button"), "clicked");
+  g_assert_true (nd_channels_page_is_busy (w.page));
   channels_window_settle (&w);
   ok = cell (&w, ND_CHANNEL_SORT_RESPONSE, 1);
   g_assert_true (g_str_has_suffix (ok, " ms"));
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (EDITOR_CHILD (w.editor, "test_row"))),
+                                   "Worked in "));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (EDITOR_CHILD (w.editor, "test_badge"))), ==, ok);
   g_assert_cmpint (channels_sql (&w, "SELECT response_time FROM channels WHERE id = 1"), ==, 0);
 
   before = channels_sql_text (&w, "SELECT balance::text FROM channels WHERE id = 1");
@@ -349,6 +355,15 @@ shoot (ChannelsWindow *w, const char *name)
     }
 }
 
+static void
+editor_close (ChannelsWindow *w)
+{
+  g_signal_emit_by_name (EDITOR_CHILD (w->editor, "close_button"), "clicked");
+  channels_window_settle (w);
+  for (int i = 0; i < 6; i++)
+    nd_display_test_draw (w->window);
+}
+
 static gboolean
 some_done (gpointer data)
 {
@@ -383,6 +398,26 @@ test_shots (void)
   shoot (&w, "running");
   channels_window_settle (&w);
   shoot (&w, "done");
+
+  /* The failing one in its editor. */
+  channels_set_width (&w, 1280);
+  channels_open (&w, 3);
+  g_signal_emit_by_name (EDITOR_CHILD (w.editor, "test_button"), "clicked");
+  channels_window_settle (&w);
+  for (guint dark = 0; dark < 2; dark++)
+    {
+      adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                          dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                               : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      nd_display_test_draw (w.window);
+      nd_display_test_shot (w.window, dark ? "channels-health-editor-dark"
+                                           : "channels-health-editor-light");
+    }
+  /* Narrow: the health bar under the list. */
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  channels_set_width (&w, 600);
+  editor_close (&w);
+  nd_display_test_shot (w.window, "channels-health-600-light");
   channels_window_close (&w);
 }
 

@@ -3,7 +3,6 @@
  */
 #include "config.h"
 
-#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "nd-channel-columns.h"
@@ -81,150 +80,12 @@ status_text (NdChannelItem *item)
 }
 
 
-/* ─── health results ────────────────────────────────────────────────────── */
-
-/* The latest test of @item when it says more than the stored figures: it
- * ran, is running or waits (a channel it could not test, or a cancelled
- * one, keeps its stored response time and says why in the icon). */
+/* The latest test of @item (NULL: none) — what the Response column shows
+ * over the stored figures (nd_channel_result_*). */
 static NdHealthItem *
 live_test (NdChannelItem *item)
 {
   return nd_channel_item_get_test_result (item);
-}
-
-static gboolean
-test_shows (NdHealthItem *r)
-{
-  NdHealthState state = r ? nd_health_item_get_state (r) : ND_HEALTH_SKIPPED;
-
-  return state != ND_HEALTH_SKIPPED && state != ND_HEALTH_CANCELLED;
-}
-
-static char *
-response_text (NdChannelItem *item)
-{
-  NdHealthItem *r = live_test (item);
-
-  if (!test_shows (r))
-    return nd_channel_response_text (nd_channel_item_get_channel (item)->response_time);
-  switch (nd_health_item_get_state (r))
-    {
-    case ND_HEALTH_WAITING:
-      return g_strdup (_("Waiting"));
-    case ND_HEALTH_RUNNING:
-      return g_strdup (_("Testing…"));
-    case ND_HEALTH_FAILED:
-      return g_strdup (_("Failed"));
-    default:
-      /* A local upstream can answer within the millisecond: still tested. */
-      return nd_channel_response_text (MAX (nd_health_item_get_latency_ms (r), 1));
-    }
-}
-
-static const char *
-response_class (NdChannelItem *item)
-{
-  NdHealthItem *r = live_test (item);
-
-  if (!test_shows (r))
-    return nd_channel_response_class (nd_channel_item_get_channel (item)->response_time);
-  switch (nd_health_item_get_state (r))
-    {
-    case ND_HEALTH_WAITING:
-    case ND_HEALTH_RUNNING:
-      return "untested";
-    case ND_HEALTH_FAILED:
-      return "bad";
-    default:
-      return nd_channel_response_class (MAX (nd_health_item_get_latency_ms (r), 1));
-    }
-}
-
-/* The icon before a result, and its style class; NULL: none. */
-static const char *
-result_icon (NdHealthItem *r, const char **cls)
-{
-  *cls = "dim-label";
-  if (r == NULL)
-    return NULL;
-  switch (nd_health_item_get_state (r))
-    {
-    case ND_HEALTH_WAITING:
-    case ND_HEALTH_RUNNING:
-      return "content-loading-symbolic";
-    case ND_HEALTH_OK:
-      *cls = nd_health_item_get_write_error (r) ? "warning" : "success";
-      return nd_health_item_get_write_error (r) ? "dialog-warning-symbolic" : "emblem-ok-symbolic";
-    case ND_HEALTH_FAILED:
-      *cls = "error";
-      return "dialog-error-symbolic";
-    case ND_HEALTH_SKIPPED:
-      *cls = "warning";
-      return "action-unavailable-symbolic";
-    case ND_HEALTH_CANCELLED:
-    default:
-      return "media-playback-stop-symbolic";
-    }
-}
-
-/* What the run did with the result beyond showing it. */
-static void
-append_written (GString *tip, NdHealthItem *r)
-{
-  if (nd_health_item_get_recorded (r))
-    g_string_append_printf (tip, "\n%s", _("Recorded in the database"));
-  if (nd_health_item_get_disabled (r))
-    g_string_append_printf (tip, "\n%s", _("Disabled by this test"));
-  if (nd_health_item_get_write_error (r) != NULL)
-    {
-      g_autofree char *masked = nd_mask_text_dup (nd_health_item_get_write_error (r));
-
-      g_string_append_c (tip, '\n');
-      g_string_append_printf (tip, _("Not stored: %s"), masked);
-    }
-}
-
-/* The whole result, the upstream's words verbatim (keys masked). */
-static char *
-result_tooltip (NdHealthItem *r, gboolean balance)
-{
-  GString *tip = g_string_new (NULL);
-  gint64 ms = nd_health_item_get_latency_ms (r);
-  g_autofree char *message = nd_mask_text_dup (nd_health_item_get_message (r)
-                                               ? nd_health_item_get_message (r) : "");
-
-  switch (nd_health_item_get_state (r))
-    {
-    case ND_HEALTH_WAITING:
-      g_string_append (tip, balance ? _("Waiting for its balance") : _("Waiting to be tested"));
-      break;
-    case ND_HEALTH_RUNNING:
-      g_string_append (tip, balance ? _("Reading its balance…") : _("Testing…"));
-      break;
-    case ND_HEALTH_OK:
-      if (balance)
-        g_string_append (tip, *message ? message : _("Balance read just now"));
-      else
-        g_string_append_printf (tip, _("Worked in %" PRId64 " ms"), MAX (ms, 0));
-      break;
-    case ND_HEALTH_FAILED:
-      if (ms >= 0)
-        g_string_append_printf (tip, _("Failed after %" PRId64 " ms"), ms);
-      else
-        g_string_append (tip, _("Failed"));
-      g_string_append_printf (tip, "\n%s", message);
-      break;
-    case ND_HEALTH_SKIPPED:
-      g_string_append (tip, balance ? _("Balance not read") : _("Not tested"));
-      g_string_append_printf (tip, "\n%s", message);
-      break;
-    case ND_HEALTH_CANCELLED:
-    default:
-      g_string_append (tip, _("Cancelled before it ran"));
-      break;
-    }
-  append_written (tip, r);
-  return g_string_free (tip, FALSE);
 }
 
 static char *
@@ -260,7 +121,7 @@ cell_text (NdChannelColumns *self, NdChannelSortKey key, NdChannelItem *item)
     case ND_CHANNEL_SORT_BALANCE:
       return tag ? g_strdup ("") : nd_channel_balance_text (c);
     case ND_CHANNEL_SORT_RESPONSE:
-      return tag ? g_strdup ("") : response_text (item);
+      return tag ? g_strdup ("") : nd_channel_result_text (live_test (item), c->response_time);
     case ND_CHANNEL_SORT_TESTED:
       return c->test_time > 0 ? nd_channel_age_text (c->test_time, now) : g_strdup (_("never"));
     case ND_CHANNEL_SORT_USED:
@@ -283,7 +144,7 @@ cell_tooltip (NdChannelSortKey key, NdChannelItem *item)
       return nd_channel_status_detail (c, nd_time_now ());
     case ND_CHANNEL_SORT_BALANCE:
       if (nd_channel_item_get_balance_result (item) != NULL)
-        return result_tooltip (nd_channel_item_get_balance_result (item), TRUE);
+        return nd_channel_result_detail (nd_channel_item_get_balance_result (item), TRUE);
       if (c->balance_updated_time > 0)
         {
           g_autofree char *when = nd_channel_time_text (c->balance_updated_time);
@@ -293,7 +154,7 @@ cell_tooltip (NdChannelSortKey key, NdChannelItem *item)
       return g_strdup (_("Balance never checked"));
     case ND_CHANNEL_SORT_RESPONSE:
       if (live_test (item) != NULL)
-        return result_tooltip (live_test (item), FALSE);
+        return nd_channel_result_detail (live_test (item), FALSE);
       G_GNUC_FALLTHROUGH;
     case ND_CHANNEL_SORT_TESTED:
       if (c->test_time > 0)
@@ -353,7 +214,7 @@ badge_class (NdChannelSortKey key, NdChannelItem *item)
       return nd_channel_status_class (c->status);
     }
   if (key == ND_CHANNEL_SORT_RESPONSE)
-    return response_class (item);
+    return nd_channel_result_class (live_test (item), c->response_time);
   return nd_channel_balance_class (c);
 }
 
@@ -435,7 +296,7 @@ static void
 set_icon (GtkWidget *image, NdHealthItem *r)
 {
   const char *cls = NULL;
-  const char *icon = result_icon (r, &cls);
+  const char *icon = nd_channel_result_icon (r, &cls);
   const char *classes[] = { "dim-label", "success", "warning", "error" };
 
   gtk_widget_set_visible (image, icon != NULL);

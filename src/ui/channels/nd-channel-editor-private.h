@@ -8,6 +8,7 @@
 #pragma once
 
 #include "nd-channel-editor.h"
+#include "nd-channel-item.h"
 #include "nd-channel-json-field.h"
 #include "nd-channel-keys.h"
 #include "nd-channel-models.h"
@@ -99,6 +100,7 @@ struct _NdChannelEditor
   NdSource *source;
   NdMoney *money;
   NdChannel *original;          /* the detail as loaded; NULL while new */
+  NdChannelItem *following;     /* the table's row: its health results */
   GCancellable *load_cancellable;
   GCancellable *write_cancellable;
   char *blocked;                /* why writes are refused, or NULL */
@@ -126,6 +128,8 @@ void           _nd_channel_editor_check_field   (NdChannelEditor *self, NdChanne
 void           _nd_channel_editor_show_error    (NdChannelEditor *self, const char *field,
                                                  const char *message);
 void           _nd_channel_editor_clear_errors  (NdChannelEditor *self);
+/* The followed row's latest test and balance read over @c's figures. */
+void           _nd_channel_editor_show_results  (NdChannelEditor *self, const NdChannel *c);
 
 /* nd-channel-editor.c */
 void           _nd_channel_editor_update_state  (NdChannelEditor *self);

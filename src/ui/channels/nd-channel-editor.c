@@ -208,6 +208,7 @@ nd_channel_editor_dispose (GObject *object)
   g_cancellable_cancel (self->load_cancellable);
   g_cancellable_cancel (self->write_cancellable);
   g_cancellable_cancel (self->fetch_cancellable);
+  nd_channel_editor_follow (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), ND_TYPE_CHANNEL_EDITOR);
   g_clear_object (&self->source);
   G_OBJECT_CLASS (nd_channel_editor_parent_class)->dispose (object);
@@ -393,6 +394,26 @@ nd_channel_editor_is_busy (NdChannelEditor *self)
 {
   g_return_val_if_fail (ND_IS_CHANNEL_EDITOR (self), FALSE);
   return self->loading || self->writing || self->fetching;
+}
+
+static void
+follow_changed_cb (NdChannelEditor *self)
+{
+  _nd_channel_editor_show_results (self, self->original);
+}
+
+void
+nd_channel_editor_follow (NdChannelEditor *self, NdChannelItem *item)
+{
+  g_return_if_fail (ND_IS_CHANNEL_EDITOR (self));
+  if (item == self->following)
+    return;
+  if (self->following != NULL)
+    g_signal_handlers_disconnect_by_data (self->following, self);
+  g_set_object (&self->following, item);
+  if (item != NULL)
+    g_signal_connect_swapped (item, "health-changed", G_CALLBACK (follow_changed_cb), self);
+  _nd_channel_editor_show_results (self, self->original);
 }
 
 void

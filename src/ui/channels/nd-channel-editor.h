@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "facts/nd-facts.h"
+#include "nd-channel-item.h"
 #include "nd-channel-usage.h"
 #include "nd-source.h"
 
@@ -38,6 +39,9 @@ void            nd_channel_editor_set_folded   (NdChannelEditor *self, gboolean 
 NdChannelUsage *nd_channel_editor_get_usage    (NdChannelEditor *self);
 /* Saves the form as the Save button does (for tests). */
 void            nd_channel_editor_save         (NdChannelEditor *self);
+/* The table's row of the channel shown (NULL: none): the editor shows its
+ * latest test and balance read as they change. */
+void            nd_channel_editor_follow       (NdChannelEditor *self, NdChannelItem *item);
 /* Greys Test and the balance refresh with @reason ("": busy); NULL: usable.
  * They emit "health" (id, balance) for the page to run. */
 void            nd_channel_editor_set_health_blocked (NdChannelEditor *self, const char *reason);

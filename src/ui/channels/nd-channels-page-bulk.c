@@ -89,10 +89,15 @@ apply_selection (NdChannelsPage *self, GPtrArray *items, gboolean any_tag)
 
       nd_channel_editor_show_channel (self->editor, nd_channel_item_get_id (item),
                                       nd_channel_item_get_channel (item));
+      nd_channel_editor_follow (self->editor, item);
       _nd_channels_page_show_detail (self, TRUE);
     }
-  else if (items->len > 0 || nd_channel_editor_get_id (self->editor) != 0)
-    _nd_channels_page_show_detail (self, FALSE);
+  else
+    {
+      nd_channel_editor_follow (self->editor, NULL);
+      if (items->len > 0 || nd_channel_editor_get_id (self->editor) != 0)
+        _nd_channels_page_show_detail (self, FALSE);
+    }
 }
 
 /* Puts the selection back on the channel being edited. */
