@@ -155,26 +155,37 @@ test_selection (void)
   channels_window_close (&w);
 }
 
-/* The options, as the split button's arrow opens them. */
+/* channels-health-@name-{light,dark}.png of @widget; @h (may be NULL)
+ * scrolled to its end first (the Response column). */
 static void
-shoot_options (ChannelsWindow *w, const char *name)
+shoot_schemes (ChannelsWindow *w, GtkWidget *widget, const char *name, GtkAdjustment *h)
 {
-  GtkPopover *popover = GTK_POPOVER (PAGE_CHILD (w->page, "test_options"));
-
-  if (g_getenv ("ND_SHOTS_DIR") == NULL)
-    return;
-  gtk_popover_popup (popover);
   for (guint dark = 0; dark < 2; dark++)
     {
-      g_autofree char *file = g_strdup_printf ("channels-health-options-%s-%s", name,
+      g_autofree char *file = g_strdup_printf ("channels-health-%s-%s", name,
                                                dark ? "dark" : "light");
 
       adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                           dark ? ADW_COLOR_SCHEME_FORCE_DARK
                                                : ADW_COLOR_SCHEME_FORCE_LIGHT);
       nd_display_test_draw (w->window);
-      nd_display_test_shot (GTK_WIDGET (popover), file);
+      if (h != NULL)
+        gtk_adjustment_set_value (h, gtk_adjustment_get_upper (h));
+      nd_display_test_shot (widget, file);
     }
+}
+
+/* The options, as the split button's arrow opens them. */
+static void
+shoot_options (ChannelsWindow *w, const char *name)
+{
+  GtkPopover *popover = GTK_POPOVER (PAGE_CHILD (w->page, "test_options"));
+  g_autofree char *file = g_strdup_printf ("options-%s", name);
+
+  if (g_getenv ("ND_SHOTS_DIR") == NULL)
+    return;
+  gtk_popover_popup (popover);
+  shoot_schemes (w, GTK_WIDGET (popover), file, NULL);
   /* Xvfb has no window manager to send the entry its focus-out. */
   gtk_window_set_focus (GTK_WINDOW (w->window), NULL);
   gtk_popover_popdown (popover);
@@ -339,20 +350,9 @@ shoot (ChannelsWindow *w, const char *name)
 {
   GtkWidget *view = PAGE_CHILD (w->page, "column_view");
   GtkWidget *scroller = gtk_widget_get_ancestor (view, GTK_TYPE_SCROLLED_WINDOW);
-  GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller));
 
-  for (guint dark = 0; dark < 2; dark++)
-    {
-      g_autofree char *file = g_strdup_printf ("channels-health-%s-%s", name,
-                                               dark ? "dark" : "light");
-
-      adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
-                                          dark ? ADW_COLOR_SCHEME_FORCE_DARK
-                                               : ADW_COLOR_SCHEME_FORCE_LIGHT);
-      nd_display_test_draw (w->window);
-      gtk_adjustment_set_value (h, gtk_adjustment_get_upper (h));
-      nd_display_test_shot (w->window, file);
-    }
+  shoot_schemes (w, w->window, name,
+                 gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller)));
 }
 
 static void
@@ -404,15 +404,7 @@ test_shots (void)
   channels_open (&w, 3);
   g_signal_emit_by_name (EDITOR_CHILD (w.editor, "test_button"), "clicked");
   channels_window_settle (&w);
-  for (guint dark = 0; dark < 2; dark++)
-    {
-      adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
-                                          dark ? ADW_COLOR_SCHEME_FORCE_DARK
-                                               : ADW_COLOR_SCHEME_FORCE_LIGHT);
-      nd_display_test_draw (w.window);
-      nd_display_test_shot (w.window, dark ? "channels-health-editor-dark"
-                                           : "channels-health-editor-light");
-    }
+  shoot_schemes (&w, w.window, "editor", NULL);
   /* Narrow: the health bar under the list. */
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
   channels_set_width (&w, 600);
