@@ -107,6 +107,8 @@ test_selection (void)
   /* Writes are allowed: recording is offered, and asked for. */
   g_assert_true (gtk_widget_get_sensitive (PAGE_CHILD (w.page, "test_record_row")));
   gtk_switch_set_active (GTK_SWITCH (PAGE_CHILD (w.page, "test_record")), TRUE);
+  gtk_switch_set_active (GTK_SWITCH (PAGE_CHILD (w.page, "test_disable")), TRUE);
+  nd_test_pg_exec (w.pg, w.db, "UPDATE channels SET status = 1, auto_ban = 1 WHERE id = 3");
   t3 = channels_sql (&w, "SELECT test_time FROM channels WHERE id = 3");
   click_test (&w);
   channels_window_settle (&w);
@@ -115,7 +117,7 @@ test_selection (void)
   g_assert_cmpuint (nd_fake_upstream_get_n_requests (fake), ==, 3);
   g_assert_cmpstr (label_text (&w, "health_label"), ==, "Tests done");
   g_assert_cmpstr (label_text (&w, "health_summary"), ==,
-                   "2 worked, 1 failed, 0 could not be tested, 2 recorded");
+                   "2 worked, 1 failed, 0 could not be tested, 2 recorded, 1 disabled");
 
   /* The working ones show their response time, from this run. */
   ok1 = cell (&w, ND_CHANNEL_SORT_RESPONSE, 1);
@@ -136,6 +138,14 @@ test_selection (void)
   g_assert_nonnull (strstr (failed_tip, "401"));
   g_assert_null (strstr (failed_tip, WRONG));
   g_assert_null (strstr (failed_tip, "Recorded"));
+  g_assert_nonnull (strstr (failed_tip, "Disabled by this test"));
+  /* Disabled by hand, the failure as the reason; the table reloaded. */
+  g_assert_cmpint (channels_sql (&w, "SELECT status FROM channels WHERE id = 3"), ==, 2);
+  {
+    g_autofree char *status = cell (&w, ND_CHANNEL_SORT_STATUS, 3);
+
+    g_assert_cmpstr (status, ==, "Disabled");
+  }
 
   /* Not selected, not tested. */
   {

@@ -462,7 +462,6 @@ _nd_channels_page_health_class_init (NdChannelsPageClass *klass)
 
   gtk_widget_class_install_action (widget_class, "channels.test", NULL, test_action);
   gtk_widget_class_install_action (widget_class, "channels.update-balance", NULL, balance_action);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "channels.test", NULL);
 }
 
 void
