@@ -335,6 +335,8 @@ nd_channel_result_text (NdHealthItem *r, gint64 stored_ms)
     case ND_HEALTH_FAILED:
       return g_strdup (_("Failed"));
     default:
+      if (nd_health_item_get_latency_ms (r) < 0)
+        return g_strdup (_("Worked"));
       /* A local upstream can answer within the millisecond: still tested. */
       return nd_channel_response_text (MAX (nd_health_item_get_latency_ms (r), 1));
     }
@@ -353,6 +355,9 @@ nd_channel_result_class (NdHealthItem *r, gint64 stored_ms)
     case ND_HEALTH_FAILED:
       return "bad";
     default:
+      /* Worked, time unknown: not a measure of speed. */
+      if (nd_health_item_get_latency_ms (r) < 0)
+        return "good";
       return nd_channel_response_class (MAX (nd_health_item_get_latency_ms (r), 1));
     }
 }
@@ -419,8 +424,10 @@ nd_channel_result_detail (NdHealthItem *r, gboolean balance)
     case ND_HEALTH_OK:
       if (balance)
         g_string_append (tip, *message ? message : _("Balance read just now"));
+      else if (ms < 0)
+        g_string_append (tip, _("Worked"));
       else
-        g_string_append_printf (tip, _("Worked in %" PRId64 " ms"), MAX (ms, 0));
+        g_string_append_printf (tip, _("Worked in %" PRId64 " ms"), ms);
       break;
     case ND_HEALTH_FAILED:
       if (ms >= 0)
