@@ -251,6 +251,13 @@ test_read_only (void)
 
     g_assert_cmpstr (after, ==, before);
   }
+
+  /* One from its editor: the reason where it was asked. */
+  channels_open (&w, 5);
+  g_signal_emit_by_name (EDITOR_CHILD (w.editor, "balance_button"), "clicked");
+  channels_window_settle (&w);
+  g_assert_true (g_str_has_prefix (adw_action_row_get_subtitle (ADW_ACTION_ROW (EDITOR_CHILD (w.editor, "balance_row"))),
+                                   why));
   channels_window_close (&w);
 }
 
