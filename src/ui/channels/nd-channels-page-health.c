@@ -94,21 +94,17 @@ _nd_channels_page_health_running (NdChannelsPage *self)
   return self->running != NULL;
 }
 
-/* Why nothing may run now, "" while a run goes, NULL when one may. Over
- * NewAPI's API, NewAPI stores every test and balance itself: those are
- * writes there, refused on a read-only profile. */
+/* Why nothing may run now, "" while a run goes, NULL when one may. A
+ * source for which a test is itself a write (NewAPI's API stores every
+ * result) refuses it on a read-only profile before sending anything; the
+ * run then fails with its words. */
 static char *
 health_blocked (NdChannelsPage *self)
 {
-  NdServerInfo *info = _nd_channels_page_info (self);
-
   if (self->source == NULL || self->tests == NULL)
     return g_strdup (_("Not connected"));
   if (self->running != NULL)
     return g_strdup ("");
-  if (self->blocked != NULL && info != NULL && info->kind == ND_SOURCE_KIND_HTTP)
-    return g_strdup_printf (_("Over NewAPI’s API, NewAPI stores each test and balance itself, "
-                              "so they are writes. %s"), self->blocked);
   return NULL;
 }
 
