@@ -15,6 +15,8 @@ int      nd_cli_stats        (int argc, char **argv);
 int      nd_cli_export_logs  (int argc, char **argv);
 int      nd_cli_report       (int argc, char **argv);
 int      nd_cli_users        (int argc, char **argv);
+int      nd_cli_tokens       (int argc, char **argv);
+int      nd_cli_redemptions  (int argc, char **argv);
 int      nd_cli_channels     (int argc, char **argv);
 
 G_END_DECLS

@@ -1,4 +1,4 @@
-/* nd-crypto.c — getrandom(2) and libxcrypt's bcrypt
+/* nd-crypto.c — libxcrypt's bcrypt, salted from nd-random
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -6,72 +6,11 @@
 #include <crypt.h>
 #include <errno.h>
 #include <string.h>
-#include <sys/random.h>
 #include <glib/gi18n-lib.h>
 
 #include "nd-crypto.h"
 #include "nd-error.h"
-
-gboolean
-nd_random_bytes (guint8 *buf, gsize len, GError **error)
-{
-  gsize done = 0;
-
-  while (done < len)
-    {
-      /* Blocks only until the pool is first seeded (early boot). */
-      gssize n = getrandom (buf + done, len - done, 0);
-
-      if (n < 0)
-        {
-          int saved = errno;
-
-          if (saved == EINTR)
-            continue;
-          g_set_error (error, ND_ERROR, ND_ERROR_FAILED,
-                       _("The system’s random number generator failed (%s): nothing was "
-                         "created"), g_strerror (saved));
-          return FALSE;
-        }
-      done += (gsize) n;
-    }
-  return TRUE;
-}
-
-char *
-nd_random_string (const char *alphabet, gsize len, GError **error)
-{
-  gsize n = strlen (alphabet);
-  /* The largest multiple of n that fits a byte: bytes at or above it are
-   * drawn again, so every character is equally likely. */
-  guint limit = 256 - 256 % n;
-  g_autofree char *out = NULL;
-  guint8 pool[64];
-  gsize used = sizeof pool;
-  gsize i = 0;
-
-  g_return_val_if_fail (n >= 2 && n <= 256, NULL);
-
-  out = g_malloc (len + 1);
-  while (i < len)
-    {
-      if (used == sizeof pool)
-        {
-          if (!nd_random_bytes (pool, sizeof pool, error))
-            {
-              explicit_bzero (out, len + 1);
-              return NULL;
-            }
-          used = 0;
-        }
-      if (pool[used] < limit)
-        out[i++] = alphabet[pool[used] % n];
-      used++;
-    }
-  out[len] = '\0';
-  explicit_bzero (pool, sizeof pool);
-  return g_steal_pointer (&out);
-}
+#include "nd-random.h"
 
 char *
 nd_bcrypt_hash (const char *password, GError **error)

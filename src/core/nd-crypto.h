@@ -1,10 +1,7 @@
-/* nd-crypto.h — randomness for keys and codes, and NewAPI's password hash
+/* nd-crypto.h — NewAPI's password hash
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Everything a write creates that someone could guess (token keys,
- * redemption codes, aff codes, password salts) comes from getrandom(2),
- * never from g_random: GLib's generator is a Mersenne Twister whose output
- * can be predicted from what it produced before. Passwords are hashed as
+ * The salt comes from nd-random (getrandom(2)). Passwords are hashed as
  * NewAPI hashes them (golang.org/x/crypto/bcrypt, DefaultCost): "$2a$",
  * cost 10, through libxcrypt.
  */
@@ -13,17 +10,6 @@
 #include <glib.h>
 
 G_BEGIN_DECLS
-
-/* NewAPI's alphabet for keys and codes (common.GetRandomString). */
-#define ND_ALPHANUMERIC "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-/* @len bytes from the kernel's cryptographic generator. FALSE (with a
- * sentence) only when the kernel refuses, which a caller must not paper
- * over with a weaker source. */
-gboolean  nd_random_bytes  (guint8 *buf, gsize len, GError **error);
-/* @len characters drawn uniformly from @alphabet (2 to 256 distinct bytes;
- * rejection sampling, no modulo bias). NULL with @error set on failure. */
-char     *nd_random_string (const char *alphabet, gsize len, GError **error);
 
 /* NewAPI's cost: bcrypt.DefaultCost. */
 #define ND_BCRYPT_COST 10

@@ -11,40 +11,49 @@
 
 /* The fake parses versions itself rather than with the client's
  * nd_http_version_compare: a bug there must not hide in both. A release
- * comes after its release candidates; no version at all is the newest. */
-gboolean
-nd_fake_version_at_least (NdFakeNewapi *self, guint64 major, guint64 minor, guint64 patch,
-                          guint64 rc)
+ * counts after its release candidates; no version at all, as the newest. */
+static void
+parse_version (const char *p, guint64 out[5])
 {
-  const char *p = self->version;
-  guint64 want[4] = { major, minor, patch, rc ? rc : G_MAXUINT64 };
-  guint64 parts[4] = { 0, 0, 0, G_MAXUINT64 };
   char *end;
 
-  if (p == NULL || *p == '\0')
-    return TRUE;
+  memset (out, 0, 5 * sizeof out[0]);
+  out[4] = G_MAXUINT64;
   if (*p == 'v')
     p++;
-  for (guint i = 0; i < 3; i++)
+  for (guint i = 0; i < 4; i++)
     {
-      parts[i] = g_ascii_strtoull (p, &end, 10);
+      out[i] = g_ascii_strtoull (p, &end, 10);
       p = end;
       if (*p != '.')
         break;
       p++;
     }
   if (g_str_has_prefix (p, "-rc."))
-    parts[3] = g_ascii_strtoull (p + 4, NULL, 10);
-  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
-    if (parts[i] != want[i])
-      return parts[i] > want[i];
+    out[4] = g_ascii_strtoull (p + 4, NULL, 10);
+  else if (*p == '-')
+    out[4] = 0;
+}
+
+gboolean
+nd_fake_version_at_least (NdFakeNewapi *self, const char *landmark)
+{
+  guint64 have[5], want[5];
+
+  if (self->version == NULL || *self->version == '\0')
+    return TRUE;
+  parse_version (self->version, have);
+  parse_version (landmark, want);
+  for (guint i = 0; i < 5; i++)
+    if (have[i] != want[i])
+      return have[i] > want[i];
   return TRUE;
 }
 
 gboolean
 nd_fake_rc16 (NdFakeNewapi *self)
 {
-  return nd_fake_version_at_least (self, 1, 0, 0, 16);
+  return nd_fake_version_at_least (self, "v1.0.0-rc.16");
 }
 
 gboolean

@@ -157,7 +157,7 @@ bump_auth (NdFakeNewapi *self, gint64 id, const char *reason)
   g_autofree char *now = nd_fake_int_text (nd_fake_now ());
   const char *params[3] = { id_text, now, reason };
 
-  if (!nd_fake_version_at_least (self, 1, 0, 0, 22) ||
+  if (!nd_fake_version_at_least (self, "v1.0.0-rc.22") ||
       !nd_fake_column_exists (self, "users", "auth_version"))
     return;
   PQclear (nd_fake_sql (self, "UPDATE users SET auth_version = auth_version + 1 "
@@ -305,7 +305,7 @@ route_update (NdFakeNewapi *self, SoupServerMessage *msg, const char *path, GHas
               Caller *caller)
 {
   g_autoptr(JsonObject) body = nd_fake_body_object (msg);
-  gboolean quota_api = nd_fake_version_at_least (self, 0, 12, 7, 0);
+  gboolean quota_api = nd_fake_version_at_least (self, "v0.12.7");
   g_auto(FakeUser) u = { 0 };
   g_autofree char *refusal = NULL;
   g_autofree char *username = NULL;
@@ -503,7 +503,7 @@ route_manage (NdFakeNewapi *self, SoupServerMessage *msg, const char *path, GHas
       next = 1;
       reason = "admin_demote";
     }
-  else if (g_str_equal (action, "add_quota") && nd_fake_version_at_least (self, 0, 12, 7, 0))
+  else if (g_str_equal (action, "add_quota") && nd_fake_version_at_least (self, "v0.12.7"))
     return manage_quota (self, msg, caller, &u, body);
   else
     return nd_fake_reply_fail (msg, INVALID);

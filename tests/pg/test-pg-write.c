@@ -626,6 +626,28 @@ test_multi_key (gconstpointer data)
 
     g_assert_error (error, ND_ERROR, ND_ERROR_INVALID_INPUT);
   }
+  /* NewAPI indexes the lines of the key text with a blank line in between
+   * counted: preview 2 must be the key whose status is entry "2". */
+  {
+    g_autoptr(GAsyncResult) res2 = NULL;
+    g_autoptr(NdChannel) ch2 = NULL;
+
+    g_clear_error (&error);
+    g_assert_cmpint (scalar (&fx, "WITH u AS (UPDATE channels SET \"key\" = "
+                                  "E'\\nsk-first-key-aaaa0001\\n\\nsk-third-key-cccc0003\\n', channel_info = "
+                                  "jsonb_set (channel_info::jsonb, '{multi_key_status_list}', "
+                                  "'{\"2\": 3}')::json WHERE id = %"
+                                  G_GINT64_FORMAT " RETURNING 1) SELECT count(*) FROM u", id), ==, 1);
+    nd_source_get_channel_async (fx.source, id, NULL, nd_test_store_result, &res2);
+    nd_test_wait (&res2);
+    ch2 = nd_source_get_channel_finish (fx.source, res2, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (ch2->keys->len, ==, 3);
+    g_assert_cmpstr (((NdChannelKey *) g_ptr_array_index (ch2->keys, 0))->preview, ==, "sk-f***0001");
+    g_assert_cmpstr (((NdChannelKey *) g_ptr_array_index (ch2->keys, 1))->preview, ==, "(empty line)");
+    g_assert_cmpstr (((NdChannelKey *) g_ptr_array_index (ch2->keys, 2))->preview, ==, "sk-t***0003");
+    g_assert_cmpint (((NdChannelKey *) g_ptr_array_index (ch2->keys, 2))->status, ==, 3);
+  }
 }
 
 int

@@ -36,6 +36,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "nd-crypto.h"
+#include "nd-random.h"
 #include "nd-pg-write-private.h"
 
 #define ID_TEXT(v) g_strdup_printf ("%" G_GINT64_FORMAT, (gint64) (v))
@@ -310,7 +311,7 @@ pick_aff_code (NdPgWriteCtx *ctx, GError **error)
 
   for (guint i = 0; i < AFF_CODE_CANDIDATES; i++)
     {
-      g_autofree char *code = nd_random_string (ND_ALPHANUMERIC, AFF_CODE_LEN, error);
+      g_autofree char *code = nd_random_alnum (AFF_CODE_LEN, error);
 
       if (code == NULL)
         return NULL;

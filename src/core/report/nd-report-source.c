@@ -293,7 +293,8 @@ run_list (NdSource *source, NdReportTableId table, const NdListQuery *query, gbo
       ld->query = *query;
       ld->query.search = g_strdup (query->search);
       ld->query.sort_by = g_strdup (query->sort_by);
-      ld->query.group = g_strdup (query->group);
+      /* Users filter by group; snapshots keep no token groups. */
+      ld->query.group = table == ND_REPORT_USERS ? g_strdup (query->group) : NULL;
     }
   run (ND_REPORT_SOURCE (source), task, list_job, ld, (GDestroyNotify) list_data_free);
 }

@@ -309,7 +309,6 @@ nd_users_page_session_changed (NdPage *page, NdSession *old)
       return;
     }
   nd_page_follow_session (page, old, G_CALLBACK (session_state_cb));
-  session_state_cb (self);
 }
 
 /* ─── object ────────────────────────────────────────────────────────────── */
