@@ -39,6 +39,15 @@ void _nd_http_source_class_init_facts   (NdSourceClass *klass);
 void _nd_http_source_class_init_write   (NdSourceClass *klass);
 /* nd-http-source-channel.c: get_channel, test_channel, update_balance, fetch_models */
 void _nd_http_source_class_init_channel (NdSourceClass *klass);
+/* nd-http-source-users.c: get_user, and the user writes: runs @write
+ * (validated, the source writable) and completes @task, which it takes. */
+void _nd_http_source_class_init_users   (NdSourceClass *klass);
+void _nd_http_source_write_user         (GTask *task, const NdWrite *write);
+
+/* nd-http-source-write.c: @obj's JSON text with "@member": @secret as its
+ * last member, built in one exact allocation (a growing buffer would leave
+ * copies of the secret in freed memory). Free with nd_secure_free. */
+char *nd_http_json_with_secret (JsonNode *obj, const char *member, const char *secret);
 /* nd-http-source-tokens.c: reveal_token_key, reveal_redemption_keys, and
  * the token and code writes nd-http-source-write.c hands over: @task is
  * the write's (source tag set), it is completed with an NdWriteResult. */
