@@ -14,6 +14,7 @@
 #include "facts/nd-facts-types.h"
 #include "nd-error.h"
 #include "logs/nd-log-query.h"
+#include "nd-model-catalog.h"
 #include "nd-records.h"
 #include "nd-server-info.h"
 #include "nd-write.h"
@@ -182,7 +183,12 @@ struct _NdSourceClass
   void (*fetch_models_async)   (NdSource *self, gint64 id, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
 
-  gpointer padding[7];
+  /* → NdModelCatalog* (nd-model-catalog.h): every model a channel offers,
+   * the channels and groups behind it, the price options, the groups */
+  void (*model_catalog_async)  (NdSource *self, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+
+  gpointer padding[6];
 };
 
 NdServerInfo *nd_source_get_info (NdSource *self);
@@ -278,6 +284,12 @@ void              nd_source_fetch_models_async    (NdSource *self, gint64 id,
                                                    GAsyncReadyCallback callback, gpointer user_data);
 GStrv             nd_source_fetch_models_finish   (NdSource *self, GAsyncResult *result,
                                                    GError **error);
+
+/* Models and prices; see nd-model-catalog.h. */
+void            nd_source_model_catalog_async  (NdSource *self, GCancellable *cancellable,
+                                                GAsyncReadyCallback callback, gpointer user_data);
+NdModelCatalog *nd_source_model_catalog_finish (NdSource *self, GAsyncResult *result,
+                                                GError **error);
 
 /* For implementations: fail a call this source cannot make. */
 void          nd_source_report_unsupported   (NdSource *self, GAsyncReadyCallback callback,

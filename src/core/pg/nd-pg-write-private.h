@@ -27,6 +27,10 @@
 
 G_BEGIN_DECLS
 
+/* NewAPI's roles (reference §2.2). */
+#define ROLE_ADMIN 10
+#define ROLE_ROOT 100
+
 typedef struct {
   gint64 id;
   char *username;
@@ -64,5 +68,7 @@ gboolean  nd_pg_rebuild_abilities  (NdPgWriteCtx *ctx, gint64 channel_id, GError
 
 /* nd-pg-write-channels.c */
 NdPgWriteFunc _nd_pg_write_channels_func (NdWriteKind kind);
+/* nd-pg-write-prices.c */
+NdPgWriteFunc _nd_pg_write_prices_func   (NdWriteKind kind);
 
 G_END_DECLS

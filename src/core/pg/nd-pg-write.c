@@ -11,10 +11,6 @@
 
 #include "nd-pg-write-private.h"
 
-/* NewAPI's roles (reference §2.2). */
-#define ROLE_ADMIN 10
-#define ROLE_ROOT 100
-
 static void
 audit_free (NdPgAudit *audit)
 {
@@ -174,7 +170,9 @@ write_data_free (WriteData *wd)
 static NdPgWriteFunc
 func_for (NdWriteKind kind)
 {
-  return _nd_pg_write_channels_func (kind);
+  NdPgWriteFunc func = _nd_pg_write_channels_func (kind);
+
+  return func != NULL ? func : _nd_pg_write_prices_func (kind);
 }
 
 static gboolean
