@@ -233,6 +233,8 @@ pricing_done (GObject *object, GAsyncResult *result, gpointer user_data)
   CatalogJob *job = g_task_get_task_data (task);
   NdHttpSource *self = g_task_get_source_object (task);
   g_autoptr(JsonNode) root = NULL;
+  GCancellable *cancellable;
+  NdHttpClient *client;
   GError *error = NULL;
 
   root = nd_http_client_get_finish (ND_HTTP_CLIENT (object), result, &error);
@@ -243,8 +245,10 @@ pricing_done (GObject *object, GAsyncResult *result, gpointer user_data)
                             _("Only a root user can read NewAPI’s price options: prices come "
                               "from its public price list, where a model with no price cannot "
                               "be told from one at the fallback ratio."));
-  nd_http_client_get_async (task_client (task), "/api/option/", NULL, ND_HTTP_FLAG_NONE,
-                            g_task_get_cancellable (task), options_done, g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  client = task_client (task);
+  nd_http_client_get_async (client, "/api/option/", NULL, ND_HTTP_FLAG_NONE, cancellable,
+                            options_done, g_steal_pointer (&task));
 }
 
 static void
@@ -253,6 +257,8 @@ channels_done (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr(GTask) task = user_data;
   CatalogJob *job = g_task_get_task_data (task);
   g_autoptr(GPtrArray) channels = NULL;
+  GCancellable *cancellable;
+  NdHttpClient *client;
   GError *error = NULL;
 
   channels = nd_source_list_channels_finish (ND_SOURCE (object), result, &error);
@@ -265,8 +271,10 @@ channels_done (GObject *object, GAsyncResult *result, gpointer user_data)
       nd_model_catalog_add_channel (job->catalog, ch->id, ch->name, ch->status, ch->models,
                                     ch->group, ch->model_mapping);
     }
-  nd_http_client_get_async (task_client (task), "/api/pricing", NULL, ND_HTTP_FLAG_RAW,
-                            g_task_get_cancellable (task), pricing_done, g_steal_pointer (&task));
+  cancellable = g_task_get_cancellable (task);
+  client = task_client (task);
+  nd_http_client_get_async (client, "/api/pricing", NULL, ND_HTTP_FLAG_RAW, cancellable,
+                            pricing_done, g_steal_pointer (&task));
 }
 
 static void
