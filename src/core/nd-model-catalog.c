@@ -327,12 +327,12 @@ nd_model_entry_served (const NdModelEntry *entry)
 }
 
 void
-nd_model_entry_price (const NdModelCatalog *catalog, const NdModelEntry *entry,
-                      NdModelPrice *out, gboolean *exact)
+nd_model_entry_price (const NdModelCatalog *catalog, const NdPricing *pricing,
+                      const NdModelEntry *entry, NdModelPrice *out, gboolean *exact)
 {
   g_return_if_fail (catalog != NULL && entry != NULL && out != NULL);
 
-  nd_pricing_lookup (catalog->pricing, entry->name, out);
+  nd_pricing_lookup (pricing ? pricing : catalog->pricing, entry->name, out);
   if (exact != NULL)
     *exact = out->billing != ND_BILLING_UNKNOWN;
   if (out->billing != ND_BILLING_UNKNOWN || entry->listed_quota_type < 0)
@@ -368,7 +368,7 @@ nd_model_entry_flags (const NdModelCatalog *catalog, const NdModelEntry *entry)
     flags |= ND_MODEL_FLAG_UNSERVED;
   if (serving->len == 0 && entry->in_logs)
     flags |= ND_MODEL_FLAG_RETIRED;
-  nd_model_entry_price (catalog, entry, &price, &exact);
+  nd_model_entry_price (catalog, NULL, entry, &price, &exact);
   if (exact && price.billing == ND_BILLING_UNPRICED)
     flags |= ND_MODEL_FLAG_UNPRICED;
   for (guint i = 0; i < entry->channels->len; i++)
@@ -381,14 +381,16 @@ nd_model_entry_flags (const NdModelCatalog *catalog, const NdModelEntry *entry)
 }
 
 void
-nd_model_entry_usd (const NdModelCatalog *catalog, const NdModelEntry *entry, const char *group,
-                    double quota_per_unit, NdPriceUsd *out)
+nd_model_entry_usd (const NdModelCatalog *catalog, const NdPricing *pricing,
+                    const NdModelEntry *entry, const char *group, double quota_per_unit,
+                    NdPriceUsd *out)
 {
   NdModelPrice price;
 
   g_return_if_fail (catalog != NULL && entry != NULL && out != NULL);
-  nd_model_entry_price (catalog, entry, &price, NULL);
-  nd_price_usd (&price, group ? nd_pricing_group_ratio (catalog->pricing, group) : 1.0,
-                quota_per_unit, nd_pricing_get_self_use (catalog->pricing),
-                entry->listed_completion, out);
+  if (pricing == NULL)
+    pricing = catalog->pricing;
+  nd_model_entry_price (catalog, pricing, entry, &price, NULL);
+  nd_price_usd (&price, group ? nd_pricing_group_ratio (pricing, group) : 1.0, quota_per_unit,
+                nd_pricing_get_self_use (pricing), entry->listed_completion, out);
 }

@@ -117,14 +117,17 @@ GStrv           nd_model_entry_groups  (const NdModelEntry *entry);
 gboolean        nd_model_entry_served  (const NdModelEntry *entry);
 NdModelFlags    nd_model_entry_flags   (const NdModelCatalog *catalog, const NdModelEntry *entry);
 
-/* The price of @entry: from the options where they are known, else from
- * the server's list (billing and figures, but an unpriced model cannot be
- * told from one at the fallback ratio: *@exact is FALSE then). */
-void            nd_model_entry_price   (const NdModelCatalog *catalog, const NdModelEntry *entry,
-                                        NdModelPrice *out, gboolean *exact);
+/* The price of @entry under @pricing (NULL: the catalogue's; another one
+ * shows what an edit would make of it, nd_pricing_apply): from the options
+ * where they are known, else from the server's list (billing and figures,
+ * but an unpriced model cannot be told from one at the fallback ratio:
+ * *@exact is FALSE then). */
+void            nd_model_entry_price   (const NdModelCatalog *catalog, const NdPricing *pricing,
+                                        const NdModelEntry *entry, NdModelPrice *out,
+                                        gboolean *exact);
 /* Its cost in @group (NULL: before any group ratio). */
-void            nd_model_entry_usd     (const NdModelCatalog *catalog, const NdModelEntry *entry,
-                                        const char *group, double quota_per_unit,
-                                        NdPriceUsd *out);
+void            nd_model_entry_usd     (const NdModelCatalog *catalog, const NdPricing *pricing,
+                                        const NdModelEntry *entry, const char *group,
+                                        double quota_per_unit, NdPriceUsd *out);
 
 G_END_DECLS

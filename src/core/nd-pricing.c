@@ -288,6 +288,15 @@ nd_price_usd (const NdModelPrice *price, double group_ratio, double quota_per_un
     out->cached_input = out->input * price->cache_ratio;
 }
 
+char *
+nd_price_format (const NdMoney *money, double usd)
+{
+  g_return_val_if_fail (money != NULL, NULL);
+  if (!isfinite (usd))
+    return g_strdup ("—");
+  return nd_money_format_full (money, (gint64) llround (usd * money->quota_per_unit));
+}
+
 /* ---- edits -------------------------------------------------------------- */
 
 void
@@ -384,6 +393,28 @@ nd_pricing_plan (const NdPricing *self, const NdWrite *write, GError **error)
         return NULL;
     }
   return g_steal_pointer (&changes);
+}
+
+NdPricing *
+nd_pricing_apply (const NdPricing *self, const GPtrArray *changes, GError **error)
+{
+  g_autoptr(NdPricing) copy = nd_pricing_new ();
+
+  g_return_val_if_fail (self != NULL && changes != NULL, NULL);
+  copy->self_use = self->self_use;
+  for (guint o = 0; o < ND_PRICING_N_OPTIONS; o++)
+    if (self->texts[o] != NULL && !nd_pricing_set_option (copy, o, self->texts[o], error))
+      return NULL;
+  for (guint i = 0; i < changes->len; i++)
+    {
+      const NdPriceChange *c = g_ptr_array_index (changes, i);
+      g_autofree char *text = nd_pricing_json_set (copy->texts[c->option], c->member,
+                                                   c->new_value, error);
+
+      if (text == NULL || !nd_pricing_set_option (copy, c->option, text, error))
+        return NULL;
+    }
+  return g_steal_pointer (&copy);
 }
 
 /* ---- numbers ------------------------------------------------------------ */

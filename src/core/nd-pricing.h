@@ -32,6 +32,7 @@
 
 #include <glib.h>
 
+#include "nd-money.h"
 #include "nd-write.h"
 
 G_BEGIN_DECLS
@@ -113,6 +114,10 @@ void        nd_price_usd         (const NdModelPrice *price, double group_ratio,
                                   double quota_per_unit, gboolean self_use,
                                   double default_completion, NdPriceUsd *out);
 
+/* @usd in the server's currency (nd-money.h: USD, CNY, a custom one, or
+ * quota units), never abbreviated; "—" for NAN. */
+char       *nd_price_format      (const NdMoney *money, double usd);
+
 /* ---- edits -------------------------------------------------------------- */
 
 typedef struct {
@@ -140,6 +145,10 @@ guint       nd_pricing_write_options (const NdWrite *write, NdPricingOption out[
  * uses its built-in map, which the database does not hold, and writing
  * one member would throw the rest away). */
 GPtrArray  *nd_pricing_plan      (const NdPricing *self, const NdWrite *write, GError **error);
+
+/* A copy of @self with @changes (nd_pricing_plan's) made, each option's
+ * text rewritten as the write rewrites it: what the prices will be. */
+NdPricing  *nd_pricing_apply     (const NdPricing *self, const GPtrArray *changes, GError **error);
 
 /* @text (a JSON object) with member @name set to @value, or removed when
  * @value is NAN; every other byte as it was. A new member goes last, laid

@@ -73,8 +73,8 @@ test_catalog (gconstpointer data)
       for (guint c = 0; c < p->channels->len; c++)
         g_assert_cmpstr (((NdModelChannel *) g_ptr_array_index (a->channels, c))->upstream, ==,
                          ((NdModelChannel *) g_ptr_array_index (p->channels, c))->upstream);
-      nd_model_entry_usd (over_pg, p, "vip", 500000, &pu);
-      nd_model_entry_usd (over_api, a, "vip", 500000, &au);
+      nd_model_entry_usd (over_pg, NULL, p, "vip", 500000, &pu);
+      nd_model_entry_usd (over_api, NULL, a, "vip", 500000, &au);
       g_assert_true ((isnan (pu.input) && isnan (au.input)) || pu.input == au.input);
       g_assert_true ((isnan (pu.output) && isnan (au.output)) || pu.output == au.output);
       g_assert_true ((isnan (pu.per_call) && isnan (au.per_call)) || pu.per_call == au.per_call);
@@ -118,7 +118,7 @@ test_catalog_admin (gconstpointer data)
   g_assert_cmpuint (nd_fake_newapi_count (fx.fake, "/api/option/"), ==, 0);
   /* The server bills it at its fallback ratio, which hides that it has no
    * price: never flagged unpriced on a guess. */
-  nd_model_entry_price (catalog, nd_model_catalog_find (catalog, "m-noprice"), &price, &exact);
+  nd_model_entry_price (catalog, NULL, nd_model_catalog_find (catalog, "m-noprice"), &price, &exact);
   g_assert_false (exact);
   g_assert_cmpint (price.billing, ==, ND_BILLING_RATIO);
   g_assert_cmpfloat (price.model_ratio, ==, 37.5);
@@ -126,10 +126,10 @@ test_catalog_admin (gconstpointer data)
     g_assert_cmpint (nd_model_entry_flags (catalog, g_ptr_array_index (catalog->models, i)) &
                      ND_MODEL_FLAG_UNPRICED, ==, 0);
   /* The figures it does list are the options'. */
-  nd_model_entry_price (catalog, nd_model_catalog_find (catalog, "gpt-4o"), &price, &exact);
+  nd_model_entry_price (catalog, NULL, nd_model_catalog_find (catalog, "gpt-4o"), &price, &exact);
   g_assert_cmpfloat (price.model_ratio, ==, 1.25);
   g_assert_cmpfloat (price.completion_ratio, ==, 4);
-  nd_model_entry_price (catalog, nd_model_catalog_find (catalog, "dall-e-3"), &price, &exact);
+  nd_model_entry_price (catalog, NULL, nd_model_catalog_find (catalog, "dall-e-3"), &price, &exact);
   g_assert_cmpint (price.billing, ==, ND_BILLING_PER_CALL);
   g_assert_cmpfloat (price.model_price, ==, 0.04);
   g_assert_cmpfloat (nd_pricing_group_ratio (catalog->pricing, "vip"), ==, 0.8);

@@ -320,7 +320,7 @@ test_prices (gconstpointer data)
       NdModelEntry *e = nd_model_catalog_find (catalog, PQgetvalue (res, i, 0));
       NdPriceUsd usd;
 
-      nd_model_entry_usd (catalog, e, PQgetvalue (res, i, 1), fx.info->money->quota_per_unit,
+      nd_model_entry_usd (catalog, NULL, e, PQgetvalue (res, i, 1), fx.info->money->quota_per_unit,
                           &usd);
       if (!PQgetisnull (res, i, 4))
         {
@@ -474,7 +474,7 @@ test_edit_billing (gconstpointer data)
     g_autoptr(NdModelCatalog) catalog = catalog_of (fx.source);
     NdModelPrice price;
 
-    nd_model_entry_price (catalog, nd_model_catalog_find (catalog, "gpt-4o"), &price, NULL);
+    nd_model_entry_price (catalog, NULL, nd_model_catalog_find (catalog, "gpt-4o"), &price, NULL);
     g_assert_cmpint (price.billing, ==, ND_BILLING_PER_CALL);
     g_assert_cmpfloat (price.model_price, ==, 0.05);
   }
