@@ -447,7 +447,10 @@ set_wrong_type (GError **error, const char *member, JsonNode *node, const char *
 {
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     {
-      g_autofree char *text = g_utf8_make_valid (json_node_get_string (node), 40);
+      /* The length g_utf8_make_valid takes is what it reads: cut after
+       * making the whole text valid, at a character boundary. */
+      g_autofree char *valid = g_utf8_make_valid (json_node_get_string (node), -1);
+      g_autofree char *text = g_utf8_substring (valid, 0, MIN (g_utf8_strlen (valid, -1), 40));
 
       g_set_error (error, ND_ERROR, ND_ERROR_PROTOCOL,
                    _("The server sent an impossible value for “%s”: the text “%s” where NewAPI "

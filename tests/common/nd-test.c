@@ -61,6 +61,36 @@ nd_test_wait (GAsyncResult **slot)
   return *slot;
 }
 
+int
+nd_test_run (const char *exe, const char * const *args, const char * const *env,
+             char **out, char **err)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GAsyncResult) res = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      g_auto(GStrv) kv = g_strsplit (env[i], "=", 2);
+
+      g_subprocess_launcher_setenv (launcher, kv[0], kv[1] ? kv[1] : "", TRUE);
+    }
+  g_ptr_array_add (argv, (char *) exe);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (char *) args[i]);
+  g_ptr_array_add (argv, NULL);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8_async (proc, NULL, NULL, nd_test_store_result, &res);
+  nd_test_wait (&res);
+  g_assert_true (g_subprocess_communicate_utf8_finish (proc, res, out, err, &error));
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (proc);
+}
+
 static gboolean
 run_cmd (char **argv, char **out, GError **error)
 {
@@ -252,28 +282,97 @@ nd_test_pg_scalar (NdTestPg *pg, const char *db, const char *sql)
   return PQgetisnull (res, 0, 0) ? 0 : g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
 }
 
+int
+nd_test_run_va (const char *exe, const char * const *env, const char * const *head,
+                const char * const *tail, char **out, char **err, va_list ap)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  const char *arg;
+  int status;
+
+  for (guint i = 0; head != NULL && head[i] != NULL; i++)
+    g_ptr_array_add (args, (char *) head[i]);
+  while ((arg = va_arg (ap, const char *)) != NULL)
+    g_ptr_array_add (args, (char *) arg);
+  for (guint i = 0; tail != NULL && tail[i] != NULL; i++)
+    g_ptr_array_add (args, (char *) tail[i]);
+  g_ptr_array_add (args, NULL);
+  status = nd_test_run (exe, (const char * const *) args->pdata, env, out, err);
+  g_test_message ("stdout: %s\nstderr: %s", *out, *err);
+  return status;
+}
+
+JsonArray *
+nd_test_json_array (const char *text, JsonParser *parser)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)));
+  return json_node_get_array (json_parser_get_root (parser));
+}
+
+JsonObject *
+nd_test_json_find_id (JsonArray *array, gint64 id)
+{
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *o = json_array_get_object_element (array, i);
+
+      if (o != NULL && json_object_get_int_member (o, "id") == id)
+        return o;
+    }
+  g_error ("no object with id %" G_GINT64_FORMAT " in the array", id);
+}
+
 void
-nd_test_pg_execf (NdTestPg *pg, const char *db, const char *format, ...)
+nd_test_pg_execf (NdTestPg *pg, const char *db, const char *fmt, ...)
 {
   g_autofree char *sql = NULL;
-  va_list args;
+  va_list ap;
 
-  va_start (args, format);
-  sql = g_strdup_vprintf (format, args);
-  va_end (args);
+  va_start (ap, fmt);
+  sql = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
   nd_test_pg_exec (pg, db, sql);
 }
 
 gint64
-nd_test_pg_scalarf (NdTestPg *pg, const char *db, const char *format, ...)
+nd_test_pg_scalarf (NdTestPg *pg, const char *db, const char *fmt, ...)
 {
   g_autofree char *sql = NULL;
-  va_list args;
+  va_list ap;
 
-  va_start (args, format);
-  sql = g_strdup_vprintf (format, args);
-  va_end (args);
+  va_start (ap, fmt);
+  sql = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
   return nd_test_pg_scalar (pg, db, sql);
+}
+
+char *
+nd_test_pg_textf (NdTestPg *pg, const char *db, const char *fmt, ...)
+{
+  g_autofree char *sql = NULL;
+  g_autoptr(PGresult) res = NULL;
+  va_list ap;
+
+  va_start (ap, fmt);
+  sql = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  res = nd_test_pg_query (pg, db, sql);
+  if (PQntuples (res) == 0 || PQgetisnull (res, 0, 0))
+    return NULL;
+  return g_strdup (PQgetvalue (res, 0, 0));
+}
+
+char *
+nd_test_pg_channels_digest (NdTestPg *pg, const char *db)
+{
+  return nd_test_pg_textf (pg, db,
+    "SELECT md5 (string_agg (t, ',' ORDER BY t)) FROM ("
+    "SELECT c::text AS t FROM channels c UNION ALL SELECT a::text FROM abilities a "
+    "UNION ALL SELECT count(*)::text FROM logs) x");
 }
 
 void

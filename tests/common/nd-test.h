@@ -9,6 +9,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <json-glib/json-glib.h>
 #include <libpq-fe.h>
 
 G_BEGIN_DECLS
@@ -21,6 +22,23 @@ gboolean    nd_test_require         (gboolean ok, const char *what);
 /* Spins the default main context until *slot is set by nd_test_store_result. */
 GAsyncResult *nd_test_wait          (GAsyncResult **slot);
 void        nd_test_store_result    (GObject *source, GAsyncResult *result, gpointer slot);
+
+/* Runs @exe with @args (NULL-terminated) and @env ("NAME=value" strings,
+ * NULL-terminated, may be NULL) while this process's main context keeps
+ * serving (a fake server in the test); returns the exit status. */
+int         nd_test_run             (const char *exe, const char * const *args,
+                                     const char * const *env, char **out, char **err);
+
+/* The same with the arguments @head (NULL-terminated), those of @ap up
+ * to a NULL, then @tail; stdout and stderr go to the test log. */
+int         nd_test_run_va          (const char *exe, const char * const *env,
+                                     const char * const *head, const char * const *tail,
+                                     char **out, char **err, va_list ap);
+
+/* @text parsed as a JSON array (asserted), held by @parser. */
+JsonArray  *nd_test_json_array      (const char *text, JsonParser *parser);
+/* The object of @array whose "id" is @id (asserted to exist). */
+JsonObject *nd_test_json_find_id    (JsonArray *array, gint64 id);
 
 typedef struct _NdTestPg NdTestPg;
 
@@ -44,11 +62,17 @@ void        nd_test_pg_append_logs  (NdTestPg *pg, const char *db, const char *l
 void        nd_test_pg_exec         (NdTestPg *pg, const char *db, const char *sql);
 PGresult   *nd_test_pg_query        (NdTestPg *pg, const char *db, const char *sql);
 gint64      nd_test_pg_scalar       (NdTestPg *pg, const char *db, const char *sql);
-/* The same with the SQL built from a format. */
-void        nd_test_pg_execf        (NdTestPg *pg, const char *db, const char *format, ...)
+/* The same with the SQL made by printf; text is the first column of the
+ * first row (NULL for SQL NULL or no row). */
+void        nd_test_pg_execf        (NdTestPg *pg, const char *db, const char *fmt, ...)
                                      G_GNUC_PRINTF (3, 4);
-gint64      nd_test_pg_scalarf      (NdTestPg *pg, const char *db, const char *format, ...)
+gint64      nd_test_pg_scalarf      (NdTestPg *pg, const char *db, const char *fmt, ...)
                                      G_GNUC_PRINTF (3, 4);
+char       *nd_test_pg_textf        (NdTestPg *pg, const char *db, const char *fmt, ...)
+                                     G_GNUC_PRINTF (3, 4);
+/* A digest of channels, abilities and the number of logs: equal before
+ * and after means a step changed none of them. */
+char       *nd_test_pg_channels_digest (NdTestPg *pg, const char *db);
 
 /* A fixed "now" for generated data, so figures are reproducible. */
 #define ND_TEST_NOW ((gint64) 1767225600) /* 2026-01-01 00:00:00 UTC */

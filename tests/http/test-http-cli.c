@@ -62,27 +62,12 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Fx, fx_teardown)
 static int
 run (Fx *fx, const char * const *args, char **out, char **err)
 {
-  g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *token = g_strdup_printf ("NEWAPI_DESK_TOKEN=%s", fx->token);
+  g_autofree char *data = g_strdup_printf ("XDG_DATA_HOME=%s", fx->tmp);
+  g_autofree char *cache = g_strdup_printf ("XDG_CACHE_HOME=%s", fx->tmp);
+  const char *env[] = { token, data, cache, NULL };
 
-  g_subprocess_launcher_setenv (launcher, "NEWAPI_DESK_TOKEN", fx->token, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", fx->tmp, TRUE);
-  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", fx->tmp, TRUE);
-  g_ptr_array_add (argv, (char *) ND_DESK_EXE);
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (char *) args[i]);
-  g_ptr_array_add (argv, NULL);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8_async (proc, NULL, NULL, nd_test_store_result, &res);
-  nd_test_wait (&res);
-  g_assert_true (g_subprocess_communicate_utf8_finish (proc, res, out, err, &error));
-  g_assert_no_error (error);
-  return g_subprocess_get_exit_status (proc);
+  return nd_test_run (ND_DESK_EXE, args, env, out, err);
 }
 
 static void

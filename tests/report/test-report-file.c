@@ -336,7 +336,7 @@ test_logs (void)
   g_autoptr(NdSource) report = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(NdLogQuery) q = nd_log_query_new ();
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   NdLogCursor after = { 0 };
   gboolean more = TRUE, first = TRUE;

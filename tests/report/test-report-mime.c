@@ -26,7 +26,11 @@ test_desktop_file (void)
   g_assert_no_error (error);
   g_assert_true (g_strv_contains ((const char * const *) types, ND_REPORT_MIME_TYPE));
   /* The file manager passes the file: Exec takes files. */
-  g_assert_nonnull (strstr (g_key_file_get_string (kf, "Desktop Entry", "Exec", NULL), "%F"));
+  {
+    g_autofree char *exec = g_key_file_get_string (kf, "Desktop Entry", "Exec", NULL);
+
+    g_assert_nonnull (strstr (exec, "%F"));
+  }
 }
 
 static char *
