@@ -23,20 +23,6 @@
 
 #define CMD "models"
 
-static const char *
-flag_label (NdModelFlags flag)
-{
-  switch (flag)
-    {
-    case ND_MODEL_FLAG_SINGLE_CHANNEL: return _("single channel");
-    case ND_MODEL_FLAG_UNSERVED: return _("not served");
-    case ND_MODEL_FLAG_UNPRICED: return _("no price");
-    case ND_MODEL_FLAG_RETIRED: return _("no longer served");
-    case ND_MODEL_FLAG_MAPPED: return _("mapped");
-    default: return "";
-    }
-}
-
 static void
 add_number_or_null (JsonBuilder *b, const char *name, double v)
 {
@@ -172,7 +158,7 @@ catalog_to_text (const NdModelCatalog *catalog, const NdMoney *money)
       append_padded (out, out_price, 12);
       for (guint f = 0, n = 0; f < ND_MODEL_N_FLAGS; f++)
         if (flags & (1 << f))
-          g_string_append_printf (out, "%s%s", n++ ? ", " : "", flag_label (1 << f));
+          g_string_append_printf (out, "%s%s", n++ ? ", " : "", nd_model_flag_label (1 << f));
       g_string_append_c (out, '\n');
     }
   if (catalog->pricing_note != NULL)

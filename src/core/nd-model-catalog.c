@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <string.h>
+#include <glib/gi18n.h>
 
 #include "nd-json.h"
 #include "nd-model-catalog.h"
@@ -268,6 +269,40 @@ nd_model_flag_nick (NdModelFlags flag)
     case ND_MODEL_FLAG_RETIRED: return "retired";
     case ND_MODEL_FLAG_MAPPED: return "mapped";
     default: return NULL;
+    }
+}
+
+const char *
+nd_model_flag_label (NdModelFlags flag)
+{
+  switch (flag)
+    {
+    case ND_MODEL_FLAG_SINGLE_CHANNEL: return _("single channel");
+    case ND_MODEL_FLAG_UNSERVED: return _("not served");
+    case ND_MODEL_FLAG_UNPRICED: return _("no price");
+    case ND_MODEL_FLAG_RETIRED: return _("no longer served");
+    case ND_MODEL_FLAG_MAPPED: return _("mapped");
+    default: return "";
+    }
+}
+
+const char *
+nd_model_flag_description (NdModelFlags flag)
+{
+  switch (flag)
+    {
+    case ND_MODEL_FLAG_SINGLE_CHANNEL:
+      return _("Only one enabled channel serves it: if that channel fails there is no failover.");
+    case ND_MODEL_FLAG_UNSERVED:
+      return _("Channels offer it, but none of them is enabled: requests for it fail.");
+    case ND_MODEL_FLAG_UNPRICED:
+      return _("It is in neither ModelPrice nor ModelRatio: NewAPI refuses requests for it.");
+    case ND_MODEL_FLAG_RETIRED:
+      return _("It was used during the range, but no enabled channel serves it any more.");
+    case ND_MODEL_FLAG_MAPPED:
+      return _("A channel’s model mapping sends it upstream under another name.");
+    default:
+      return "";
     }
 }
 

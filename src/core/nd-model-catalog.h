@@ -109,6 +109,10 @@ typedef enum {
 /* Stable names for --json and tests: "single_channel", "unserved",
  * "unpriced", "retired", "mapped". */
 const char     *nd_model_flag_nick (NdModelFlags flag);
+/* For people: "single channel", "not served", … (translated). */
+const char     *nd_model_flag_label (NdModelFlags flag);
+/* Why the flag matters, one sentence (translated). */
+const char     *nd_model_flag_description (NdModelFlags flag);
 
 /* The ids of the enabled channels that serve @entry in some group. */
 GArray         *nd_model_entry_serving (const NdModelEntry *entry);
