@@ -71,9 +71,8 @@ write_done (gpointer user_data, const NdWriteResult *result, const GError *error
 {
   NdModelsPage *self = user_data;
 
+  /* The result's notice (toasted) says it was saved and when it applies. */
   self->writing = FALSE;
-  if (result != NULL)
-    nd_channel_toast (GTK_WIDGET (self->stack), _("Price saved."));
   nd_models_page_reload (self);
   return FALSE;
 }
