@@ -5,7 +5,8 @@
  *
  * Opens the window as the Channels tests do (test-channels-common.c) and
  * goes to the Models page. With ND_SHOTS_DIR set it saves
- * models-{1280,700}-{light,dark}.png and models-price-dialog-light.png.
+ * models-1280-{light,dark}.png, models-700-light.png,
+ * models-groups-dark.png and models-price-dialog-light.png.
  */
 #include "config.h"
 
@@ -181,6 +182,22 @@ test_list (void)
   shoot (&w, 1280, FALSE);
   shoot (&w, 1280, TRUE);
   gtk_drop_down_set_selected (risk, ND_MODEL_RISK_ALL);
+  /* The groups with their ratio, users and tokens. */
+  {
+    GtkMenuButton *groups = GTK_MENU_BUTTON (MODELS_CHILD (page, "groups_button"));
+    GtkWidget *list = MODELS_CHILD (page, "groups_list");
+    guint rows = 0;
+
+    gtk_menu_button_popup (groups);
+    nd_display_test_draw (w.window);
+    for (GtkWidget *c = gtk_widget_get_first_child (list); c; c = gtk_widget_get_next_sibling (c))
+      rows++;
+    g_assert_cmpuint (rows, >=, 2);
+    g_assert_nonnull (channels_find_label (list, "vip"));
+    nd_display_test_draw (gtk_menu_button_get_popover (groups) ? GTK_WIDGET (gtk_menu_button_get_popover (groups)) : w.window);
+    nd_display_test_shot (GTK_WIDGET (gtk_menu_button_get_popover (groups)), "models-groups-dark");
+    gtk_menu_button_popdown (groups);
+  }
   shoot (&w, 700, FALSE);
   shoot (&w, 1280, FALSE);
   channels_window_close (&w);
