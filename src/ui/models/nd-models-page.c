@@ -409,6 +409,10 @@ nd_models_page_reload (NdModelsPage *self)
 
   if (self->source == NULL || self->disposed)
     return;
+  /* A load still running (another range) would answer for the old one. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
   self->loading = TRUE;
   _nd_models_page_update_actions (self);
   nd_source_model_catalog_async (self->source, self->cancellable, catalog_done, g_object_ref (self));
@@ -498,7 +502,6 @@ session_state_cb (NdModelsPage *self)
   gtk_stack_set_visible_child_name (self->stack, "models");
   self->source = g_object_ref (source);
   self->data = g_object_ref (nd_session_get_source (session));
-  self->cancellable = g_cancellable_new ();
   self->write_cancellable = g_cancellable_new ();
   self->blocked = nd_channel_write_blocked (source);
   self->money = nd_money_copy (info->money);
