@@ -281,6 +281,20 @@ test_edit (void)
   /* The table says so after the reload. */
   ratio_cell = cell (page, "gpt-4o", ND_MODEL_COLUMN_RATIO);
   g_assert_cmpstr (ratio_cell, ==, "3");
+
+  /* A group's ratio, from the groups popover's edit button. */
+  dialog = nd_models_page_edit_group (page, "vip");
+  g_assert_nonnull (dialog);
+  ratio = nd_model_price_dialog_get (dialog, "ratio");
+  gtk_editable_set_text (GTK_EDITABLE (ratio), "0.9");
+  preview = gtk_label_get_text (GTK_LABEL (nd_model_price_dialog_get (dialog, "preview")));
+  g_assert_nonnull (strstr (preview, "GroupRatio[vip]"));
+  adw_message_dialog_response (dialog, "save");
+  nd_display_test_wait (written, page, 60, "the group ratio write");
+  settle (&w, page);
+  g_assert_cmpint (channels_sql (&w, "SELECT (((value::jsonb) ->> 'vip')::numeric = 0.9)::int"
+                                     " FROM options WHERE key = 'GroupRatio'"), ==, 1);
+  g_assert_cmpint (channels_sql (&w, "SELECT count(*) FROM logs WHERE type = 3"), ==, audits + 2);
   channels_window_close (&w);
 }
 

@@ -193,6 +193,21 @@ cell_tooltip (NdModelColumns *self, NdModelColumn column, NdModelItem *item)
         return g_string_free (out, FALSE);
       }
     case ND_MODEL_COLUMN_INPUT:
+      {
+        NdPriceUsd usd;
+        g_autofree char *where = self->group != NULL
+          ? g_strdup_printf (_("In group “%s”, its ratio included"), self->group)
+          : g_strdup (_("Before any group ratio"));
+        g_autofree char *cached = NULL;
+
+        nd_model_entry_usd (nd_model_item_get_catalog (item), NULL, e, self->group,
+                            self->money ? self->money->quota_per_unit : 500000, &usd);
+        if (!isfinite (usd.cached_input))
+          return g_steal_pointer (&where);
+        cached = money_text (self, usd.cached_input);
+        /* Translators: the price of cached input tokens (CacheRatio), per 1M */
+        return g_strdup_printf (_("%s\nCached input: %s per 1M tokens"), where, cached);
+      }
     case ND_MODEL_COLUMN_OUTPUT:
     case ND_MODEL_COLUMN_FIXED:
       if (self->group != NULL)
