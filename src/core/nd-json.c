@@ -620,3 +620,29 @@ nd_json_read_bool (JsonObject *obj, const char *member, GError **error)
   set_wrong_type (error, member, node, "boolean");
   return FALSE;
 }
+
+/* ---- writing ----------------------------------------------------------- */
+
+void
+nd_json_add_int (JsonBuilder *b, const char *member, gint64 value)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_add_int_value (b, value);
+}
+
+void
+nd_json_add_str (JsonBuilder *b, const char *member, const char *value)
+{
+  json_builder_set_member_name (b, member);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+void
+nd_json_add_bool (JsonBuilder *b, const char *member, gboolean value)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_add_boolean_value (b, value);
+}

@@ -73,4 +73,10 @@ gboolean  nd_json_read_bool   (JsonObject *obj, const char *member, GError **err
 /* Whether @value lies in @range; for values that do not come from a member. */
 gboolean  nd_json_check_range (const char *what, gint64 value, NdJsonRange range, GError **error);
 
+/* Writing: one member of the object @b is building. A NULL string is
+ * written as JSON null. */
+void      nd_json_add_int     (JsonBuilder *b, const char *member, gint64 value);
+void      nd_json_add_str     (JsonBuilder *b, const char *member, const char *value);
+void      nd_json_add_bool    (JsonBuilder *b, const char *member, gboolean value);
+
 G_END_DECLS

@@ -308,6 +308,34 @@ nd_money_format (const NdMoney *money, gint64 quota)
   return format_amount (money, nd_money_to_currency (money, quota), TRUE);
 }
 
+char *
+nd_money_log_quota (const NdMoney *money, gint64 quota)
+{
+  char number[G_ASCII_DTOSTR_BUF_SIZE];
+  const char *symbol;
+
+  g_return_val_if_fail (money != NULL, NULL);
+
+  switch (money->display)
+    {
+    case ND_MONEY_TOKENS:
+      return g_strdup_printf ("%" G_GINT64_FORMAT " 点额度", quota);
+    case ND_MONEY_CNY:
+      symbol = "¥";
+      break;
+    case ND_MONEY_CUSTOM:
+      symbol = money->custom_symbol != NULL && *money->custom_symbol ? money->custom_symbol : "¤";
+      break;
+    case ND_MONEY_USD:
+    default:
+      symbol = "＄";
+      break;
+    }
+  /* Go's %.6f, whatever the C locale's decimal point. */
+  g_ascii_formatd (number, sizeof number, "%.6f", nd_money_to_currency (money, quota));
+  return g_strdup_printf ("%s%s 额度", symbol, number);
+}
+
 /* Full form for detail views and tooltips: never abbreviated. */
 char *
 nd_money_format_full (const NdMoney *money, gint64 quota)

@@ -36,6 +36,11 @@ char           *nd_money_format               (const NdMoney *money, gint64 quot
 char           *nd_money_format_full          (const NdMoney *money, gint64 quota);
 const char     *nd_money_symbol               (const NdMoney *money);
 gint64          nd_money_quota_from_currency  (const NdMoney *money, double amount);
+/* @quota as NewAPI's logger.LogQuota writes it into log rows and audit
+ * sentences: "＄0.200000 额度" (full-width dollar), "¥1.460000 额度",
+ * "€0.184000 额度", "100000 点额度" — six decimals, never localised, so
+ * the rows a database write adds read like the ones NewAPI adds. */
+char           *nd_money_log_quota            (const NdMoney *money, gint64 quota);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdMoney, nd_money_free)
 

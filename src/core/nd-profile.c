@@ -23,6 +23,7 @@ struct _NdProfile
   char *log_dsn;
   char *api_url;
   gint64 api_user_id;
+  gint64 act_as;
   gboolean read_only;
 };
 
@@ -37,6 +38,7 @@ enum {
   PROP_LOG_DSN,
   PROP_API_URL,
   PROP_API_USER_ID,
+  PROP_ACT_AS,
   PROP_READ_ONLY,
   N_PROPS
 };
@@ -75,6 +77,7 @@ nd_profile_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     case PROP_LOG_DSN: g_value_set_string (value, self->log_dsn); break;
     case PROP_API_URL: g_value_set_string (value, self->api_url); break;
     case PROP_API_USER_ID: g_value_set_int64 (value, self->api_user_id); break;
+    case PROP_ACT_AS: g_value_set_int64 (value, self->act_as); break;
     case PROP_READ_ONLY: g_value_set_boolean (value, self->read_only); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -123,6 +126,13 @@ nd_profile_set_property (GObject *object, guint prop_id, const GValue *value, GP
           g_object_notify_by_pspec (object, pspec);
         }
       break;
+    case PROP_ACT_AS:
+      if (self->act_as != g_value_get_int64 (value))
+        {
+          self->act_as = g_value_get_int64 (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
     case PROP_READ_ONLY:
       if (self->read_only != g_value_get_boolean (value))
         {
@@ -154,6 +164,10 @@ nd_profile_class_init (NdProfileClass *klass)
   properties[PROP_API_URL] = g_param_spec_string ("api-url", NULL, NULL, "", rw);
   properties[PROP_API_USER_ID] = g_param_spec_int64 ("api-user-id", NULL, NULL,
                                                      0, G_MAXINT64, 0, rw);
+  /* The administrator that writes over PostgreSQL are recorded as in
+   * NewAPI's own audit rows (0: the first root user). Over the API the
+   * token's owner is the actor, as NewAPI decides. */
+  properties[PROP_ACT_AS] = g_param_spec_int64 ("act-as", NULL, NULL, 0, G_MAXINT64, 0, rw);
   properties[PROP_READ_ONLY] = g_param_spec_boolean ("read-only", NULL, NULL, TRUE, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -182,6 +196,7 @@ const char *nd_profile_get_pg_dsn (NdProfile *self) { return self->pg_dsn; }
 const char *nd_profile_get_log_dsn (NdProfile *self) { return self->log_dsn; }
 const char *nd_profile_get_api_url (NdProfile *self) { return self->api_url; }
 gint64 nd_profile_get_api_user_id (NdProfile *self) { return self->api_user_id; }
+gint64 nd_profile_get_act_as (NdProfile *self) { return self->act_as; }
 gboolean nd_profile_get_read_only (NdProfile *self) { return self->read_only; }
 gboolean nd_profile_has_pg (NdProfile *self) { return self->pg_dsn[0] != '\0'; }
 gboolean nd_profile_has_api (NdProfile *self) { return self->api_url[0] != '\0'; }
@@ -420,6 +435,7 @@ load_profile (NdProfileStore *self, const char *id)
                        "id", id, "name", name, "color", color,
                        "pg-dsn", pg_dsn, "log-dsn", log_dsn, "api-url", api_url,
                        "api-user-id", g_settings_get_int64 (s, "api-user-id"),
+                       "act-as", g_settings_get_int64 (s, "act-as"),
                        "read-only", g_settings_get_boolean (s, "read-only"),
                        NULL);
 }
@@ -632,6 +648,7 @@ nd_profile_store_save_async (NdProfileStore *self, NdProfile *profile,
   g_settings_set_string (s, "log-dsn", profile->log_dsn);
   g_settings_set_string (s, "api-url", profile->api_url);
   g_settings_set_int64 (s, "api-user-id", profile->api_user_id);
+  g_settings_set_int64 (s, "act-as", profile->act_as);
   g_settings_set_boolean (s, "read-only", profile->read_only);
   if (g_settings_get_int64 (s, "created") == 0)
     g_settings_set_int64 (s, "created", g_get_real_time () / G_USEC_PER_SEC);

@@ -23,6 +23,7 @@ const char *nd_profile_get_pg_dsn     (NdProfile *self);
 const char *nd_profile_get_log_dsn    (NdProfile *self);
 const char *nd_profile_get_api_url    (NdProfile *self);
 gint64      nd_profile_get_api_user_id (NdProfile *self);
+gint64      nd_profile_get_act_as     (NdProfile *self);
 gboolean    nd_profile_get_read_only  (NdProfile *self);
 gboolean    nd_profile_has_pg         (NdProfile *self);
 gboolean    nd_profile_has_api        (NdProfile *self);

@@ -187,6 +187,7 @@ nd_token_free (NdToken *token)
   g_free (token->masked_key);
   g_free (token->group);
   g_free (token->model_limits);
+  g_free (token->allow_ips);
   g_free (token);
 }
 
@@ -199,9 +200,22 @@ nd_token_derive_status (NdToken *token, gint64 now)
   if (token->status != 1)
     return;
   if (token->expired_time != -1 && token->expired_time < now)
-    token->effective_status = 3;
+    token->effective_status = ND_TOKEN_STATUS_EXPIRED;
   else if (!token->unlimited_quota && token->remain_quota <= 0)
-    token->effective_status = 4;
+    token->effective_status = ND_TOKEN_STATUS_EXHAUSTED;
+}
+
+const char *
+nd_token_status_nick (int status)
+{
+  switch (status)
+    {
+    case ND_TOKEN_STATUS_ENABLED: return "enabled";
+    case ND_TOKEN_STATUS_DISABLED: return "disabled";
+    case ND_TOKEN_STATUS_EXPIRED: return "expired";
+    case ND_TOKEN_STATUS_EXHAUSTED: return "exhausted";
+    default: return "unknown";
+    }
 }
 
 NdRedemption *
@@ -215,6 +229,8 @@ nd_redemption_free (NdRedemption *redemption)
 {
   if (redemption == NULL)
     return;
+  g_free (redemption->username);
+  g_free (redemption->used_username);
   g_free (redemption->name);
   g_free (redemption->masked_key);
   g_free (redemption);
@@ -223,8 +239,22 @@ nd_redemption_free (NdRedemption *redemption)
 void
 nd_redemption_derive_expired (NdRedemption *redemption, gint64 now)
 {
-  redemption->expired = redemption->status == 1 && redemption->expired_time != 0 &&
-                        redemption->expired_time < now;
+  redemption->expired = redemption->status == ND_REDEMPTION_STATUS_ENABLED &&
+                        redemption->expired_time != 0 && redemption->expired_time < now;
+}
+
+const char *
+nd_redemption_effective_nick (const NdRedemption *redemption)
+{
+  if (redemption->expired)
+    return "expired";
+  switch (redemption->status)
+    {
+    case ND_REDEMPTION_STATUS_ENABLED: return "enabled";
+    case ND_REDEMPTION_STATUS_DISABLED: return "disabled";
+    case ND_REDEMPTION_STATUS_USED: return "used";
+    default: return "unknown";
+    }
 }
 
 NdModel *

@@ -128,14 +128,23 @@ NdUser *nd_user_new  (void);
 void    nd_user_free (NdUser *user);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdUser, nd_user_free)
 
+/* Token status as NewAPI stores it (reference §2.3). */
+typedef enum {
+  ND_TOKEN_STATUS_ENABLED = 1,
+  ND_TOKEN_STATUS_DISABLED = 2,
+  ND_TOKEN_STATUS_EXPIRED = 3,
+  ND_TOKEN_STATUS_EXHAUSTED = 4,
+} NdTokenStatus;
+
 typedef struct {
   gint64 id;
   gint64 user_id;
-  char *username;
+  char *username;            /* the owner's, NULL when the source cannot tell */
   char *name;
-  char *masked_key;          /* "sk-abcd***wxyz" */
-  char *group;
-  char *model_limits;
+  char *masked_key;          /* "sk-abcd**********wxyz" (nd_mask_token_key) */
+  char *group;               /* "" = the owner's group */
+  char *model_limits;        /* comma list, enforced when model_limits_enabled */
+  char *allow_ips;           /* newline list of IPs / CIDRs, "" = any */
   int status;                /* stored status */
   int effective_status;      /* 3 expired / 4 exhausted computed client-side */
   gint64 created_time;
@@ -151,12 +160,27 @@ NdToken *nd_token_new  (void);
 void     nd_token_free (NdToken *token);
 /* Sets effective_status from expiry and remaining quota at @now. */
 void     nd_token_derive_status (NdToken *token, gint64 now);
+/* "enabled", "disabled", "expired", "exhausted" (stable names for --json);
+ * "unknown" for anything else. */
+const char *nd_token_status_nick (int status);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdToken, nd_token_free)
+
+/* Redemption code status as NewAPI stores it (reference §2.5). */
+typedef enum {
+  ND_REDEMPTION_STATUS_ENABLED = 1,
+  ND_REDEMPTION_STATUS_DISABLED = 2,
+  ND_REDEMPTION_STATUS_USED = 3,
+  /* Not stored: NdListQuery.status for unused codes past their expiry
+   * (and 1 then means unused and not expired). */
+  ND_REDEMPTION_FILTER_EXPIRED = 4,
+} NdRedemptionStatus;
 
 typedef struct {
   gint64 id;
-  gint64 user_id;
-  gint64 used_user_id;
+  gint64 user_id;            /* the administrator who made it */
+  gint64 used_user_id;       /* who redeemed it, 0 when nobody has */
+  char *username;            /* the maker's name, NULL when the source cannot tell */
+  char *used_username;       /* the redeemer's name, likewise */
   char *name;
   char *masked_key;
   int status;                /* 1 unused, 2 disabled, 3 used */
@@ -171,6 +195,9 @@ NdRedemption *nd_redemption_new  (void);
 void          nd_redemption_free (NdRedemption *redemption);
 /* Sets expired: status 1, an expiry time, and that time passed at @now. */
 void          nd_redemption_derive_expired (NdRedemption *redemption, gint64 now);
+/* What the code is now: "enabled", "disabled", "used" or "expired" (an
+ * unused code past its expiry), for --json and the page. */
+const char   *nd_redemption_effective_nick (const NdRedemption *redemption);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdRedemption, nd_redemption_free)
 
 typedef struct {

@@ -38,6 +38,21 @@ nd_mask_secret (const char *secret)
   return g_strdup_printf ("%.4s***%s", secret, secret + len - 4);
 }
 
+char *
+nd_mask_token_key (const char *key)
+{
+  gsize len;
+
+  if (key == NULL || *key == '\0')
+    return g_strdup ("");
+  len = strlen (key);
+  if (len <= 4)
+    return g_strdup_printf ("sk-%.*s", (int) len, "****");
+  if (len <= 8)
+    return g_strdup_printf ("sk-%.2s****%s", key, key + len - 2);
+  return g_strdup_printf ("sk-%.4s**********%s", key, key + len - 4);
+}
+
 /* Characters of a key: NewAPI's own keys are [A-Za-z0-9], upstream keys
  * echoed in error logs (sk-proj-…, sk-ant-api03-…, sk-or-v1-…,
  * sk-svcacct-…) also use '-' and '_'. */

@@ -20,6 +20,12 @@ void  nd_secure_free   (char *secret);
 /* "abcd***wxyz"; secrets of 12 characters or fewer become "***", empty or
  * NULL becomes "". */
 char *nd_mask_secret   (const char *secret);
+/* A NewAPI token key as NewAPI itself shows it (MaskTokenKey, reference
+ * §2.3), with the "sk-" clients send: "sk-abcd**********wxyz"; keys of 8
+ * characters or fewer keep 2 + 2 ("sk-ab****yz"), of 4 or fewer none
+ * ("sk-****").
+ * Masking a masked key gives it back unchanged. "" for NULL or "". */
+char *nd_mask_token_key (const char *key);
 
 /* Masks key-like runs inside free text: "sk-" followed by 20 or more key
  * characters ([A-Za-z0-9_-]; sk-proj-…, sk-ant-…), and standalone runs of

@@ -271,6 +271,7 @@ build_sources (NdSession *self, GTask *task)
 
       self->source = nd_pg_source_new (dsn, cd->secret[0], log_dsn, cd->secret[1],
                                        nd_profile_get_read_only (p));
+      nd_pg_source_set_operator_id (ND_PG_SOURCE (self->source), nd_profile_get_act_as (p));
     }
   else
     self->source = g_steal_pointer (&self->manage_source);

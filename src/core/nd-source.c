@@ -5,6 +5,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "nd-secure-string.h"
 #include "nd-source.h"
 
 typedef struct {
@@ -568,4 +569,44 @@ nd_source_model_catalog_finish (NdSource *self, GAsyncResult *result, GError **e
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- secrets on request ------------------------------------------------- */
+
+void
+nd_source_reveal_token_key_async (NdSource *self, gint64 id, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data)
+{
+  DISPATCH (reveal_token_key_async, nd_source_reveal_token_key_async,
+            id, cancellable, callback, user_data);
+}
+
+char *
+nd_source_reveal_token_key_finish (NdSource *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+nd_source_reveal_redemption_keys_async (NdSource *self, const gint64 *ids, guint n_ids,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data)
+{
+  DISPATCH (reveal_redemption_keys_async, nd_source_reveal_redemption_keys_async,
+            ids, n_ids, cancellable, callback, user_data);
+}
+
+GHashTable *
+nd_source_reveal_redemption_keys_finish (NdSource *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+GHashTable *
+nd_secret_table_new (void)
+{
+  return g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                (GDestroyNotify) nd_secure_free);
 }

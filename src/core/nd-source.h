@@ -55,6 +55,8 @@ typedef struct {
   char *sort_by;            /* a column name from a fixed list, or NULL */
   gboolean descending;
   int status;               /* 0 = all */
+  gint64 user_id;           /* tokens: only this owner's (0 = every token the source lists) */
+  char *group;              /* tokens: only this group ("" = the owner's; NULL = any) */
 } NdListQuery;
 
 typedef struct {
@@ -188,7 +190,20 @@ struct _NdSourceClass
   void (*model_catalog_async)  (NdSource *self, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
 
-  gpointer padding[6];
+  /* Secrets, on explicit request only (a page's "Reveal", a command's
+   * --show-keys). Reads, allowed on a read-only profile, never logged; the
+   * records of the list calls carry only masked forms. */
+  /* → char* (free with nd_secure_free): the token's key in full, without
+   * "sk-". Over NewAPI's API only the connected account's own tokens. */
+  void (*reveal_token_key_async)       (NdSource *self, gint64 id, GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data);
+  /* → GHashTable* (gint64* id → char* code, codes wiped when removed) of
+   * the codes among @ids that exist; unknown or deleted ids are absent. */
+  void (*reveal_redemption_keys_async) (NdSource *self, const gint64 *ids, guint n_ids,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data);
+
+  gpointer padding[4];
 };
 
 NdServerInfo *nd_source_get_info (NdSource *self);
@@ -290,6 +305,21 @@ void            nd_source_model_catalog_async  (NdSource *self, GCancellable *ca
                                                 GAsyncReadyCallback callback, gpointer user_data);
 NdModelCatalog *nd_source_model_catalog_finish (NdSource *self, GAsyncResult *result,
                                                 GError **error);
+/* Secrets on explicit request; see the vfuncs. */
+void              nd_source_reveal_token_key_async        (NdSource *self, gint64 id,
+                                                           GCancellable *cancellable,
+                                                           GAsyncReadyCallback callback,
+                                                           gpointer user_data);
+char             *nd_source_reveal_token_key_finish       (NdSource *self, GAsyncResult *result,
+                                                           GError **error);
+void              nd_source_reveal_redemption_keys_async  (NdSource *self, const gint64 *ids,
+                                                           guint n_ids, GCancellable *cancellable,
+                                                           GAsyncReadyCallback callback,
+                                                           gpointer user_data);
+GHashTable       *nd_source_reveal_redemption_keys_finish (NdSource *self, GAsyncResult *result,
+                                                           GError **error);
+/* A table for reveal_redemption_keys: gint64* keys, codes wiped on removal. */
+GHashTable       *nd_secret_table_new                     (void);
 
 /* For implementations: fail a call this source cannot make. */
 void          nd_source_report_unsupported   (NdSource *self, GAsyncReadyCallback callback,

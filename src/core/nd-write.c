@@ -528,6 +528,14 @@ nd_write_result_free (NdWriteResult *result)
 }
 
 const char *
+nd_write_compliance_note (void)
+{
+  return _("NewAPI v1.0.0-rc.6 and later make redemption codes only after a root administrator "
+           "has confirmed the payment compliance terms, in a login session of NewAPI’s web "
+           "console.");
+}
+
+const char *
 nd_channel_status_nick (int status)
 {
   switch (status)

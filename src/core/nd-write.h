@@ -296,6 +296,10 @@ NdWriteResult *nd_write_result_new  (void);
 void           nd_write_result_free (NdWriteResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdWriteResult, nd_write_result_free)
 
+/* Why NewAPI v1.0.0-rc.6 and later refuse to make redemption codes, in one
+ * translated sentence, for both sources' refusals. */
+const char *nd_write_compliance_note (void);
+
 /* Channel status as NewAPI stores it (reference §2.4). */
 typedef enum {
   ND_CHANNEL_STATUS_UNKNOWN = 0,

@@ -127,3 +127,19 @@ nd_page_add_css (const char *resource)
   gtk_style_context_add_provider_for_display (display, GTK_STYLE_PROVIDER (provider),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
+
+void
+nd_page_follow_session (NdPage *self, NdSession *old, GCallback state_changed)
+{
+  NdSession *session = nd_page_get_session (self);
+
+  g_return_if_fail (ND_IS_PAGE (self));
+  if (old != NULL)
+    g_signal_handlers_disconnect_by_data (old, self);
+  if (session != NULL)
+    {
+      g_signal_connect_object (session, "notify::state", state_changed, self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (session, "notify::info", state_changed, self, G_CONNECT_SWAPPED);
+    }
+  ((void (*) (NdPage *)) state_changed) (self);
+}

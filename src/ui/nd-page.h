@@ -33,4 +33,9 @@ GSettings *nd_page_settings_new (void);
  * once per process, for a page that keeps its own CSS. */
 void       nd_page_add_css     (const char *resource);
 
+/* For a page's session_changed: stops listening to @old, and calls
+ * @state_changed (@self) now and whenever the session's state or info
+ * changes. */
+void       nd_page_follow_session (NdPage *self, NdSession *old, GCallback state_changed);
+
 G_END_DECLS

@@ -24,6 +24,15 @@ struct _NdTestPg
 static NdTestPg *the_pg;
 static gboolean pg_failed;
 
+guint
+nd_test_slowdown (void)
+{
+  const char *v = g_getenv ("ND_TEST_SLOWDOWN");
+  guint64 n = v != NULL ? g_ascii_strtoull (v, NULL, 10) : 0;
+
+  return n >= 1 && n <= 100 ? (guint) n : 1;
+}
+
 gboolean
 nd_test_require (gboolean ok, const char *what)
 {

@@ -19,6 +19,11 @@ G_BEGIN_DECLS
  * Returns FALSE so callers can `if (!nd_test_require (...)) return;`. */
 gboolean    nd_test_require         (gboolean ok, const char *what);
 
+/* How many times slower than a plain build this run is (ND_TEST_SLOWDOWN,
+ * which the sanitizer build sets): deadlines that guard against a hang are
+ * multiplied by it, so a slow build is not mistaken for a hung one. */
+guint       nd_test_slowdown        (void);
+
 /* Spins the default main context until *slot is set by nd_test_store_result. */
 GAsyncResult *nd_test_wait          (GAsyncResult **slot);
 void        nd_test_store_result    (GObject *source, GAsyncResult *result, gpointer slot);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "nd-display-test.h"
+#include "nd-test.h"
 
 static NdApplication *the_app;
 
@@ -77,7 +78,10 @@ void
 nd_display_test_wait (NdDisplayCond cond, gpointer data, guint timeout_s, const char *what)
 {
   WaitData wd = { FALSE };
-  guint id = g_timeout_add_seconds (timeout_s, timed_out_cb, &wd);
+  guint id;
+
+  timeout_s *= nd_test_slowdown ();
+  id = g_timeout_add_seconds (timeout_s, timed_out_cb, &wd);
 
   while (!cond (data) && !wd.timed_out)
     g_main_context_iteration (NULL, TRUE);

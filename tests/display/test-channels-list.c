@@ -177,14 +177,15 @@ check_sort (ChannelsWindow *w)
 
   /* Sorting hundreds of channels is instant: it never asks the server,
    * and rebinding the rows on screen sets no tooltips (each one was an X
-   * round trip on GTK 4.8: 400-750 ms for this sort). Drawing the frame is
-   * measured too but depends on the machine's load. */
+   * round trip on GTK 4.8: 400-750 ms for this sort, over a second on a
+   * busy machine). Drawing the frame is measured too but depends on the
+   * machine's load; the bound is what a user would feel as a freeze. */
   t0 = g_get_monotonic_time ();
   gtk_column_view_sort_by_column (view, nd_channel_columns_get_column (columns, ND_CHANNEL_SORT_PRIORITY),
                                   GTK_SORT_DESCENDING);
   took = g_get_monotonic_time () - t0;
   g_test_message ("sorting %u channels by priority: %.1f ms", n, took / 1000.0);
-  g_assert_cmpint (took, <, 150 * 1000);
+  g_assert_cmpint (took, <, 300 * 1000 * (gint64) nd_test_slowdown ());
   nd_display_test_draw (GTK_WIDGET (view));
   g_test_message ("sorting and drawing: %.1f ms", (g_get_monotonic_time () - t0) / 1000.0);
   g_assert_cmpuint (n, ==, channels_n_rows (w));

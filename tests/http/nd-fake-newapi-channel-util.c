@@ -10,31 +10,50 @@
 #include "nd-fake-newapi-private.h"
 
 /* The fake parses versions itself rather than with the client's
- * nd_http_version_compare: a bug there must not hide in both. */
-gboolean
-nd_fake_rc16 (NdFakeNewapi *self)
+ * nd_http_version_compare: a bug there must not hide in both. A release
+ * counts after its release candidates; no version at all, as the newest. */
+static void
+parse_version (const char *p, guint64 out[5])
 {
-  const char *p = self->version;
-  guint64 parts[4] = { 0 };
   char *end;
 
-  if (p == NULL || *p == '\0')
-    return TRUE;
+  memset (out, 0, 5 * sizeof out[0]);
+  out[4] = G_MAXUINT64;
   if (*p == 'v')
     p++;
-  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+  for (guint i = 0; i < 4; i++)
     {
-      parts[i] = g_ascii_strtoull (p, &end, 10);
+      out[i] = g_ascii_strtoull (p, &end, 10);
       p = end;
       if (*p != '.')
         break;
       p++;
     }
-  if (parts[0] != 1)
-    return parts[0] > 1;
-  if (parts[1] > 0 || parts[2] > 0 || parts[3] > 0 || *p != '-')
+  if (g_str_has_prefix (p, "-rc."))
+    out[4] = g_ascii_strtoull (p + 4, NULL, 10);
+  else if (*p == '-')
+    out[4] = 0;
+}
+
+gboolean
+nd_fake_version_at_least (NdFakeNewapi *self, const char *landmark)
+{
+  guint64 have[5], want[5];
+
+  if (self->version == NULL || *self->version == '\0')
     return TRUE;
-  return g_str_has_prefix (p, "-rc.") && g_ascii_strtoull (p + 4, NULL, 10) >= 16;
+  parse_version (self->version, have);
+  parse_version (landmark, want);
+  for (guint i = 0; i < 5; i++)
+    if (have[i] != want[i])
+      return have[i] > want[i];
+  return TRUE;
+}
+
+gboolean
+nd_fake_rc16 (NdFakeNewapi *self)
+{
+  return nd_fake_version_at_least (self, "v1.0.0-rc.16");
 }
 
 gboolean

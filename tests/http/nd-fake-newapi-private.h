@@ -149,6 +149,9 @@ typedef struct {
  * root only by default), POST /api/channel/:id/status, PUT refuses status,
  * and the type-3 audit rows of reference §1.6a. */
 gboolean    nd_fake_rc16           (NdFakeNewapi *self);
+/* The version /api/status reports is @landmark ("v0.11.4", "v1.0.0-rc.6")
+ * or later. */
+gboolean    nd_fake_version_at_least (NdFakeNewapi *self, const char *landmark);
 /* Per-key management (multi_key/manage): not on the v0.8-era server. */
 gboolean    nd_fake_has_multi_key  (NdFakeNewapi *self);
 /* "123": a number as a statement parameter. */
@@ -208,5 +211,6 @@ void        nd_fake_routes_catalog (NdFakeNewapi *self);   /* channels, users, t
 void        nd_fake_routes_channels (NdFakeNewapi *self);  /* channel writes */
 void        nd_fake_routes_channel_keys (NdFakeNewapi *self); /* multi_key/manage */
 void        nd_fake_routes_channel_probe (NdFakeNewapi *self); /* one channel, search, test, balance, models */
+void        nd_fake_routes_tokens  (NdFakeNewapi *self);   /* token and code writes, keys */
 
 G_END_DECLS

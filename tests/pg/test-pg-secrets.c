@@ -203,7 +203,8 @@ connect_profile (NdProfileStore *store, NdSecretStore *secrets, const char *dsn,
   g_autoptr(GAsyncResult) connected = NULL;
   NdSession *session;
 
-  g_object_set (p, "name", "Secrets", "pg-dsn", dsn, NULL);
+  /* Writes over this connection are recorded as administrator 42. */
+  g_object_set (p, "name", "Secrets", "pg-dsn", dsn, "act-as", (gint64) 42, NULL);
   nd_profile_store_save_async (store, p, NULL, NULL, NULL, NULL, nd_test_store_result, &saved);
   nd_test_wait (&saved);
   g_assert_true (nd_profile_store_save_finish (store, saved, NULL));
@@ -245,6 +246,7 @@ test_profile_secrets_come_back (void)
   status = nd_session_dup_status_text (session);
   assert_clean ("the session header", status, strlen (status));
 
+  g_assert_cmpint (nd_pg_source_get_operator_id (ND_PG_SOURCE (nd_session_get_source (session))), ==, 42);
   conn = nd_pg_source_get_main (ND_PG_SOURCE (nd_session_get_source (session)));
   {
     g_autoptr(GTask) task = g_task_new (NULL, NULL, nd_test_store_result, &res);

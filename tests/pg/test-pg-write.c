@@ -11,117 +11,11 @@
 
 #include <string.h>
 
-#include "pg/nd-pg-source.h"
 #include "nd-json.h"
-#include "nd-test.h"
-
-typedef struct {
-  const char *variant;
-  const char *db;
-} Variant;
+#include "nd-pg-wfx.h"
 
 static const Variant variant_new = { "new", "write_new" };
 static const Variant variant_old = { "old", "write_old" };
-
-typedef struct {
-  NdTestPg *pg;
-  const Variant *v;
-  char *db;
-  char *dsn;
-  NdSource *source;
-} Fx;
-
-static NdSource *
-open_source (const char *dsn, const char *log_dsn, gboolean read_only, gint64 operator_id)
-{
-  NdSource *source = nd_pg_source_new (dsn, NULL, log_dsn, NULL, read_only);
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(NdServerInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
-
-  nd_pg_source_set_operator_id (ND_PG_SOURCE (source), operator_id);
-  nd_source_probe_async (source, NULL, nd_test_store_result, &res);
-  nd_test_wait (&res);
-  info = nd_source_probe_finish (source, res, &error);
-  g_assert_no_error (error);
-  return source;
-}
-
-static gboolean
-fx_setup (Fx *fx, const Variant *v, const char *suffix)
-{
-  memset (fx, 0, sizeof *fx);
-  fx->pg = nd_test_pg_get ();
-  if (fx->pg == NULL)
-    return FALSE;
-  fx->v = v;
-  fx->db = g_strdup_printf ("%s_%s", v->db, suffix);
-  fx->dsn = nd_test_pg_fixture (fx->pg, fx->db, v->variant, 400, NULL, 0);
-  fx->source = open_source (fx->dsn, NULL, FALSE, 0);
-  return TRUE;
-}
-
-static void
-fx_teardown (Fx *fx)
-{
-  if (fx->source != NULL)
-    nd_source_close (fx->source);
-  g_clear_object (&fx->source);
-  g_free (fx->dsn);
-  g_free (fx->db);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Fx, fx_teardown)
-
-#define FX(v, suffix) \
-  g_auto(Fx) fx; \
-  if (!fx_setup (&fx, (v), (suffix))) return
-
-static NdWriteResult *
-run (NdSource *source, NdWrite *write, GError **error)
-{
-  g_autoptr(GAsyncResult) res = NULL;
-  g_autoptr(NdWrite) owned = write;
-
-  nd_source_write_async (source, write, NULL, nd_test_store_result, &res);
-  nd_test_wait (&res);
-  return nd_source_write_finish (source, res, error);
-}
-
-static gint64
-scalar (Fx *fx, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static gint64
-scalar (Fx *fx, const char *fmt, ...)
-{
-  va_list ap;
-  g_autofree char *sql = NULL;
-
-  va_start (ap, fmt);
-  sql = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  return nd_test_pg_scalar (fx->pg, fx->db, sql);
-}
-
-static char *
-text (Fx *fx, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
-
-static char *
-text (Fx *fx, const char *fmt, ...)
-{
-  va_list ap;
-  g_autofree char *sql = NULL;
-  g_autoptr(PGresult) res = NULL;
-
-  va_start (ap, fmt);
-  sql = g_strdup_vprintf (fmt, ap);
-  va_end (ap);
-  res = nd_test_pg_query (fx->pg, fx->db, sql);
-
-  if (PQntuples (res) == 0 || PQgetisnull (res, 0, 0))
-    return NULL;
-  return g_strdup (PQgetvalue (res, 0, 0));
-}
 
 /* ---- abilities, rebuilt independently ----------------------------------- */
 
@@ -207,58 +101,6 @@ abilities_except (Fx *fx, gint64 except)
     "SELECT string_agg (\"group\" || model || channel_id || enabled::text || priority || weight "
     "|| COALESCE (tag, ''), ',' ORDER BY channel_id, \"group\", model) FROM abilities "
     "WHERE channel_id <> %" G_GINT64_FORMAT, except);
-}
-
-/* ---- audit rows ----------------------------------------------------------- */
-
-typedef struct {
-  gint64 user_id;
-  char *username;
-  char *content;
-  JsonObject *other;
-} Audit;
-
-static void
-audit_clear (Audit *a)
-{
-  g_free (a->username);
-  g_free (a->content);
-  g_clear_pointer (&a->other, json_object_unref);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Audit, audit_clear)
-
-/* The newest type-3 row in @db. */
-static gboolean
-last_audit (NdTestPg *pg, const char *db, Audit *out)
-{
-  g_autoptr(PGresult) res = nd_test_pg_query (pg, db,
-    "SELECT user_id, username, content, other FROM logs WHERE type = 3 ORDER BY id DESC LIMIT 1");
-  g_autoptr(JsonParser) parser = json_parser_new ();
-
-  if (PQntuples (res) == 0)
-    return FALSE;
-  out->user_id = g_ascii_strtoll (PQgetvalue (res, 0, 0), NULL, 10);
-  out->username = g_strdup (PQgetvalue (res, 0, 1));
-  out->content = g_strdup (PQgetvalue (res, 0, 2));
-  g_assert_true (json_parser_load_from_data (parser, PQgetvalue (res, 0, 3), -1, NULL));
-  out->other = json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-  return TRUE;
-}
-
-static JsonObject *
-audit_params (Audit *a, const char *action)
-{
-  JsonObject *op = json_object_get_object_member (a->other, "op");
-
-  g_assert_nonnull (op);
-  g_assert_cmpstr (json_object_get_string_member (op, "action"), ==, action);
-  return json_object_get_object_member (op, "params");
-}
-
-static gint64
-n_audits (Fx *fx)
-{
-  return scalar (fx, "SELECT count(*) FROM logs WHERE type = 3");
 }
 
 /* An enabled, single-key channel with abilities. */
@@ -783,6 +625,28 @@ test_multi_key (gconstpointer data)
     g_autoptr(NdWriteResult) r2 = run (fx.source, nd_write_channel_key_status_new (id, 9, 2), &error);
 
     g_assert_error (error, ND_ERROR, ND_ERROR_INVALID_INPUT);
+  }
+  /* NewAPI indexes the lines of the key text with a blank line in between
+   * counted: preview 2 must be the key whose status is entry "2". */
+  {
+    g_autoptr(GAsyncResult) res2 = NULL;
+    g_autoptr(NdChannel) ch2 = NULL;
+
+    g_clear_error (&error);
+    g_assert_cmpint (scalar (&fx, "WITH u AS (UPDATE channels SET \"key\" = "
+                                  "E'\\nsk-first-key-aaaa0001\\n\\nsk-third-key-cccc0003\\n', channel_info = "
+                                  "jsonb_set (channel_info::jsonb, '{multi_key_status_list}', "
+                                  "'{\"2\": 3}')::json WHERE id = %"
+                                  G_GINT64_FORMAT " RETURNING 1) SELECT count(*) FROM u", id), ==, 1);
+    nd_source_get_channel_async (fx.source, id, NULL, nd_test_store_result, &res2);
+    nd_test_wait (&res2);
+    ch2 = nd_source_get_channel_finish (fx.source, res2, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (ch2->keys->len, ==, 3);
+    g_assert_cmpstr (((NdChannelKey *) g_ptr_array_index (ch2->keys, 0))->preview, ==, "sk-f***0001");
+    g_assert_cmpstr (((NdChannelKey *) g_ptr_array_index (ch2->keys, 1))->preview, ==, "(empty line)");
+    g_assert_cmpstr (((NdChannelKey *) g_ptr_array_index (ch2->keys, 2))->preview, ==, "sk-t***0003");
+    g_assert_cmpint (((NdChannelKey *) g_ptr_array_index (ch2->keys, 2))->status, ==, 3);
   }
 }
 

@@ -33,6 +33,10 @@ run (const char * const *argv, char **out, char **err)
   g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, out,
                                err, &status, &error));
   g_assert_no_error (error);
+  /* A failing child (a sanitizer report, say) is only diagnosable from its
+   * own stderr, which the caller's assertion would otherwise swallow. */
+  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+    g_printerr ("%s exited with %d:\n%s\n", argv[0], status, err != NULL && *err != NULL ? *err : "");
   return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
 }
 

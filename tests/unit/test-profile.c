@@ -124,7 +124,7 @@ test_save_load (void)
                 "pg-dsn", "postgresql://newapi:hunter2-s3cret@db.example.com:5432/newapi",
                 "log-dsn", "host=logs.example.com dbname=logs user=reader password=l0gs-s3cret",
                 "api-url", "https://gw.example.com", "api-user-id", (gint64) 1,
-                "read-only", FALSE, NULL);
+                "act-as", (gint64) 7, "read-only", FALSE, NULL);
   nd_profile_store_save_async (store, p, NULL, NULL, "tok-s3cret-token-value", NULL,
                                nd_test_store_result, &res);
   nd_test_wait (&res);
@@ -149,6 +149,7 @@ test_save_load (void)
   g_assert_cmpstr (nd_profile_get_color (loaded), ==, "purple");
   g_assert_cmpstr (nd_profile_get_api_url (loaded), ==, "https://gw.example.com");
   g_assert_cmpint (nd_profile_get_api_user_id (loaded), ==, 1);
+  g_assert_cmpint (nd_profile_get_act_as (loaded), ==, 7);
   g_assert_false (nd_profile_get_read_only (loaded));
   g_assert_null (strstr (nd_profile_get_pg_dsn (loaded), "hunter2"));
   g_assert_nonnull (strstr (nd_profile_get_pg_dsn (loaded), "db.example.com"));

@@ -19,6 +19,62 @@ test_mask (void)
   g_assert_cmpstr (c, ==, "");
 }
 
+/* NewAPI's MaskTokenKey, with the "sk-" clients type. */
+static void
+test_mask_token_key (void)
+{
+  g_autofree char *a = nd_mask_token_key ("abcdEFGHijklMNOPqrstUVWXyz0123456789ABCDEFGHIJKL");
+  g_autofree char *again = nd_mask_token_key ("abcd**********IJKL");
+  g_autofree char *b = nd_mask_token_key ("abcdefgh");
+  g_autofree char *c = nd_mask_token_key ("abc");
+  g_autofree char *d = nd_mask_token_key (NULL);
+
+  g_assert_cmpstr (a, ==, "sk-abcd**********IJKL");
+  /* New servers send the masked form; masking it again changes nothing. */
+  g_assert_cmpstr (again, ==, a);
+  g_assert_cmpstr (b, ==, "sk-ab****gh");
+  g_assert_cmpstr (c, ==, "sk-***");
+  g_assert_cmpstr (d, ==, "");
+}
+
+/* What a token or code is now, as the pages and --json name it. */
+static void
+test_status_nicks (void)
+{
+  g_autoptr(NdToken) t = nd_token_new ();
+  g_autoptr(NdRedemption) r = nd_redemption_new ();
+
+  t->status = ND_TOKEN_STATUS_ENABLED;
+  t->expired_time = 1000;
+  t->remain_quota = 5;
+  nd_token_derive_status (t, 2000);
+  g_assert_cmpstr (nd_token_status_nick (t->effective_status), ==, "expired");
+  t->expired_time = -1;
+  t->remain_quota = 0;
+  nd_token_derive_status (t, 2000);
+  g_assert_cmpstr (nd_token_status_nick (t->effective_status), ==, "exhausted");
+  t->unlimited_quota = TRUE;
+  nd_token_derive_status (t, 2000);
+  g_assert_cmpstr (nd_token_status_nick (t->effective_status), ==, "enabled");
+  /* A disabled token stays disabled whatever its expiry. */
+  t->status = ND_TOKEN_STATUS_DISABLED;
+  t->expired_time = 1000;
+  nd_token_derive_status (t, 2000);
+  g_assert_cmpstr (nd_token_status_nick (t->effective_status), ==, "disabled");
+
+  r->status = ND_REDEMPTION_STATUS_ENABLED;
+  r->expired_time = 1000;
+  nd_redemption_derive_expired (r, 2000);
+  g_assert_cmpstr (nd_redemption_effective_nick (r), ==, "expired");
+  r->expired_time = 0;
+  nd_redemption_derive_expired (r, 2000);
+  g_assert_cmpstr (nd_redemption_effective_nick (r), ==, "enabled");
+  r->status = ND_REDEMPTION_STATUS_USED;
+  r->expired_time = 1000;
+  nd_redemption_derive_expired (r, 2000);
+  g_assert_cmpstr (nd_redemption_effective_nick (r), ==, "used");
+}
+
 static void
 test_channel_types (void)
 {
@@ -89,6 +145,8 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/records/mask", test_mask);
+  g_test_add_func ("/records/mask-token-key", test_mask_token_key);
+  g_test_add_func ("/records/status-nicks", test_status_nicks);
   g_test_add_func ("/records/channel-types", test_channel_types);
   g_test_add_func ("/records/log-copy", test_log_copy);
   g_test_add_func ("/records/derived-status", test_derived_status);

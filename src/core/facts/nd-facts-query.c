@@ -130,13 +130,15 @@ query_rank (sqlite3 *db, const char *parts, gboolean text_key, NdFactsNameKind k
   sqlite3_stmt *st = NULL;
   int rc;
 
+  /* Names are looked up once per ranked key, after the sums: joining
+   * before grouping looked one up for every day and hour of every key. */
   sql = g_strdup_printf (
-    "SELECT p.k, sum(requests), sum(requests) FILTER (WHERE type = 5),"
+    "SELECT g.*, n.name FROM (SELECT p.k AS k, sum(requests), sum(requests) FILTER (WHERE type = 5),"
     " sum(quota) FILTER (WHERE type = 2), sum(prompt + completion) FILTER (WHERE type = 2),"
-    " sum(use_time), sum(l0), sum(l1), sum(l2), sum(l3), sum(l4), n.name"
-    " FROM (%s) p LEFT JOIN names n ON n.kind = %d AND n.id = p.k"
-    " WHERE type IN (2, 5) GROUP BY p.k"
-    " ORDER BY %s DESC, p.k LIMIT %d",
+    " sum(use_time), sum(l0), sum(l1), sum(l2), sum(l3), sum(l4)"
+    " FROM (%s) p WHERE type IN (2, 5) GROUP BY p.k) g"
+    " LEFT JOIN names n ON n.kind = %d AND n.id = g.k"
+    " ORDER BY %s DESC, g.k LIMIT %d",
     parts, kind, order, top_n > 0 ? (int) top_n : -1);
   if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
     return _nd_facts_set_error (db, error, "query"), FALSE;

@@ -122,8 +122,8 @@ set_header (NdUpstreamRequest *r, const char *name, char *value)
 /* NewAPI's GetKeys: a JSON array (Vertex AI), else the lines of the key
  * with leading and trailing newlines trimmed (blank lines in between keep
  * their index). */
-static GPtrArray *
-split_keys (const char *key)
+GPtrArray *
+nd_upstream_split_keys (const char *key)
 {
   GPtrArray *keys = g_ptr_array_new_with_free_func ((GDestroyNotify) nd_secure_free);
   g_autofree char *trimmed = g_strstrip (g_strdup (key));
@@ -177,7 +177,7 @@ nd_upstream_pick_key (const char *key, gboolean is_multi_key, const char *channe
     return NULL;
   if (!is_multi_key)
     return g_strstrip (g_strdup (key));
-  keys = split_keys (key);
+  keys = nd_upstream_split_keys (key);
   if (channel_info != NULL)
     info = nd_json_parse_bounded (channel_info, -1, NULL);
   if (info != NULL && JSON_NODE_HOLDS_OBJECT (info))

@@ -46,6 +46,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdUpstreamTarget, nd_upstream_target_free)
  * single-key channel; of a multi-key channel (keys one per line, or a JSON
  * array) the first whose multi_key_status_list entry is absent or 1. NULL
  * when none is enabled. @channel_info is the column's JSON text. */
+/* The keys of a channel's key text as NewAPI indexes them (GetKeys): a JSON
+ * array's elements, else its lines with leading and trailing newlines
+ * trimmed (a blank line in between keeps its index). Elements are wiped
+ * when the array is freed. */
+GPtrArray *nd_upstream_split_keys (const char *key);
+
 NdSecret *nd_upstream_pick_key (const char *key, gboolean is_multi_key, const char *channel_info);
 
 typedef struct {

@@ -163,6 +163,7 @@ nd_http_read_token (JsonObject *obj, gint64 now, GError **error)
   token->name = STR ("name");
   token->group = STR ("group");
   token->model_limits = STR ("model_limits");
+  token->allow_ips = STR ("allow_ips");
   token->status = (int) INT ("status", ND_JSON_CODE, 1);
   token->created_time = INT ("created_time", ND_JSON_TIME, 0);
   token->accessed_time = INT ("accessed_time", ND_JSON_TIME, 0);
@@ -173,13 +174,10 @@ nd_http_read_token (JsonObject *obj, gint64 now, GError **error)
   token->unlimited_quota = BOOL ("unlimited_quota");
   token->model_limits_enabled = BOOL ("model_limits_enabled");
   /* Servers before v0.11.4 send the full key: mask it and forget it. Newer
-   * ones send it masked already; masking again keeps the same ends. */
+   * ones send it masked already, as NewAPI masks; masking that again gives
+   * it back unchanged. */
   if (key != NULL)
-    {
-      g_autofree char *masked = nd_mask_secret (key);
-
-      token->masked_key = g_strconcat ("sk-", masked, NULL);
-    }
+    token->masked_key = nd_mask_token_key (key);
   if (local == NULL)
     {
       nd_token_derive_status (token, now);

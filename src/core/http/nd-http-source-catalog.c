@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
@@ -230,6 +231,17 @@ http_list_tokens_async (NdSource *source, const NdListQuery *lq, GCancellable *c
 {
   g_autoptr(GString) q = g_string_new (NULL);
   gboolean search = lq && lq->search && *lq->search;
+  NdServerInfo *info = nd_source_get_info (source);
+
+  if (lq != NULL && lq->user_id > 0 && info != NULL && lq->user_id != info->user_id)
+    {
+      g_task_report_new_error (source, callback, user_data, http_list_tokens_async,
+                               ND_ERROR, ND_ERROR_UNSUPPORTED,
+                               _("NewAPI’s API lists only the connected account’s own tokens "
+                                 "(user #%" PRId64 "); connect the database to see user #%"
+                                 PRId64 "’s."), info->user_id, lq->user_id);
+      return;
+    }
 
   /* Newer servers match a keyword without % exactly and take at most two
    * %: a plain keyword of two or more characters becomes %keyword% (any
@@ -257,7 +269,11 @@ http_list_redemptions_async (NdSource *source, const NdListQuery *lq, GCancellab
   if (search)
     {
       nd_http_query_add (q, "keyword", lq->search ? lq->search : "");
-      if (lq->status != 0)
+      /* NewAPI stores no "expired": those are unused codes, the caller
+       * keeps the ones past their expiry. */
+      if (lq->status == ND_REDEMPTION_FILTER_EXPIRED)
+        nd_http_query_add_int (q, "status", ND_REDEMPTION_STATUS_ENABLED);
+      else if (lq->status != 0)
         nd_http_query_add_int (q, "status", lq->status);
     }
   list_start (ND_HTTP_SOURCE (source), KIND_REDEMPTION,

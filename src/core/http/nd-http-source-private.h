@@ -16,6 +16,10 @@ typedef struct {
   gboolean data_export;       /* quota_data is being written (DataExportEnabled) */
   gboolean status_api;        /* POST /api/channel/:id/status, and PUT refuses `status`
                                * (≥ v1.0.0-rc.16) */
+  gboolean token_key_api;     /* token lists masked, keys via POST /api/token/:id/key
+                               * (≥ v0.11.4); before, lists carry the keys */
+  gboolean payment_compliance;/* code creation needs the compliance terms confirmed
+                               * (≥ v1.0.0-rc.6) */
   int role;
 } NdHttpDialect;
 
@@ -46,6 +50,11 @@ gboolean _nd_http_read_price_options    (JsonNode *data, NdPricing *pricing, GEr
 void _nd_http_source_write_prices       (NdSource *source, const NdWrite *write,
                                          GCancellable *cancellable,
                                          GAsyncReadyCallback callback, gpointer user_data);
+/* nd-http-source-tokens.c: reveal_token_key, reveal_redemption_keys, and
+ * the token and code writes nd-http-source-write.c hands over: @task is
+ * the write's (source tag set), it is completed with an NdWriteResult. */
+void _nd_http_source_class_init_tokens (NdSourceClass *klass);
+void _nd_http_source_write_tokens       (GTask *task, const NdWrite *write);
 
 /* GET helper: the task's source object must be the NdHttpSource. */
 #define nd_http_source_get(self, path, query, cancellable, cb, data) \

@@ -586,6 +586,18 @@ http_write_async (NdSource *source, const NdWrite *write, GCancellable *cancella
     case ND_WRITE_CHANNEL_COPY:
     case ND_WRITE_CHANNEL_KEY_STATUS:
       break;
+    case ND_WRITE_TOKEN_CREATE:
+    case ND_WRITE_TOKEN_UPDATE:
+    case ND_WRITE_TOKEN_STATUS:
+    case ND_WRITE_TOKEN_DELETE:
+    case ND_WRITE_REDEMPTION_CREATE:
+    case ND_WRITE_REDEMPTION_UPDATE:
+    case ND_WRITE_REDEMPTION_STATUS:
+    case ND_WRITE_REDEMPTION_DELETE:
+    case ND_WRITE_REDEMPTION_DELETE_INVALID:
+      /* nd-http-source-tokens.c */
+      _nd_http_source_write_tokens (task, write);
+      return;
     case ND_WRITE_CHANNEL_TEST_RESULT:
     case ND_WRITE_CHANNEL_BALANCE:
       g_task_return_new_error (task, ND_ERROR, ND_ERROR_UNSUPPORTED,

@@ -28,6 +28,8 @@ G_DEFINE_FINAL_TYPE (NdHttpSource, nd_http_source, ND_TYPE_SOURCE)
 #define VERSION_UNIFIED_PAGES "v0.8.8.0"
 #define VERSION_REQUEST_ID    "v1.0.0-rc.6"
 #define VERSION_STATUS_API    "v1.0.0-rc.16"
+#define VERSION_TOKEN_KEY_API "v0.11.4"
+#define VERSION_COMPLIANCE    "v1.0.0-rc.6"
 
 static void
 nd_http_source_dispose (GObject *object)
@@ -278,6 +280,10 @@ probe_status_done (GObject *object, GAsyncResult *result, gpointer user_data)
   pd->dialect.legacy_pages = nd_http_version_compare (info->newapi_version, VERSION_UNIFIED_PAGES) < 0;
   pd->dialect.has_request_id = nd_http_version_compare (info->newapi_version, VERSION_REQUEST_ID) >= 0;
   pd->dialect.status_api = nd_http_version_compare (info->newapi_version, VERSION_STATUS_API) >= 0;
+  pd->dialect.token_key_api = nd_http_version_compare (info->newapi_version,
+                                                       VERSION_TOKEN_KEY_API) >= 0;
+  pd->dialect.payment_compliance = nd_http_version_compare (info->newapi_version,
+                                                            VERSION_COMPLIANCE) >= 0;
   pd->dialect.data_export = !json_object_has_member (obj, "enable_data_export") ||
                             nd_json_bool (obj, "enable_data_export");
 
@@ -328,6 +334,7 @@ nd_http_source_class_init (NdHttpSourceClass *klass)
   _nd_http_source_class_init_facts (source_class);
   _nd_http_source_class_init_write (source_class);
   _nd_http_source_class_init_channel (source_class);
+  _nd_http_source_class_init_tokens (source_class);
 }
 
 static void

@@ -16,10 +16,19 @@
 #include <json-glib/json-glib.h>
 
 #include "nd-json.h"
+#include "nd-time.h"
 #include "nd-records-json.h"
 #include "nd-pg-source-private.h"
 
 #define CHANNEL_CACHE_SECONDS 60
+
+/* NewAPI's MaskTokenKey with the "sk-" clients type, as nd_mask_token_key
+ * does: the key never leaves the database. */
+#define TOKEN_MASK_SQL(col) \
+  "CASE WHEN " col " IS NULL OR " col " = '' THEN '' " \
+  "WHEN char_length(" col ") <= 4 THEN 'sk-' || repeat('*', char_length(" col ")) " \
+  "WHEN char_length(" col ") <= 8 THEN 'sk-' || left(" col ", 2) || '****' || right(" col ", 2) " \
+  "ELSE 'sk-' || left(" col ", 4) || '**********' || right(" col ", 4) END"
 
 #define MASK_SQL(col) \
   "CASE WHEN " col " IS NULL OR " col " = '' THEN '' " \
@@ -197,6 +206,15 @@ typedef struct {
   const char *search_cols[4];    /* text columns matched by ILIKE */
   const char *sort_cols[8];      /* allowed sort_by values (= column names) */
   const char *status_col;        /* NULL: no status filter */
+  const char *user_col;          /* NdListQuery.user_id matches it; NULL: no owner filter */
+  const char *group_col;         /* NdListQuery.group matches it; NULL: no group filter */
+  /* More searched text: SQL expressions over t (masked keys, names of
+   * other tables' rows), ILIKE too. */
+  const char *search_exprs[2];
+  /* Per NdListQuery.status (index), a condition over t to use instead of
+   * status_col = status: the effective status, worked out as the rows
+   * themselves are (NULL: the plain comparison). */
+  const char *status_exprs[5];
   gboolean soft_delete;
   RowParser parse;
   GDestroyNotify free_item;
@@ -243,14 +261,38 @@ run_list (NdSource *source, const ListSpec *spec, const NdListQuery *q, gpointer
       for (guint i = 0; i < G_N_ELEMENTS (spec->search_cols) && spec->search_cols[i]; i++)
         g_string_append_printf (sql, " OR t.%s::text ILIKE $%u", spec->search_cols[i],
                                 ld->params->len);
+      for (guint i = 0; i < G_N_ELEMENTS (spec->search_exprs) && spec->search_exprs[i]; i++)
+        g_string_append_printf (sql, " OR (%s) ILIKE $%u", spec->search_exprs[i], ld->params->len);
       /* A number also matches the id exactly, as NewAPI's search does. */
       g_string_append_printf (sql, " OR t.id::text = trim(both '%%' from $%u)", ld->params->len);
       g_string_append (sql, ")");
     }
-  if (q != NULL && q->status != 0 && spec->status_col != NULL)
+  if (q != NULL && q->status > 0 && q->status < (int) G_N_ELEMENTS (spec->status_exprs) &&
+      spec->status_exprs[q->status] != NULL)
+    {
+      g_autoptr(GString) cond = g_string_new (spec->status_exprs[q->status]);
+      g_autofree char *now = NULL;
+
+      /* The client's clock, as nd_token_derive_status uses on the rows. */
+      g_ptr_array_add (ld->params, g_strdup_printf ("%" G_GINT64_FORMAT, nd_time_now ()));
+      now = g_strdup_printf ("$%u::bigint", ld->params->len);
+      g_string_replace (cond, "$NOW", now, 0);
+      g_string_append_printf (sql, " AND (%s)", cond->str);
+    }
+  else if (q != NULL && q->status != 0 && spec->status_col != NULL)
     {
       g_ptr_array_add (ld->params, g_strdup_printf ("%d", q->status));
       g_string_append_printf (sql, " AND t.%s = $%u::bigint", spec->status_col, ld->params->len);
+    }
+  if (q != NULL && q->user_id > 0 && spec->user_col != NULL)
+    {
+      g_ptr_array_add (ld->params, g_strdup_printf ("%" G_GINT64_FORMAT, q->user_id));
+      g_string_append_printf (sql, " AND t.%s = $%u::bigint", spec->user_col, ld->params->len);
+    }
+  if (q != NULL && q->group != NULL && spec->group_col != NULL)
+    {
+      g_ptr_array_add (ld->params, g_strdup (q->group));
+      g_string_append_printf (sql, " AND t.%s = $%u", spec->group_col, ld->params->len);
     }
   if (q != NULL && q->sort_by != NULL)
     for (guint i = 0; i < G_N_ELEMENTS (spec->sort_cols) && spec->sort_cols[i]; i++)
@@ -354,6 +396,7 @@ parse_token (JsonObject *o, GError **error)
   t->masked_key = nd_json_strdup (o, "masked_key");
   t->group = nd_json_strdup (o, "group");
   t->model_limits = nd_json_strdup (o, "model_limits");
+  t->allow_ips = nd_json_strdup (o, "allow_ips");
   t->status = (int) nd_json_int (o, "status", 0);
   t->created_time = nd_json_int (o, "created_time", 0);
   t->accessed_time = nd_json_int (o, "accessed_time", 0);
@@ -368,13 +411,30 @@ parse_token (JsonObject *o, GError **error)
 
 static const ListSpec tokens_spec = {
   .table = "tokens",
-  .row_json = "to_jsonb(t) - 'key' || jsonb_build_object('masked_key', 'sk-' || "
-              MASK_SQL ("t.key") ", 'username', "
+  .row_json = "to_jsonb(t) - 'key' || jsonb_build_object('masked_key', "
+              TOKEN_MASK_SQL ("t.\"key\"::text") ", 'username', "
               "(SELECT u.username FROM users u WHERE u.id = t.user_id))",
   .search_cols = { "name" },
+  /* A masked key pasted from a log or a list finds its token; the key
+   * itself is never matched (a search would be a way to guess it). */
+  .search_exprs = { TOKEN_MASK_SQL ("t.\"key\"::text"),
+                    "(SELECT u.username FROM users u WHERE u.id = t.user_id)" },
   .sort_cols = { "id", "name", "remain_quota", "used_quota", "created_time", "accessed_time",
                  "expired_time" },
   .status_col = "status",
+  /* Expired and exhausted as nd_token_derive_status works them out: a
+   * server with Redis never writes them back. */
+  .status_exprs = {
+    [ND_TOKEN_STATUS_ENABLED] = "t.status = 1 AND (t.expired_time = -1 OR t.expired_time >= $NOW) "
+                                "AND (t.unlimited_quota OR t.remain_quota > 0)",
+    [ND_TOKEN_STATUS_EXPIRED] = "t.status = 3 OR (t.status = 1 AND t.expired_time <> -1 "
+                                "AND t.expired_time < $NOW)",
+    [ND_TOKEN_STATUS_EXHAUSTED] = "t.status = 4 OR (t.status = 1 AND (t.expired_time = -1 OR "
+                                  "t.expired_time >= $NOW) AND NOT t.unlimited_quota "
+                                  "AND t.remain_quota <= 0)",
+  },
+  .user_col = "user_id",
+  .group_col = "\"group\"",
   .soft_delete = TRUE,
   .parse = parse_token,
   .free_item = (GDestroyNotify) nd_token_free,
@@ -399,6 +459,8 @@ parse_redemption (JsonObject *o, GError **error)
   r->user_id = nd_json_int (o, "user_id", 0);
   r->used_user_id = nd_json_int (o, "used_user_id", 0);
   r->name = nd_json_strdup (o, "name");
+  r->username = nd_json_strdup (o, "username");
+  r->used_username = nd_json_strdup (o, "used_username");
   r->masked_key = nd_json_strdup (o, "masked_key");
   r->status = (int) nd_json_int (o, "status", 0);
   r->quota = nd_json_int (o, "quota", 0);
@@ -412,10 +474,18 @@ parse_redemption (JsonObject *o, GError **error)
 static const ListSpec redemptions_spec = {
   .table = "redemptions",
   .row_json = "to_jsonb(t) - 'key' || jsonb_build_object('masked_key', "
-              MASK_SQL ("trim(t.key)") ")",
+              MASK_SQL ("trim(t.key)") ", "
+              "'username', (SELECT u.username FROM users u WHERE u.id = t.user_id), "
+              "'used_username', (SELECT u.username FROM users u WHERE u.id = t.used_user_id "
+              "AND t.used_user_id > 0))",
   .search_cols = { "name" },
   .sort_cols = { "id", "name", "quota", "created_time", "redeemed_time", "expired_time" },
   .status_col = "status",
+  /* Unused means still redeemable; expired as nd_redemption_derive_expired. */
+  .status_exprs = {
+    [ND_REDEMPTION_STATUS_ENABLED] = "t.status = 1 AND (t.expired_time = 0 OR t.expired_time >= $NOW)",
+    [ND_REDEMPTION_FILTER_EXPIRED] = "t.status = 1 AND t.expired_time <> 0 AND t.expired_time < $NOW",
+  },
   .soft_delete = TRUE,
   .parse = parse_redemption,
   .free_item = (GDestroyNotify) nd_redemption_free,

@@ -11,6 +11,7 @@
 #include "nd-pg-source-private.h"
 #include "nd-records-json.h"
 #include "nd-secure-string.h"
+#include "health/nd-upstream-plan.h"
 
 /* A multi-key channel's keys: a JSON array (Vertex AI service accounts,
  * previewed by their position only) or one key per line. */
@@ -18,34 +19,30 @@ static JsonArray *
 key_previews (const char *key)
 {
   JsonArray *previews = json_array_new ();
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GPtrArray) keys = NULL;
 
   if (key == NULL)
     return previews;
-  if (key[0] == '[' && json_parser_load_from_data (parser, key, -1, NULL) &&
-      JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)))
+  /* Split as NewAPI does, so that preview i is the key whose status is
+   * multi_key_status_list["i"]: a blank line in between keeps its index. */
+  keys = nd_upstream_split_keys (key);
+  for (guint i = 0; i < keys->len; i++)
     {
-      guint n = json_array_get_length (json_node_get_array (json_parser_get_root (parser)));
+      const char *k = g_ptr_array_index (keys, i);
+      g_autofree char *stripped = g_strstrip (g_strdup (k));
+      g_autofree char *masked = NULL;
 
-      for (guint i = 0; i < n; i++)
-        json_array_add_string_element (previews, "{…}");
-      return previews;
+      if (*stripped == '{')
+        json_array_add_string_element (previews, "{…}");   /* a service account */
+      else if (*stripped == '\0')
+        json_array_add_string_element (previews, _("(empty line)"));
+      else
+        {
+          masked = nd_mask_secret (stripped);
+          json_array_add_string_element (previews, masked);
+        }
+      nd_secure_wipe (stripped);
     }
-  {
-    g_auto(GStrv) lines = g_strsplit (key, "\n", -1);
-
-    for (guint i = 0; lines[i] != NULL; i++)
-      {
-        g_autofree char *masked = NULL;
-
-        if (*g_strstrip (lines[i]) == '\0')
-          continue;
-        masked = nd_mask_secret (lines[i]);
-        json_array_add_string_element (previews, masked);
-      }
-    for (guint i = 0; lines[i] != NULL; i++)
-      nd_secure_wipe (lines[i]);
-  }
   return previews;
 }
 

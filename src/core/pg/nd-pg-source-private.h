@@ -24,6 +24,8 @@ void _nd_pg_source_class_init_facts   (NdSourceClass *klass);
 void _nd_pg_source_class_init_write   (NdSourceClass *klass);
 /* nd-pg-source-channel.c: get_channel (detail) */
 void _nd_pg_source_class_init_channel (NdSourceClass *klass);
+/* nd-pg-source-keys.c: reveal_token_key, reveal_redemption_keys */
+void _nd_pg_source_class_init_keys    (NdSourceClass *klass);
 /* nd-pg-source-health.c: test_channel, update_balance, fetch_models */
 void _nd_pg_source_class_init_health  (NdSourceClass *klass);
 

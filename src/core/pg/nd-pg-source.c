@@ -429,6 +429,7 @@ nd_pg_source_class_init (NdPgSourceClass *klass)
   _nd_pg_source_class_init_facts (source_class);
   _nd_pg_source_class_init_write (source_class);
   _nd_pg_source_class_init_channel (source_class);
+  _nd_pg_source_class_init_keys (source_class);
   _nd_pg_source_class_init_health (source_class);
 }
 

@@ -52,6 +52,8 @@ typedef struct {
   NdWriteResult *result;
   GPtrArray *audits;           /* (element-type NdPgAudit) */
   gint64 now;                  /* unix s, one clock for the whole action */
+  const NdServerInfo *info;    /* what the probe learned: NewAPI's version, the
+                                * currency display of audit sentences */
 } NdPgWriteCtx;
 
 /* Runs the statements of one action inside the open transaction. */
@@ -70,5 +72,9 @@ gboolean  nd_pg_rebuild_abilities  (NdPgWriteCtx *ctx, gint64 channel_id, GError
 NdPgWriteFunc _nd_pg_write_channels_func (NdWriteKind kind);
 /* nd-pg-write-prices.c */
 NdPgWriteFunc _nd_pg_write_prices_func   (NdWriteKind kind);
+/* nd-pg-write-tokens.c */
+NdPgWriteFunc _nd_pg_write_tokens_func (NdWriteKind kind);
+/* nd-pg-write-redemptions.c */
+NdPgWriteFunc _nd_pg_write_redemptions_func (NdWriteKind kind);
 
 G_END_DECLS

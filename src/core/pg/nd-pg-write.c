@@ -155,6 +155,7 @@ typedef struct {
   GPtrArray *audits;
   NdWriteResult *result;
   gint64 now;
+  NdServerInfo *info;
 } WriteData;
 
 static void
@@ -164,6 +165,7 @@ write_data_free (WriteData *wd)
   g_free (wd->op.username);
   g_clear_pointer (&wd->audits, g_ptr_array_unref);
   nd_write_result_free (wd->result);
+  g_clear_pointer (&wd->info, nd_server_info_unref);
   g_free (wd);
 }
 
@@ -172,7 +174,13 @@ func_for (NdWriteKind kind)
 {
   NdPgWriteFunc func = _nd_pg_write_channels_func (kind);
 
-  return func != NULL ? func : _nd_pg_write_prices_func (kind);
+  if (func == NULL)
+    func = _nd_pg_write_tokens_func (kind);
+  if (func == NULL)
+    func = _nd_pg_write_redemptions_func (kind);
+  if (func == NULL)
+    func = _nd_pg_write_prices_func (kind);
+  return func;
 }
 
 static gboolean
@@ -204,6 +212,7 @@ write_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellable
   ctx.result = wd->result;
   ctx.audits = wd->audits;
   ctx.now = wd->now;
+  ctx.info = wd->info;
 
   if (!resolve_operator (pg, wd->operator_id, &ctx.op, cancellable, &error) ||
       !func (&ctx, &error) ||
@@ -298,6 +307,8 @@ pg_write_async (NdSource *source, const NdWrite *write, GCancellable *cancellabl
   wd->audits = g_ptr_array_new_with_free_func ((GDestroyNotify) audit_free);
   wd->result = nd_write_result_new ();
   wd->now = g_get_real_time () / G_USEC_PER_SEC;
+  /* nd_source_write_async only gets here on a probed source. */
+  wd->info = nd_server_info_ref (nd_source_get_info (source));
   g_task_set_task_data (task, wd, (GDestroyNotify) write_data_free);
 
   sub = g_task_new (self, cancellable, write_done, g_steal_pointer (&task));

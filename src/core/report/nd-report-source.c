@@ -280,6 +280,8 @@ run_list (NdSource *source, NdReportTableId table, const NdListQuery *query, gbo
       ld->query = *query;
       ld->query.search = g_strdup (query->search);
       ld->query.sort_by = g_strdup (query->sort_by);
+      /* Snapshots keep no token groups to filter on. */
+      ld->query.group = NULL;
     }
   run (ND_REPORT_SOURCE (source), task, list_job, ld, (GDestroyNotify) list_data_free);
 }

@@ -75,13 +75,13 @@ _nd_channels_page_update_counts (NdChannelsPage *self)
 static void
 filters_changed_cb (NdChannelsPage *self)
 {
-  const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *search = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
   guint pos;
 
   if (self->updating_filters)
     return;
   g_free (self->filt.search);
-  self->filt.search = *search ? g_utf8_casefold (g_strstrip (g_strdup (search)), -1) : NULL;
+  self->filt.search = *search ? g_utf8_casefold (search, -1) : NULL;
   self->filt.status = gtk_drop_down_get_selected (self->status_dropdown);
   pos = gtk_drop_down_get_selected (self->type_dropdown);
   self->filt.type = pos < self->type_values->len ? g_array_index (self->type_values, int, pos) : -1;

@@ -50,8 +50,10 @@ struct _NdProfileDialog
   GtkWidget *log_dsn_row;
   GtkWidget *log_password_row;
   GtkLabel *pg_error;
+  GtkLabel *act_as_error;
   GtkWidget *url_row;
   GtkWidget *user_id_row;
+  GtkWidget *act_as_row;
   GtkWidget *token_row;
   GtkWidget *insecure_label;
   GtkLabel *api_error;
@@ -132,9 +134,10 @@ build_profile (NdProfileDialog *self)
   g_autofree char *dsn = stripped (self->dsn_row);
   g_autofree char *log_dsn = stripped (self->log_dsn_row);
   g_autofree char *url = stripped (self->url_row);
-  gint64 user_id = 0;
+  gint64 user_id = 0, act_as = 0;
 
   nd_profile_validate_user_id (text_of (self->user_id_row), &user_id, NULL);
+  nd_profile_validate_user_id (text_of (self->act_as_row), &act_as, NULL);
   return g_object_new (ND_TYPE_PROFILE,
                        "id", self->id,
                        "name", name,
@@ -143,6 +146,7 @@ build_profile (NdProfileDialog *self)
                        "log-dsn", log_db_enabled (self) ? log_dsn : "",
                        "api-url", url,
                        "api-user-id", user_id,
+                       "act-as", act_as,
                        "read-only", gtk_switch_get_active (self->read_only_switch),
                        NULL);
 }
@@ -160,7 +164,8 @@ validate (NdProfileDialog *self)
   g_autoptr(GError) error = NULL;
   g_autofree char *url = stripped (self->url_row);
   g_autofree char *log_dsn = stripped (self->log_dsn_row);
-  gboolean name_ok, dsn_ok, log_ok, url_ok, uid_ok, ok;
+  g_autoptr(GError) act_error = NULL;
+  gboolean name_ok, dsn_ok, log_ok, url_ok, uid_ok, act_ok, ok;
   const char *api_message = NULL;
   const char *pg_message = NULL;
 
@@ -184,7 +189,11 @@ validate (NdProfileDialog *self)
   set_row_error (self->user_id_row, !uid_ok);
   gtk_widget_set_visible (self->insecure_label, url_ok && nd_profile_url_is_insecure (url));
 
-  ok = name_ok && dsn_ok && log_ok && url_ok && uid_ok;
+  act_ok = nd_profile_validate_user_id (text_of (self->act_as_row), NULL, &act_error);
+  set_row_error (self->act_as_row, !act_ok);
+  set_message (self->act_as_error, act_ok ? NULL : act_error->message);
+
+  ok = name_ok && dsn_ok && log_ok && url_ok && uid_ok && act_ok;
   if (ok)
     {
       g_autoptr(NdProfile) profile = build_profile (self);
@@ -576,6 +585,8 @@ nd_profile_dialog_class_init (NdProfileDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, NdProfileDialog, pg_error);
   gtk_widget_class_bind_template_child (widget_class, NdProfileDialog, url_row);
   gtk_widget_class_bind_template_child (widget_class, NdProfileDialog, user_id_row);
+  gtk_widget_class_bind_template_child (widget_class, NdProfileDialog, act_as_row);
+  gtk_widget_class_bind_template_child (widget_class, NdProfileDialog, act_as_error);
   gtk_widget_class_bind_template_child (widget_class, NdProfileDialog, token_row);
   gtk_widget_class_bind_template_child (widget_class, NdProfileDialog, insecure_label);
   gtk_widget_class_bind_template_child (widget_class, NdProfileDialog, api_error);
@@ -645,6 +656,12 @@ nd_profile_dialog_new (GtkWindow *parent, NdProfileStore *store, NdProfile *prof
                                                   nd_profile_get_api_user_id (profile));
 
           gtk_editable_set_text (GTK_EDITABLE (self->user_id_row), uid);
+        }
+      if (nd_profile_get_act_as (profile) > 0)
+        {
+          g_autofree char *uid = g_strdup_printf ("%" G_GINT64_FORMAT, nd_profile_get_act_as (profile));
+
+          gtk_editable_set_text (GTK_EDITABLE (self->act_as_row), uid);
         }
       gtk_switch_set_active (self->read_only_switch, nd_profile_get_read_only (profile));
       /* Passwords are never shown back: empty keeps the stored one. */
