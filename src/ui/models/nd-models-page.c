@@ -514,21 +514,8 @@ session_state_cb (NdModelsPage *self)
 static void
 nd_models_page_session_changed (NdPage *page, NdSession *old)
 {
-  NdModelsPage *self = ND_MODELS_PAGE (page);
-  NdSession *session = nd_page_get_session (page);
-
-  if (old != NULL)
-    g_signal_handlers_disconnect_by_data (old, self);
-  if (self->disposed)
-    return;
-  if (session != NULL)
-    {
-      g_signal_connect_object (session, "notify::state", G_CALLBACK (session_state_cb), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (session, "notify::info", G_CALLBACK (session_state_cb), self,
-                               G_CONNECT_SWAPPED);
-    }
-  session_state_cb (self);
+  if (!ND_MODELS_PAGE (page)->disposed)
+    nd_page_follow_session (page, old, G_CALLBACK (session_state_cb));
 }
 
 /* ─── object ────────────────────────────────────────────────────────────── */
