@@ -18,6 +18,7 @@ static const Command commands[] = {
   { "stats", nd_cli_stats, N_("Sync the facts store and print dashboard figures") },
   { "export-logs", nd_cli_export_logs, N_("Export logs matching filters to CSV or JSON Lines") },
   { "report", nd_cli_report, N_("Write an offline report (.ndreport) of a range") },
+  { "users", nd_cli_users, N_("List users, change balances, enable or disable users") },
   { "tokens", nd_cli_tokens, N_("List API tokens (every user’s over the database)") },
   { "redemptions", nd_cli_redemptions, N_("Make, list and clean up redemption codes") },
   { "channels", nd_cli_channels, N_("List, enable, disable, edit and test channels") },

@@ -14,6 +14,7 @@ gboolean nd_cli_dispatch     (int argc, char **argv, int *exit_status);
 int      nd_cli_stats        (int argc, char **argv);
 int      nd_cli_export_logs  (int argc, char **argv);
 int      nd_cli_report       (int argc, char **argv);
+int      nd_cli_users        (int argc, char **argv);
 int      nd_cli_tokens       (int argc, char **argv);
 int      nd_cli_redemptions  (int argc, char **argv);
 int      nd_cli_channels     (int argc, char **argv);

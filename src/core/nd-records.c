@@ -158,6 +158,19 @@ nd_user_new (void)
   return g_new0 (NdUser, 1);
 }
 
+const char *
+nd_user_role_nick (int role)
+{
+  switch (role)
+    {
+    case 0: return "guest";
+    case ND_ROLE_COMMON: return "common";
+    case ND_ROLE_ADMIN: return "admin";
+    case ND_ROLE_ROOT: return "root";
+    default: return "other";
+    }
+}
+
 void
 nd_user_free (NdUser *user)
 {

@@ -107,6 +107,24 @@ void        nd_channel_free (NdChannel *channel);
 const char *nd_channel_type_name (int type);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdChannel, nd_channel_free)
 
+/* The sign-in methods bound to a user account. Only whether one is bound
+ * ever leaves the source: the OAuth ids themselves are never read. */
+typedef enum {
+  ND_USER_BINDING_GITHUB   = 1 << 0,
+  ND_USER_BINDING_DISCORD  = 1 << 1,
+  ND_USER_BINDING_OIDC     = 1 << 2,
+  ND_USER_BINDING_WECHAT   = 1 << 3,
+  ND_USER_BINDING_TELEGRAM = 1 << 4,
+  ND_USER_BINDING_LINUX_DO = 1 << 5,
+} NdUserBindings;
+
+/* NewAPI's roles and user statuses (reference §2.2). */
+#define ND_ROLE_COMMON 1
+#define ND_ROLE_ADMIN 10
+#define ND_ROLE_ROOT 100
+
+/* A user as lists and the detail show it: never the password hash, the
+ * access token or an OAuth id. */
 typedef struct {
   gint64 id;
   char *username;
@@ -122,10 +140,19 @@ typedef struct {
   gint64 created_at;
   gint64 last_login_at;
   gboolean deleted;
+  gint64 deleted_at;         /* unix s of the soft delete, 0 when live (or unknown) */
+  NdUserBindings bindings;
+  /* Detail only (nd_source_get_user_async); 0 in lists. */
+  gint64 inviter_id;         /* 0 = nobody invited them */
+  gint64 aff_count;          /* users they invited */
+  gint64 aff_quota;          /* referral reward not yet moved to the wallet */
+  gint64 aff_history_quota;  /* referral rewards ever earned */
 } NdUser;
 
 NdUser *nd_user_new  (void);
 void    nd_user_free (NdUser *user);
+/* "common", "admin", "root" (stable names for --json), else the number. */
+const char *nd_user_role_nick (int role);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (NdUser, nd_user_free)
 
 /* Token status as NewAPI stores it (reference §2.3). */

@@ -44,6 +44,10 @@ typedef enum {
   /* Facts come in day slices (NewAPI's API; nd-facts-types.h): the trend
    * and models are hourly, users, channels, tokens and groups per day. */
   ND_CAP_FACTS_DAY_SLICES  = 1 << 19,
+  /* The user list sorts by used quota and requests and leaves deleted
+   * users out without a status filter (NdListQuery; the database can,
+   * NewAPI's API cannot). */
+  ND_CAP_USERS_ANY_QUERY   = 1 << 20,
 } NdCapabilities;
 
 #define ND_TYPE_SERVER_INFO (nd_server_info_get_type ())

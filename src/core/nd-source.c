@@ -509,6 +509,20 @@ nd_source_get_channel_finish (NdSource *self, GAsyncResult *result, GError **err
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+void
+nd_source_get_user_async (NdSource *self, gint64 id, GCancellable *cancellable,
+                          GAsyncReadyCallback callback, gpointer user_data)
+{
+  DISPATCH (get_user_async, nd_source_get_user_async, id, cancellable, callback, user_data);
+}
+
+NdUser *
+nd_source_get_user_finish (NdSource *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* ---- health checks ------------------------------------------------------ */
 
 void

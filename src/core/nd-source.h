@@ -48,6 +48,13 @@ typedef struct {
  * concurrently. Return FALSE with @error set to stop the export. */
 typedef gboolean (*NdLogBatchFunc) (GPtrArray *rows, gpointer user_data, GError **error);
 
+/* Soft-deleted rows in a list (users: NewAPI keeps them with deleted_at). */
+typedef enum {
+  ND_LIST_DELETED_INCLUDE = 0,  /* live and deleted, marked (NewAPI's admin user list) */
+  ND_LIST_DELETED_EXCLUDE,      /* live rows only */
+  ND_LIST_DELETED_ONLY,         /* deleted rows only (NewAPI's user search, status -1) */
+} NdListDeleted;
+
 typedef struct {
   guint offset;
   guint limit;
@@ -56,7 +63,17 @@ typedef struct {
   gboolean descending;
   int status;               /* 0 = all */
   gint64 user_id;           /* tokens: only this owner's (0 = every token the source lists) */
-  char *group;              /* tokens: only this group ("" = the owner's; NULL = any) */
+  /* Exact group, NULL = any. Tokens: "" is the owner's group; users: ""
+   * is any too. */
+  char *group;
+  /* list_users only; zero values filter nothing. Users search username,
+   * display name and email (and the id, exactly) and sort by "id",
+   * "username", "quota", "used_quota", "request_count", "created_at" or
+   * "last_login_at"; without ND_CAP_USERS_ANY_QUERY (NewAPI's API) not by
+   * used_quota or request_count, and ND_LIST_DELETED_EXCLUDE needs a
+   * status there (ND_ERROR_UNSUPPORTED otherwise). */
+  int role;                 /* 1, 10 or 100; 0 = all */
+  NdListDeleted deleted;
 } NdListQuery;
 
 typedef struct {
@@ -189,6 +206,10 @@ struct _NdSourceClass
    * the channels and groups behind it, the price options, the groups */
   void (*model_catalog_async)  (NdSource *self, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
+  /* → NdUser* with the detail fields (nd-records.h), soft-deleted users
+   * too; never the password hash, the access token or an OAuth id */
+  void (*get_user_async)       (NdSource *self, gint64 id, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
 
   /* Secrets, on explicit request only (a page's "Reveal", a command's
    * --show-keys). Reads, allowed on a read-only profile, never logged; the
@@ -203,7 +224,7 @@ struct _NdSourceClass
                                         GCancellable *cancellable,
                                         GAsyncReadyCallback callback, gpointer user_data);
 
-  gpointer padding[4];
+  gpointer padding[3];
 };
 
 NdServerInfo *nd_source_get_info (NdSource *self);
@@ -282,6 +303,10 @@ gboolean       nd_source_check_writable     (NdSource *self, GError **error);
 void           nd_source_get_channel_async  (NdSource *self, gint64 id, GCancellable *cancellable,
                                              GAsyncReadyCallback callback, gpointer user_data);
 NdChannel     *nd_source_get_channel_finish (NdSource *self, GAsyncResult *result, GError **error);
+
+void           nd_source_get_user_async     (NdSource *self, gint64 id, GCancellable *cancellable,
+                                             GAsyncReadyCallback callback, gpointer user_data);
+NdUser        *nd_source_get_user_finish    (NdSource *self, GAsyncResult *result, GError **error);
 
 /* Health checks of one channel; see the vfuncs. */
 void              nd_source_test_channel_async    (NdSource *self, gint64 id, const char *model,

@@ -223,6 +223,14 @@ validate_user (const NdUserEdit *e, gboolean create, const char **field, GError 
 
   if (!create && mask == 0)
     return invalid (error, field, NULL, _("Nothing to change"));
+  /* NewAPI's own create takes neither (POST /api/user/): a new user starts
+   * in the group "default", without a remark. */
+  if (create && (mask & (ND_USER_FIELD_GROUP | ND_USER_FIELD_REMARK)))
+    return invalid (error, field, (mask & ND_USER_FIELD_GROUP) ? "group" : "remark",
+                    _("A new user starts in the group “default” without a remark, as NewAPI "
+                      "creates users; change them once the user exists"));
+  if (!create && (mask & ND_USER_FIELD_USERNAME))
+    return invalid (error, field, "username", _("A username cannot be changed here"));
   if ((mask & ND_USER_FIELD_USERNAME) &&
       (blank (e->username) || g_utf8_strlen (e->username, -1) > 20))
     return invalid (error, field, "username", _("A username has 1 to 20 characters"));
@@ -240,6 +248,9 @@ validate_user (const NdUserEdit *e, gboolean create, const char **field, GError 
                       "root"));
   if ((mask & ND_USER_FIELD_GROUP) && blank (e->group))
     return invalid (error, field, "group", _("A user needs a group"));
+  if ((mask & ND_USER_FIELD_GROUP) && g_utf8_strlen (e->group, -1) > GROUP_MAX_CHARS)
+    return invalid (error, field, "group",
+                    _("A group name has at most %d characters (varchar(64))"), GROUP_MAX_CHARS);
   if ((mask & ND_USER_FIELD_REMARK) && e->remark != NULL &&
       g_utf8_strlen (e->remark, -1) > REMARK_MAX_CHARS)
     return invalid (error, field, "remark", _("The remark is longer than %d characters"),
@@ -421,6 +432,12 @@ nd_write_validate (const NdWrite *write, const char **field, GError **error)
       if (write->quota_mode != ND_QUOTA_SET && write->amount <= 0)
         return invalid (error, field, "amount",
                         _("Add or subtract a positive amount of quota"));
+      /* NewAPI's override takes any number; a balance set below zero is
+       * never what an admin means (subtract goes below zero if it must). */
+      if (write->quota_mode == ND_QUOTA_SET && write->amount < 0)
+        return invalid (error, field, "amount", _("A balance cannot be set below zero"));
+      if (write->ids->len != 1)
+        return invalid (error, field, NULL, _("Quota is changed for one user at a time"));
       if (write->reason != NULL && g_utf8_strlen (write->reason, -1) > REMARK_MAX_CHARS)
         return invalid (error, field, "reason", _("The reason is longer than %d characters"),
                         REMARK_MAX_CHARS);

@@ -19,9 +19,11 @@
 #include "nd-models-page.h"
 #include "nd-report-open.h"
 #include "nd-test-gateway.h"
+#include "nd-users-page.h"
 #include "nd-window.h"
 
 #define CHILD(w, name) nd_display_test_child ((w), ND_TYPE_WINDOW, (name))
+#define USERS_CHILD(p, name) nd_display_test_child ((p), ND_TYPE_USERS_PAGE, (name))
 
 static NdWindow *
 new_window (void)
@@ -60,6 +62,13 @@ static const char *
 visible_main (NdWindow *window)
 {
   return gtk_stack_get_visible_child_name (GTK_STACK (CHILD (window, "main_stack")));
+}
+
+static gboolean
+users_listed (gpointer data)
+{
+  return !nd_users_page_is_busy (data) &&
+         g_list_model_get_n_items (nd_users_page_get_model (data)) > 0;
 }
 
 /* The header says it is a report, which one and what it covers. */
@@ -152,6 +161,22 @@ test_open_file (void)
   g_assert_nonnull (strstr (adw_status_page_get_description (unavailable), "redemption codes"));
   nd_display_test_shot (GTK_WIDGET (window), "report-unavailable");
   assert_models (window);
+  /* Its users list, read-only: every write greyed with the reason. */
+  {
+    NdUsersPage *users;
+    GtkSelectionModel *selection;
+
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "users");
+    users = ND_USERS_PAGE (CHILD (window, "users_page"));
+    nd_display_test_wait (users_listed, users, 30, "the report's users");
+    g_assert_false (gtk_widget_get_sensitive (USERS_CHILD (users, "add_button")));
+    selection = gtk_column_view_get_model (GTK_COLUMN_VIEW (USERS_CHILD (users, "column_view")));
+    gtk_selection_model_select_item (selection, 0, TRUE);
+    nd_display_test_wait (users_listed, users, 30, "the user's detail");
+    g_assert_cmpint (nd_users_page_get_detail_id (users), ==, N_USERS);
+    g_assert_false (gtk_widget_get_sensitive (USERS_CHILD (users, "quota_button")));
+    g_assert_nonnull (gtk_widget_get_tooltip_text (USERS_CHILD (users, "quota_button")));
+  }
   /* What a report holds is there. */
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "dashboard");
   g_assert_cmpstr (visible_main (window), ==, "pages");

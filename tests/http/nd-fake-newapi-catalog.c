@@ -124,21 +124,22 @@ handle_users (NdFakeNewapi *self, SoupServerMessage *msg, GHashTable *query, gbo
             }
           g_string_append_c (w.where, ')');
         }
+      if (nd_fake_param (query, "group") != NULL)
+        nd_fake_where_add (&w, "\"group\" = $%u", nd_fake_param (query, "group"));
+      if (nd_fake_param (query, "role") != NULL)
+        nd_fake_where_add (&w, "role = $%u::bigint", nd_fake_param (query, "role"));
+      /* A status other than -1 (deleted) also leaves deleted users out. */
       if (nd_fake_param_int (query, "status", 0) == -1)
         g_string_append (w.where, " AND deleted_at IS NOT NULL");
-      else if (nd_fake_param_int (query, "status", 0) != 0)
-        nd_fake_where_add (&w, "status = $%u::bigint", nd_fake_param (query, "status"));
+      else if (nd_fake_param (query, "status") != NULL)
+        {
+          g_string_append (w.where, " AND deleted_at IS NULL");
+          nd_fake_where_add (&w, "status = $%u::bigint", nd_fake_param (query, "status"));
+        }
     }
   if (sort == NULL || !g_strv_contains (sorts, sort))
     sort = "id";
-  /* Password, original_password and verification_code are never selected:
-   * they come back empty; the access token never comes back. */
-  q = g_strdup_printf ("SELECT id, username, '' AS password, '' AS original_password, "
-                       "display_name, role, status, email, github_id, discord_id, oidc_id, "
-                       "wechat_id, telegram_id, linux_do_id, '' AS verification_code, quota, "
-                       "used_quota, request_count, \"group\", aff_code, aff_count, aff_quota, "
-                       "aff_history AS aff_history_quota, inviter_id, " DELETED_AT ", "
-                       "COALESCE(setting, '') AS setting, remark%s, created_at, last_login_at "
+  q = g_strdup_printf ("SELECT " ND_FAKE_USER_COLUMNS "%s "
                        "FROM users WHERE %s ORDER BY \"%s\" %s, id DESC LIMIT %d OFFSET %d",
                        old ? "" : ", stripe_customer", w.where->str, sort,
                        order && g_str_equal (order, "asc") ? "ASC" : "DESC", page_size, offset);

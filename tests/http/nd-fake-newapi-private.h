@@ -140,6 +140,18 @@ gint64      nd_fake_path_int       (const char *path, guint index);
   "other_info, tag, setting, param_override, header_override, remark, " \
   "(channel_info::jsonb - 'multi_key_disabled_reason')::json AS channel_info, settings"
 
+/* NewAPI's user JSON (lists, GET /api/user/:id; newer servers add
+ * stripe_customer): password, original_password and verification_code are
+ * never selected and come back empty, the access token never comes back;
+ * Go marshals gorm.DeletedAt as null or an RFC 3339 time. */
+#define ND_FAKE_USER_COLUMNS \
+  "id, username, '' AS password, '' AS original_password, display_name, role, status, email, " \
+  "github_id, discord_id, oidc_id, wechat_id, telegram_id, linux_do_id, " \
+  "'' AS verification_code, quota, used_quota, request_count, \"group\", aff_code, aff_count, " \
+  "aff_quota, aff_history AS aff_history_quota, inviter_id, " \
+  "to_json(deleted_at) AS \"DeletedAt\", COALESCE(setting, '') AS setting, remark, created_at, " \
+  "last_login_at"
+
 typedef struct {
   char *message;
   char *error_code;
@@ -211,6 +223,7 @@ void        nd_fake_routes_catalog (NdFakeNewapi *self);   /* channels, users, t
 void        nd_fake_routes_channels (NdFakeNewapi *self);  /* channel writes */
 void        nd_fake_routes_channel_keys (NdFakeNewapi *self); /* multi_key/manage */
 void        nd_fake_routes_channel_probe (NdFakeNewapi *self); /* one channel, search, test, balance, models */
+void        nd_fake_routes_users   (NdFakeNewapi *self);   /* one user, user writes */
 void        nd_fake_routes_tokens  (NdFakeNewapi *self);   /* token and code writes, keys */
 
 G_END_DECLS

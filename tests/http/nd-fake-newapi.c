@@ -463,6 +463,8 @@ nd_fake_newapi_new (const char *dsn, NdFakeNewapiMode mode, GError **error)
   nd_fake_routes_channels (self);
   nd_fake_routes_channel_keys (self);
   nd_fake_routes_catalog (self);
+  /* After the catalog: /api/user/search must not be taken for an id. */
+  nd_fake_routes_users (self);
   /* After the lists: /api/token/search must not be taken for a token id. */
   nd_fake_routes_tokens (self);
 

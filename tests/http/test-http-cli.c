@@ -329,6 +329,73 @@ test_missing_token (void)
   g_assert_nonnull (strstr (err, "NEWAPI_DESK_TOKEN"));
 }
 
+/* `newapi-desk users` with --url: every user listed (no secret among
+ * them), writes only with --read-write, NewAPI's refusal verbatim. */
+static void
+test_users (void)
+{
+  g_auto(Fx) fx;
+  g_autofree char *uid = NULL;
+  g_autofree char *id = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 target, before;
+
+  if (!fx_setup (&fx))
+    return;
+  uid = g_strdup_printf ("%" G_GINT64_FORMAT, fx.admin_id);
+  target = nd_test_pg_scalar (fx.pg, "http_cli", "SELECT min(id) FROM users WHERE role = 1 AND "
+                                                 "status = 1 AND deleted_at IS NULL");
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, target);
+  {
+    const char *args[] = { "users", "list", "--json", "--url", nd_fake_newapi_get_url (fx.fake),
+                           "--user-id", uid, NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    g_autoptr(PGresult) secrets = nd_test_pg_query (fx.pg, "http_cli",
+      "SELECT password FROM users UNION ALL SELECT access_token FROM users WHERE access_token "
+      "IS NOT NULL UNION ALL SELECT github_id FROM users WHERE length (github_id) >= 8");
+
+    g_assert_cmpint (run (&fx, args, &out, &err), ==, 0);
+    g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (json_array_get_length (json_node_get_array (json_parser_get_root (parser))),
+                     ==, nd_test_pg_scalar (fx.pg, "http_cli", "SELECT count(*) FROM users"));
+    for (int i = 0; i < PQntuples (secrets); i++)
+      g_assert_null (strstr (out, g_strstrip (PQgetvalue (secrets, i, 0))));
+    g_assert_null (strstr (out, "$2a$"));
+  }
+  before = nd_test_pg_scalar (fx.pg, "http_cli", "SELECT quota FROM users WHERE id = (SELECT "
+                                                 "min(id) FROM users WHERE role = 1 AND "
+                                                 "status = 1 AND deleted_at IS NULL)");
+  nd_fake_newapi_reset_log (fx.fake);
+  {
+    const char *args[] = { "users", "quota", id, "--add", "500", "--url",
+                           nd_fake_newapi_get_url (fx.fake), "--user-id", uid, NULL };
+    g_autofree char *out = NULL, *err = NULL;
+
+    g_assert_cmpint (run (&fx, args, &out, &err), ==, 2);
+    g_assert_cmpuint (nd_fake_newapi_get_requests (fx.fake)->len, ==, 0);
+  }
+  {
+    const char *args[] = { "users", "quota", id, "--add", "500", "--read-write", "--url",
+                           nd_fake_newapi_get_url (fx.fake), "--user-id", uid, NULL };
+    g_autofree char *out = NULL, *err = NULL;
+    g_autofree char *sql = g_strdup_printf ("SELECT quota FROM users WHERE id = %s", id);
+
+    g_assert_cmpint (run (&fx, args, &out, &err), ==, 0);
+    g_assert_cmpint (nd_test_pg_scalar (fx.pg, "http_cli", sql), ==, before + 500);
+    g_assert_cmpuint (nd_fake_newapi_count (fx.fake, "/api/user/manage"), ==, 1);
+  }
+  {
+    const char *args[] = { "users", "disable", uid, "--read-write", "--url",
+                           nd_fake_newapi_get_url (fx.fake), "--user-id", uid, NULL };
+    g_autofree char *out = NULL, *err = NULL;
+
+    g_assert_cmpint (run (&fx, args, &out, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "无法禁用超级管理员用户"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -338,5 +405,6 @@ main (int argc, char **argv)
   g_test_add_func ("/http/cli/stats-budget", test_stats_budget);
   g_test_add_func ("/http/cli/export-logs", test_export);
   g_test_add_func ("/http/cli/missing-token", test_missing_token);
+  g_test_add_func ("/http/cli/users", test_users);
   return g_test_run ();
 }

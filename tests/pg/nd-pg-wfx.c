@@ -1,4 +1,4 @@
-/* nd-pg-wfx.c — the fixture of the PostgreSQL write tests (nd-pg-wfx.h)
+/* nd-pg-wfx.c — see nd-pg-wfx.h
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -23,18 +23,36 @@ open_source (const char *dsn, const char *log_dsn, gboolean read_only, gint64 op
   return source;
 }
 
-gboolean
-fx_setup (Fx *fx, const Variant *v, const char *suffix)
+static gboolean
+setup (Fx *fx, const Variant *v, const char *suffix, gboolean split)
 {
+  g_autofree char *log_dsn = NULL;
+
   memset (fx, 0, sizeof *fx);
   fx->pg = nd_test_pg_get ();
   if (fx->pg == NULL)
     return FALSE;
   fx->v = v;
   fx->db = g_strdup_printf ("%s_%s", v->db, suffix);
-  fx->dsn = nd_test_pg_fixture (fx->pg, fx->db, v->variant, 400, NULL, 0);
-  fx->source = open_source (fx->dsn, NULL, FALSE, 0);
+  if (split)
+    fx->log_db = g_strdup_printf ("%s_logs", fx->db);
+  fx->dsn = nd_test_pg_fixture (fx->pg, fx->db, v->variant, 400, fx->log_db, 0);
+  if (split)
+    log_dsn = nd_test_pg_dsn (fx->pg, fx->log_db);
+  fx->source = open_source (fx->dsn, log_dsn, FALSE, 0);
   return TRUE;
+}
+
+gboolean
+fx_setup (Fx *fx, const Variant *v, const char *suffix)
+{
+  return setup (fx, v, suffix, FALSE);
+}
+
+gboolean
+fx_setup_split (Fx *fx, const Variant *v, const char *suffix)
+{
+  return setup (fx, v, suffix, TRUE);
 }
 
 void
@@ -45,6 +63,7 @@ fx_teardown (Fx *fx)
   g_clear_object (&fx->source);
   g_free (fx->dsn);
   g_free (fx->db);
+  g_free (fx->log_db);
 }
 
 NdWriteResult *
@@ -87,8 +106,6 @@ text (Fx *fx, const char *fmt, ...)
   return g_strdup (PQgetvalue (res, 0, 0));
 }
 
-/* ---- audit rows --------------------------------------------------------- */
-
 void
 audit_clear (Audit *a)
 {
@@ -97,7 +114,6 @@ audit_clear (Audit *a)
   g_clear_pointer (&a->other, json_object_unref);
 }
 
-/* The newest type-3 row in @db. */
 gboolean
 last_audit (NdTestPg *pg, const char *db, Audit *out)
 {
@@ -129,4 +145,46 @@ gint64
 n_audits (Fx *fx)
 {
   return scalar (fx, "SELECT count(*) FROM logs WHERE type = 3");
+}
+
+gboolean
+is_new (Fx *fx)
+{
+  return g_str_equal (fx->v->variant, "new");
+}
+
+gint64
+pick_user (Fx *fx, int role, int status)
+{
+  return scalar (fx, "SELECT min(id) FROM users WHERE role = %d AND status = %d AND "
+                     "deleted_at IS NULL AND id > 1", role, status);
+}
+
+gint64
+auth_version (Fx *fx, gint64 id)
+{
+  if (!is_new (fx))
+    return 0;
+  return scalar (fx, "SELECT auth_version FROM users WHERE id = %" G_GINT64_FORMAT, id);
+}
+
+char *
+log_quota (gint64 quota)
+{
+  return g_strdup_printf ("＄%.6f 额度", (double) quota / 500000.0);
+}
+
+NdUserEdit *
+edit_new (NdUserField mask)
+{
+  NdUserEdit *e = nd_user_edit_new ();
+
+  e->mask = mask;
+  return e;
+}
+
+gint64
+quota_of (Fx *fx, gint64 id)
+{
+  return scalar (fx, "SELECT quota FROM users WHERE id = %" G_GINT64_FORMAT, id);
 }

@@ -49,6 +49,42 @@ test_cny_and_custom (void)
   g_assert_cmpstr (nd_money_symbol (m), ==, "€");
 }
 
+/* The amount text NewAPI's logger.LogQuota writes into its log rows
+ * ("新用户注册赠送 %s", the quota audit sentences): six decimals and a '.'
+ * whatever the locale, a full-width dollar, "点额度" for raw quota. */
+static void
+test_log_quota (void)
+{
+  g_autoptr(NdMoney) m = nd_money_new_default ();
+  struct { const char *display; gint64 quota; const char *text; } cases[] = {
+    { "USD", 100000, "＄0.200000 额度" },
+    { "USD", 1, "＄0.000002 额度" },
+    { "USD", -250000, "＄-0.500000 额度" },
+    { "CNY", 500000, "¥7.300000 额度" },
+    { "CUSTOM", 1000000, "€1.840000 额度" },
+    { "TOKENS", 123456, "123456 点额度" },
+  };
+
+  nd_money_set_option (m, "general_setting.custom_currency_symbol", "€");
+  nd_money_set_option (m, "general_setting.custom_currency_exchange_rate", "0.92");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = NULL;
+
+      nd_money_set_option (m, "general_setting.quota_display_type", cases[i].display);
+      text = nd_money_log_quota (m, cases[i].quota);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+  /* An unset custom symbol is upstream's "¤". */
+  g_clear_pointer (&m->custom_symbol, g_free);
+  nd_money_set_option (m, "general_setting.quota_display_type", "CUSTOM");
+  {
+    g_autofree char *text = nd_money_log_quota (m, 500000);
+
+    g_assert_cmpstr (text, ==, "¤0.920000 额度");
+  }
+}
+
 static void
 test_tokens (void)
 {
@@ -135,30 +171,6 @@ test_round_trip (void)
   g_assert_cmpint (nd_money_quota_from_currency (m, 42), ==, 42);
 }
 
-/* The text NewAPI's LogQuota puts into audit sentences, for each display. */
-static void
-test_log_quota (void)
-{
-  g_autoptr(NdMoney) m = nd_money_new_default ();
-  g_autofree char *usd = nd_money_log_quota (m, 100000);
-  g_autofree char *cny = NULL;
-  g_autofree char *custom = NULL;
-  g_autofree char *tokens = NULL;
-
-  g_assert_cmpstr (usd, ==, "＄0.200000 额度");
-  nd_money_set_option (m, "general_setting.quota_display_type", "CNY");
-  cny = nd_money_log_quota (m, 500000);
-  g_assert_cmpstr (cny, ==, "¥7.300000 额度");
-  nd_money_set_option (m, "general_setting.quota_display_type", "CUSTOM");
-  nd_money_set_option (m, "general_setting.custom_currency_symbol", "€");
-  nd_money_set_option (m, "general_setting.custom_currency_exchange_rate", "0.92");
-  custom = nd_money_log_quota (m, 100000);
-  g_assert_cmpstr (custom, ==, "€0.184000 额度");
-  nd_money_set_option (m, "general_setting.quota_display_type", "TOKENS");
-  tokens = nd_money_log_quota (m, 100000);
-  g_assert_cmpstr (tokens, ==, "100000 点额度");
-}
-
 int
 main (int argc, char *argv[])
 {
@@ -166,8 +178,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/money/usd", test_usd);
   g_test_add_func ("/money/cny-custom", test_cny_and_custom);
   g_test_add_func ("/money/tokens", test_tokens);
-  g_test_add_func ("/money/quota-per-unit", test_quota_per_unit);
   g_test_add_func ("/money/log-quota", test_log_quota);
+  g_test_add_func ("/money/quota-per-unit", test_quota_per_unit);
   g_test_add_func ("/money/round-trip", test_round_trip);
   g_test_add_func ("/money/counts", test_counts);
   g_test_add_func ("/money/grouping-rules", test_grouping_rules);

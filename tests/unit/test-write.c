@@ -120,8 +120,29 @@ test_users (void)
   assert_invalid (nd_write_user_update_new (2, u), "role", NULL);
   assert_invalid (nd_write_user_quota_new (2, ND_QUOTA_ADD, 0, NULL), "amount", NULL);
   assert_invalid (nd_write_user_quota_new (2, ND_QUOTA_SUBTRACT, -5, NULL), "amount", NULL);
-  assert_valid (nd_write_user_quota_new (2, ND_QUOTA_SET, -5, "correction"));
+  /* A negative balance is only ever reached by subtracting. */
+  assert_invalid (nd_write_user_quota_new (2, ND_QUOTA_SET, -5, "correction"), "amount", "zero");
+  assert_valid (nd_write_user_quota_new (2, ND_QUOTA_SET, 0, "correction"));
   assert_invalid (nd_write_user_quota_new (2, ND_QUOTA_SET, G_MAXINT64, NULL), "amount", NULL);
+  /* NewAPI creates users in "default", without a remark. */
+  u = nd_user_edit_new ();
+  u->mask = ND_USER_FIELD_GROUP;
+  u->username = g_strdup ("alice");
+  u->password = g_strdup ("long enough");
+  u->group = g_strdup ("vip");
+  assert_invalid (nd_write_user_create_new (u), "group", "default");
+  u = nd_user_edit_new ();
+  u->mask = ND_USER_FIELD_GROUP;
+  u->group = g_strnfill (65, 'g');
+  assert_invalid (nd_write_user_update_new (2, u), "group", "64");
+  u = nd_user_edit_new ();
+  u->mask = ND_USER_FIELD_USERNAME;
+  u->username = g_strdup ("renamed");
+  assert_invalid (nd_write_user_update_new (2, u), "username", NULL);
+  u = nd_user_edit_new ();
+  u->mask = ND_USER_FIELD_DISPLAY_NAME;
+  u->display_name = g_strdup ("显示名称显示名称显示名称显示名称显示名称显");
+  assert_invalid (nd_write_user_update_new (2, u), "display_name", "20");
 }
 
 static void

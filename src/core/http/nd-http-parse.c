@@ -123,6 +123,11 @@ nd_http_parse_log (JsonObject *obj)
 NdUser *
 nd_http_read_user (JsonObject *obj, GError **error)
 {
+  static const struct { const char *member; NdUserBindings bit; } bindings[] = {
+    { "github_id", ND_USER_BINDING_GITHUB }, { "discord_id", ND_USER_BINDING_DISCORD },
+    { "oidc_id", ND_USER_BINDING_OIDC }, { "wechat_id", ND_USER_BINDING_WECHAT },
+    { "telegram_id", ND_USER_BINDING_TELEGRAM }, { "linux_do_id", ND_USER_BINDING_LINUX_DO },
+  };
   NdUser *user = nd_user_new ();
   GError *local = NULL;
   JsonNode *deleted;
@@ -141,9 +146,28 @@ nd_http_read_user (JsonObject *obj, GError **error)
   user->request_count = INT ("request_count", ND_JSON_COUNT, 0);
   user->created_at = INT ("created_at", ND_JSON_TIME, 0);
   user->last_login_at = INT ("last_login_at", ND_JSON_TIME, 0);
+  user->inviter_id = INT ("inviter_id", ND_JSON_ID, 0);
+  user->aff_count = INT ("aff_count", ND_JSON_COUNT, 0);
+  user->aff_quota = INT ("aff_quota", ND_JSON_AMOUNT, 0);
+  user->aff_history_quota = INT ("aff_history_quota", ND_JSON_AMOUNT, 0);
+  /* Only whether a sign-in method is bound; the id itself is dropped here. */
+  for (guint i = 0; i < G_N_ELEMENTS (bindings); i++)
+    {
+      g_autofree char *bound = STR (bindings[i].member);
+
+      if (bound != NULL && *bound != '\0')
+        user->bindings |= bindings[i].bit;
+    }
   /* Soft-deleted users come with "DeletedAt": a time, or null when live. */
   deleted = json_object_has_member (obj, "DeletedAt") ? json_object_get_member (obj, "DeletedAt") : NULL;
   user->deleted = deleted != NULL && !JSON_NODE_HOLDS_NULL (deleted);
+  if (user->deleted && JSON_NODE_HOLDS_VALUE (deleted) &&
+      json_node_get_value_type (deleted) == G_TYPE_STRING)
+    {
+      g_autoptr(GDateTime) when = g_date_time_new_from_iso8601 (json_node_get_string (deleted), NULL);
+
+      user->deleted_at = when ? g_date_time_to_unix (when) : 0;
+    }
   if (local == NULL)
     return user;
   nd_user_free (user);

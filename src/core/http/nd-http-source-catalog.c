@@ -212,12 +212,36 @@ http_list_users_async (NdSource *source, const NdListQuery *lq, GCancellable *ca
   static const char * const sorts[] = { "id", "username", "quota", "group", "created_at",
                                         "last_login_at", NULL };
   g_autoptr(GString) q = g_string_new (NULL);
-  gboolean search = lq && ((lq->search && *lq->search) || lq->status != 0);
+  gboolean search = lq && ((lq->search && *lq->search) || lq->status != 0 ||
+                           (lq->group && *lq->group) || lq->role != 0 ||
+                           lq->deleted != ND_LIST_DELETED_INCLUDE);
+  const char *refusal = NULL;
 
+  /* What NewAPI's user search cannot do is refused, never approximated
+   * (a page that asked for it would show a list that is not what it says). */
+  if (lq != NULL && lq->sort_by != NULL && !g_strv_contains (sorts, lq->sort_by))
+    refusal = _("NewAPI’s API cannot sort users that way; a database connection can");
+  else if (lq != NULL && lq->deleted == ND_LIST_DELETED_EXCLUDE && lq->status == 0)
+    refusal = _("NewAPI’s API leaves deleted users out only together with a status filter");
+  else if (lq != NULL && lq->deleted == ND_LIST_DELETED_ONLY && lq->status != 0)
+    refusal = _("NewAPI’s API cannot filter deleted users by status");
+  if (refusal != NULL)
+    {
+      g_task_report_new_error (source, callback, user_data, http_list_users_async, ND_ERROR,
+                               ND_ERROR_UNSUPPORTED, "%s", refusal);
+      return;
+    }
   if (search)
     {
       nd_http_query_add (q, "keyword", lq->search ? lq->search : "");
-      if (lq->status != 0)
+      if (lq->group && *lq->group)
+        nd_http_query_add (q, "group", lq->group);
+      if (lq->role != 0)
+        nd_http_query_add_int (q, "role", lq->role);
+      /* A status also leaves deleted users out there; -1 lists only them. */
+      if (lq->deleted == ND_LIST_DELETED_ONLY)
+        nd_http_query_add_int (q, "status", -1);
+      else if (lq->status != 0)
         nd_http_query_add_int (q, "status", lq->status);
     }
   add_sort (q, lq, sorts);

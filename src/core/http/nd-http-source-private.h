@@ -50,6 +50,15 @@ gboolean _nd_http_read_price_options    (JsonNode *data, NdPricing *pricing, GEr
 void _nd_http_source_write_prices       (NdSource *source, const NdWrite *write,
                                          GCancellable *cancellable,
                                          GAsyncReadyCallback callback, gpointer user_data);
+/* nd-http-source-users.c: get_user, and the user writes: runs @write
+ * (validated, the source writable) and completes @task, which it takes. */
+void _nd_http_source_class_init_users   (NdSourceClass *klass);
+void _nd_http_source_write_user         (GTask *task, const NdWrite *write);
+
+/* nd-http-source-write.c: @obj's JSON text with "@member": @secret as its
+ * last member, built in one exact allocation (a growing buffer would leave
+ * copies of the secret in freed memory). Free with nd_secure_free. */
+char *nd_http_json_with_secret (JsonNode *obj, const char *member, const char *secret);
 /* nd-http-source-tokens.c: reveal_token_key, reveal_redemption_keys, and
  * the token and code writes nd-http-source-write.c hands over: @task is
  * the write's (source tag set), it is completed with an NdWriteResult. */

@@ -110,16 +110,14 @@ json_escape_into (char *out, const char *s)
   return out;
 }
 
-/* @obj's JSON text with "key": @key as its last member, built in one exact
- * allocation (a growing buffer would leave copies of the key in freed
- * memory). Free with nd_secure_free. */
-static char *
-text_with_key (JsonNode *obj, const char *key)
+char *
+nd_http_json_with_secret (JsonNode *obj, const char *member, const char *secret)
 {
   g_autofree char *text = json_to_string (obj, FALSE);
   gsize len = strlen (text);
+  gsize name_len = strlen (member);
   gboolean empty = len == 2;
-  char *out = g_malloc (len + strlen (",\"key\":\"\"") + json_escaped_len (key) + 1);
+  char *out = g_malloc (len + name_len + strlen (",\"\":\"\"") + json_escaped_len (secret) + 1);
   char *p = out;
 
   g_assert (len >= 2 && text[len - 1] == '}');
@@ -127,8 +125,11 @@ text_with_key (JsonNode *obj, const char *key)
   p += len - 1;
   if (!empty)
     *p++ = ',';
-  memcpy (p, "\"key\":\"", 7);
-  p = json_escape_into (p + 7, key);
+  *p++ = '"';
+  memcpy (p, member, name_len);
+  p += name_len;
+  memcpy (p, "\":\"", 3);
+  p = json_escape_into (p + 3, secret);
   *p++ = '"';
   *p++ = '}';
   *p = '\0';
@@ -205,7 +206,7 @@ channel_text (const NdChannelEdit *e, const char *name, gint64 id)
   json_builder_end_object (b);
   node = json_builder_get_root (b);
   if (e->mask & ND_CHANNEL_FIELD_KEY)
-    return text_with_key (node, e->key);
+    return nd_http_json_with_secret (node, "key", e->key);
   return json_to_string (node, FALSE);
 }
 
@@ -605,6 +606,14 @@ http_write_async (NdSource *source, const NdWrite *write, GCancellable *cancella
                                  "from outside: NewAPI records them itself when it tests a "
                                  "channel or reads its balance."));
       g_object_unref (task);
+      return;
+    case ND_WRITE_USER_CREATE:
+    case ND_WRITE_USER_UPDATE:
+    case ND_WRITE_USER_STATUS:
+    case ND_WRITE_USER_DELETE:
+    case ND_WRITE_USER_RESTORE:
+    case ND_WRITE_USER_QUOTA:
+      _nd_http_source_write_user (task, write);
       return;
     default:
       g_task_return_new_error (task, ND_ERROR, ND_ERROR_UNSUPPORTED,

@@ -334,6 +334,7 @@ nd_http_source_class_init (NdHttpSourceClass *klass)
   _nd_http_source_class_init_facts (source_class);
   _nd_http_source_class_init_write (source_class);
   _nd_http_source_class_init_channel (source_class);
+  _nd_http_source_class_init_users (source_class);
   _nd_http_source_class_init_tokens (source_class);
 }
 

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
@@ -134,6 +135,7 @@ typedef struct {
   RowParser parse;
   GDestroyNotify free_item;
   gboolean as_page;     /* NdListPage with total in column 1, else GPtrArray */
+  char *missing;        /* set: one row (the item itself), this NOT_FOUND sentence if none */
 } ListData;
 
 static void
@@ -141,6 +143,7 @@ list_data_free (ListData *ld)
 {
   g_free (ld->sql);
   g_ptr_array_unref (ld->params);
+  g_free (ld->missing);
   g_free (ld);
 }
 
@@ -186,7 +189,15 @@ list_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellable)
         total = nd_pg_int64 (res, i, 1);
     }
 
-  if (ld->as_page)
+  if (ld->missing != NULL)
+    {
+      if (items->len == 0)
+        g_task_return_new_error (task, ND_ERROR, ND_ERROR_NOT_FOUND, "%s", ld->missing);
+      else
+        g_task_return_pointer (task, g_ptr_array_steal_index (items, 0), ld->free_item);
+      g_ptr_array_unref (items);
+    }
+  else if (ld->as_page)
     {
       NdListPage *page = g_new0 (NdListPage, 1);
 
@@ -216,6 +227,7 @@ typedef struct {
    * themselves are (NULL: the plain comparison). */
   const char *status_exprs[5];
   gboolean soft_delete;
+  gboolean user_filters;         /* NdListQuery's group, role and deleted */
   RowParser parse;
   GDestroyNotify free_item;
 } ListSpec;
@@ -243,6 +255,7 @@ run_list (NdSource *source, const ListSpec *spec, const NdListQuery *q, gpointer
   GString *sql = g_string_new (NULL);
   ListData *ld = g_new0 (ListData, 1);
   const char *sort = "id";
+  g_autofree char *order = NULL;
 
   g_task_set_source_tag (task, tag);
   ld->params = g_ptr_array_new_with_free_func (g_free);
@@ -250,7 +263,11 @@ run_list (NdSource *source, const ListSpec *spec, const NdListQuery *q, gpointer
   ld->free_item = spec->free_item;
   ld->as_page = TRUE;
 
-  g_string_printf (sql, "SELECT (%s)::text, count(*) OVER () FROM %s AS t WHERE TRUE",
+  /* The page's ids first, with only the sort keys in hand: sorting whole
+   * rows as JSON spilled to disk at a few ten thousand users (5 s for a
+   * deep page); the JSON is built for the page's rows alone. */
+  g_string_printf (sql, "SELECT (%s)::text, p.total FROM (SELECT t.id, count(*) OVER () AS total, "
+                   "row_number() OVER (ORDER BY __ORDER__) AS n FROM %s AS t WHERE TRUE",
                    spec->row_json, spec->table);
   if (spec->soft_delete)
     g_string_append (sql, " AND t.deleted_at IS NULL");
@@ -284,6 +301,20 @@ run_list (NdSource *source, const ListSpec *spec, const NdListQuery *q, gpointer
       g_ptr_array_add (ld->params, g_strdup_printf ("%d", q->status));
       g_string_append_printf (sql, " AND t.%s = $%u::bigint", spec->status_col, ld->params->len);
     }
+  if (q != NULL && spec->user_filters)
+    {
+      if (q->group != NULL && *q->group != '\0')
+        {
+          g_ptr_array_add (ld->params, g_strdup (q->group));
+          g_string_append_printf (sql, " AND t.\"group\" = $%u", ld->params->len);
+        }
+      if (q->role != 0)
+        g_string_append_printf (sql, " AND t.role = %d", q->role);
+      if (q->deleted == ND_LIST_DELETED_EXCLUDE)
+        g_string_append (sql, " AND t.deleted_at IS NULL");
+      else if (q->deleted == ND_LIST_DELETED_ONLY)
+        g_string_append (sql, " AND t.deleted_at IS NOT NULL");
+    }
   if (q != NULL && q->user_id > 0 && spec->user_col != NULL)
     {
       g_ptr_array_add (ld->params, g_strdup_printf ("%" G_GINT64_FORMAT, q->user_id));
@@ -298,12 +329,14 @@ run_list (NdSource *source, const ListSpec *spec, const NdListQuery *q, gpointer
     for (guint i = 0; i < G_N_ELEMENTS (spec->sort_cols) && spec->sort_cols[i]; i++)
       if (g_str_equal (q->sort_by, spec->sort_cols[i]))
         sort = spec->sort_cols[i];
-  g_string_append_printf (sql, " ORDER BY t.%s %s NULLS LAST, t.id %s", sort,
-                          q == NULL || q->descending || q->sort_by == NULL ? "DESC" : "ASC",
-                          q == NULL || q->descending || q->sort_by == NULL ? "DESC" : "ASC");
-  g_string_append_printf (sql, " LIMIT %u OFFSET %u",
+  order = g_strdup_printf ("t.%s %s NULLS LAST, t.id %s", sort,
+                           q == NULL || q->descending || q->sort_by == NULL ? "DESC" : "ASC",
+                           q == NULL || q->descending || q->sort_by == NULL ? "DESC" : "ASC");
+  g_string_append_printf (sql, " ORDER BY %s LIMIT %u OFFSET %u) AS p JOIN %s AS t "
+                          "ON t.id = p.id ORDER BY p.n", order,
                           q != NULL && q->limit > 0 ? MIN (q->limit, 1000) : 100,
-                          q != NULL ? q->offset : 0);
+                          q != NULL ? q->offset : 0, spec->table);
+  g_string_replace (sql, "__ORDER__", order, 1);
   ld->sql = g_string_free (sql, FALSE);
   nd_pg_conn_run (nd_pg_source_get_main (ND_PG_SOURCE (source)), task, list_job, ld,
                   (GDestroyNotify) list_data_free);
@@ -339,6 +372,20 @@ pg_list_channels_async (NdSource *source, GCancellable *cancellable,
 
 /* ---- users ------------------------------------------------------------- */
 
+/* Never the password hash, the access token, the OAuth ids (only whether
+ * each is bound, as NdUserBindings bits) or the settings (webhook secrets,
+ * gotify tokens). */
+#define USER_JSON \
+  "to_jsonb(t) - 'password' - 'access_token' - 'setting' - 'aff_code' - 'github_id' " \
+  "- 'discord_id' - 'oidc_id' - 'wechat_id' - 'telegram_id' - 'linux_do_id' - 'deleted_at' " \
+  "- 'stripe_customer' || jsonb_build_object(" \
+  "'deleted_at', extract(epoch FROM t.deleted_at)::bigint, " \
+  "'bindings', (COALESCE(t.github_id, '') <> '')::int | " \
+  "((COALESCE(t.discord_id, '') <> '')::int << 1) | ((COALESCE(t.oidc_id, '') <> '')::int << 2) | " \
+  "((COALESCE(t.wechat_id, '') <> '')::int << 3) | " \
+  "((COALESCE(t.telegram_id, '') <> '')::int << 4) | " \
+  "((COALESCE(t.linux_do_id, '') <> '')::int << 5))"
+
 static gpointer
 parse_user (JsonObject *o, GError **error)
 {
@@ -357,19 +404,26 @@ parse_user (JsonObject *o, GError **error)
   u->request_count = nd_json_int (o, "request_count", 0);
   u->created_at = nd_json_int (o, "created_at", 0);
   u->last_login_at = nd_json_int (o, "last_login_at", 0);
+  u->deleted_at = nd_json_int (o, "deleted_at", 0);
   u->deleted = json_object_has_member (o, "deleted_at") &&
                !JSON_NODE_HOLDS_NULL (json_object_get_member (o, "deleted_at"));
+  u->bindings = (NdUserBindings) nd_json_int (o, "bindings", 0);
+  u->inviter_id = nd_json_int (o, "inviter_id", 0);
+  u->aff_count = nd_json_int (o, "aff_count", 0);
+  u->aff_quota = nd_json_int (o, "aff_quota", 0);
+  u->aff_history_quota = nd_json_int (o, "aff_history", 0);
   return u;
 }
 
 static const ListSpec users_spec = {
   .table = "users",
-  .row_json = "to_jsonb(t) - 'password' - 'access_token' - 'setting' - 'aff_code'",
+  .row_json = USER_JSON,
   .search_cols = { "username", "display_name", "email" },
   .sort_cols = { "id", "username", "quota", "used_quota", "request_count", "created_at",
                  "last_login_at" },
   .status_col = "status",
   .soft_delete = FALSE,   /* NewAPI's admin list shows deleted users too */
+  .user_filters = TRUE,
   .parse = parse_user,
   .free_item = (GDestroyNotify) nd_user_free,
 };
@@ -379,6 +433,24 @@ pg_list_users_async (NdSource *source, const NdListQuery *query, GCancellable *c
                      GAsyncReadyCallback callback, gpointer user_data)
 {
   run_list (source, &users_spec, query, pg_list_users_async, cancellable, callback, user_data);
+}
+
+static void
+pg_get_user_async (NdSource *source, gint64 id, GCancellable *cancellable,
+                   GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
+  ListData *ld = g_new0 (ListData, 1);
+
+  g_task_set_source_tag (task, pg_get_user_async);
+  ld->sql = g_strdup ("SELECT (" USER_JSON ")::text FROM users AS t WHERE t.id = $1::bigint");
+  ld->params = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (ld->params, g_strdup_printf ("%" G_GINT64_FORMAT, id));
+  ld->parse = parse_user;
+  ld->free_item = (GDestroyNotify) nd_user_free;
+  ld->missing = g_strdup_printf (_("User #%" PRId64 " does not exist (any more)"), id);
+  nd_pg_conn_run (nd_pg_source_get_main (ND_PG_SOURCE (source)), task, list_job, ld,
+                  (GDestroyNotify) list_data_free);
 }
 
 /* ---- tokens ------------------------------------------------------------ */
@@ -666,6 +738,7 @@ _nd_pg_source_class_init_catalog (NdSourceClass *klass)
 {
   klass->list_channels_async = pg_list_channels_async;
   klass->list_users_async = pg_list_users_async;
+  klass->get_user_async = pg_get_user_async;
   klass->list_tokens_async = pg_list_tokens_async;
   klass->list_redemptions_async = pg_list_redemptions_async;
   klass->list_models_async = pg_list_models_async;

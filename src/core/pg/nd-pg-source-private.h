@@ -40,6 +40,11 @@ void        _nd_pg_source_channel_names_async  (NdPgSource *self, gboolean force
 GHashTable *_nd_pg_source_channel_names_finish (NdPgSource *self, GAsyncResult *result,
                                                 GError **error);
 
+/* nd-pg-source.c: the currency settings in `options` (and SystemName
+ * when @system_name is not NULL), as the probe reads them. */
+gboolean    _nd_pg_read_money (PGconn *pg, NdMoney *money, char **system_name,
+                               GCancellable *cancellable, GError **error);
+
 /* nd-pg-source-logs.c: helpers the export shares. Whether the log table
  * has the legacy (id, created_at) index and request_id (before a probe:
  * the current schema); one row in nd_log_sql_columns() order; channel

@@ -162,6 +162,51 @@ probe_identity (PGconn *pg, gboolean with_setups, const char *prefix, NdServerIn
   return TRUE;
 }
 
+gboolean
+_nd_pg_read_money (PGconn *pg, NdMoney *money, char **system_name, GCancellable *cancellable,
+                   GError **error)
+{
+  g_autoptr(PGresult) res = NULL;
+  gboolean have_display_type = FALSE;
+  gboolean legacy_tokens = FALSE;
+
+  res = nd_pg_exec (pg,
+                    "SELECT key, value FROM options WHERE key IN ("
+                    "'QuotaPerUnit','USDExchangeRate','general_setting.quota_display_type',"
+                    "'general_setting.custom_currency_symbol',"
+                    "'general_setting.custom_currency_exchange_rate',"
+                    "'DisplayInCurrencyEnabled','SystemName')",
+                    0, NULL, cancellable, error);
+  if (res == NULL)
+    return FALSE;
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      const char *key = PQgetvalue (res, i, 0);
+      const char *value = PQgetvalue (res, i, 1);
+
+      if (g_str_equal (key, "SystemName"))
+        {
+          if (system_name != NULL)
+            {
+              g_free (*system_name);
+              *system_name = g_strdup (value);
+            }
+        }
+      else if (g_str_equal (key, "DisplayInCurrencyEnabled"))
+        legacy_tokens = g_str_equal (value, "false");
+      else
+        {
+          if (g_str_equal (key, "general_setting.quota_display_type"))
+            have_display_type = TRUE;
+          nd_money_set_option (money, key, value);
+        }
+    }
+  /* Before quota_display_type existed, this flag chose raw quota. */
+  if (!have_display_type && legacy_tokens)
+    money->display = ND_MONEY_TOKENS;
+  return TRUE;
+}
+
 static void
 probe_main_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellable)
 {
@@ -215,40 +260,8 @@ probe_main_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancel
                        cancellable, &error))
     return g_task_return_error (task, error);
 
-  res = nd_pg_exec (pg,
-                    "SELECT key, value FROM options WHERE key IN ("
-                    "'QuotaPerUnit','USDExchangeRate','general_setting.quota_display_type',"
-                    "'general_setting.custom_currency_symbol',"
-                    "'general_setting.custom_currency_exchange_rate',"
-                    "'DisplayInCurrencyEnabled','SystemName')",
-                    0, NULL, cancellable, &error);
-  if (res == NULL)
+  if (!_nd_pg_read_money (pg, info->money, &info->system_name, cancellable, &error))
     return g_task_return_error (task, error);
-  {
-    gboolean have_display_type = FALSE;
-    gboolean legacy_tokens = FALSE;
-
-    for (int i = 0; i < PQntuples (res); i++)
-      {
-        const char *key = PQgetvalue (res, i, 0);
-        const char *value = PQgetvalue (res, i, 1);
-
-        if (g_str_equal (key, "SystemName"))
-          info->system_name = g_strdup (value);
-        else if (g_str_equal (key, "DisplayInCurrencyEnabled"))
-          legacy_tokens = g_str_equal (value, "false");
-        else
-          {
-            if (g_str_equal (key, "general_setting.quota_display_type"))
-              have_display_type = TRUE;
-            nd_money_set_option (info->money, key, value);
-          }
-      }
-    /* Before quota_display_type existed, this flag chose raw quota. */
-    if (!have_display_type && legacy_tokens)
-      info->money->display = ND_MONEY_TOKENS;
-  }
-  g_clear_pointer (&res, PQclear);
 
   res = nd_pg_exec (pg, "SHOW default_transaction_read_only", 0, NULL, cancellable, &error);
   if (res == NULL)
@@ -322,8 +335,8 @@ probe_logs_done (GObject *object, GAsyncResult *result, gpointer user_data)
                    ND_CAP_BULK_READS |
                    ND_CAP_FACTS | ND_CAP_FACTS_USER | ND_CAP_FACTS_TOKEN | ND_CAP_FACTS_CHANNEL |
                    ND_CAP_FACTS_ERRORS | ND_CAP_FACTS_LATENCY | ND_CAP_FACTS_TOKEN_SPLIT |
-                   ND_CAP_CHANNELS | ND_CAP_USERS | ND_CAP_TOKENS_ALL_USERS |
-                   ND_CAP_REDEMPTIONS | ND_CAP_MODELS;
+                   ND_CAP_CHANNELS | ND_CAP_USERS | ND_CAP_USERS_ANY_QUERY |
+                   ND_CAP_TOKENS_ALL_USERS | ND_CAP_REDEMPTIONS | ND_CAP_MODELS;
   if (pd->info->has_log_request_id)
     pd->info->caps |= ND_CAP_LOG_REQUEST_ID;
   if (!pd->info->read_only)

@@ -37,11 +37,15 @@ typedef struct {
   int role;
 } NdPgOperator;
 
-/* One type-3 log row (reference §1.6a). */
+/* One type-3 log row (reference §1.6a), or with a user_id another row
+ * NewAPI writes beside the change (nd_pg_log_row). */
 typedef struct {
-  char *action;                /* "channel.status_update" */
+  char *action;                /* "channel.status_update"; NULL for other rows */
   JsonNode *params;            /* a JSON object */
   char *content;               /* NewAPI's English sentence */
+  int type;                    /* 3 for audit rows */
+  gint64 user_id;              /* other rows: whose log it is */
+  char *username;
 } NdPgAudit;
 
 typedef struct {
@@ -64,6 +68,12 @@ typedef gboolean (*NdPgWriteFunc) (NdPgWriteCtx *ctx, GError **error);
 void      nd_pg_audit              (NdPgWriteCtx *ctx, const char *action, JsonNode *params,
                                     const char *content);
 
+/* Queues a log row of @type for @user_id (not the operator) with an empty
+ * `other`, written where and when the audit rows are: the type-4
+ * "新用户注册赠送 …" row of a new user. */
+void      nd_pg_log_row            (NdPgWriteCtx *ctx, int type, gint64 user_id,
+                                    const char *username, const char *content);
+
 /* Rebuilds the abilities of one channel exactly as NewAPI's
  * UpdateAbilities does (reference §1.6a). */
 gboolean  nd_pg_rebuild_abilities  (NdPgWriteCtx *ctx, gint64 channel_id, GError **error);
@@ -72,6 +82,8 @@ gboolean  nd_pg_rebuild_abilities  (NdPgWriteCtx *ctx, gint64 channel_id, GError
 NdPgWriteFunc _nd_pg_write_channels_func (NdWriteKind kind);
 /* nd-pg-write-prices.c */
 NdPgWriteFunc _nd_pg_write_prices_func   (NdWriteKind kind);
+/* nd-pg-write-users.c */
+NdPgWriteFunc _nd_pg_write_users_func    (NdWriteKind kind);
 /* nd-pg-write-tokens.c */
 NdPgWriteFunc _nd_pg_write_tokens_func (NdWriteKind kind);
 /* nd-pg-write-redemptions.c */

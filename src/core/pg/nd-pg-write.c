@@ -17,6 +17,7 @@ audit_free (NdPgAudit *audit)
   g_free (audit->action);
   g_clear_pointer (&audit->params, json_node_unref);
   g_free (audit->content);
+  g_free (audit->username);
   g_free (audit);
 }
 
@@ -28,7 +29,21 @@ nd_pg_audit (NdPgWriteCtx *ctx, const char *action, JsonNode *params, const char
   audit->action = g_strdup (action);
   audit->params = params;
   audit->content = g_strdup (content);
+  audit->type = ND_LOG_MANAGE;
   g_ptr_array_add (ctx->audits, audit);
+}
+
+void
+nd_pg_log_row (NdPgWriteCtx *ctx, int type, gint64 user_id, const char *username,
+               const char *content)
+{
+  NdPgAudit *row = g_new0 (NdPgAudit, 1);
+
+  row->type = type;
+  row->user_id = user_id;
+  row->username = g_strdup (username);
+  row->content = g_strdup (content);
+  g_ptr_array_add (ctx->audits, row);
 }
 
 /* `other` of an audit row: {"op":{action, params}, "admin_info":{…}}. The
@@ -77,10 +92,14 @@ insert_audits (PGconn *pg, const NdPgOperator *op, GPtrArray *audits, gint64 now
   for (guint i = 0; i < audits->len; i++)
     {
       NdPgAudit *audit = g_ptr_array_index (audits, i);
-      g_autofree char *other = audit_other (op, audit);
-      g_autofree char *user_id = g_strdup_printf ("%" G_GINT64_FORMAT, op->id);
+      gboolean manage = audit->action != NULL;
+      g_autofree char *other = manage ? audit_other (op, audit) : g_strdup ("");
+      g_autofree char *user_id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                  manage ? op->id : audit->user_id);
       g_autofree char *created = g_strdup_printf ("%" G_GINT64_FORMAT, now);
-      const char *params[5] = { user_id, op->username, created, audit->content, other };
+      g_autofree char *type = g_strdup_printf ("%d", audit->type);
+      const char *params[6] = { user_id, manage ? op->username : audit->username, created,
+                                audit->content, other, type };
       g_autoptr(PGresult) res = NULL;
 
       /* The columns NewAPI's RecordLog fills for a manage row; the rest keep
@@ -90,9 +109,9 @@ insert_audits (PGconn *pg, const NdPgOperator *op, GPtrArray *audits, gint64 now
                         "INSERT INTO logs (user_id, username, created_at, type, content, other, "
                         "token_name, model_name, quota, prompt_tokens, completion_tokens, "
                         "use_time, is_stream, channel_id, token_id, \"group\", ip) "
-                        "VALUES ($1::bigint, $2, $3::bigint, 3, $4, $5, '', '', 0, 0, 0, 0, "
-                        "false, 0, 0, '', '')",
-                        5, params, cancellable, error);
+                        "VALUES ($1::bigint, $2, $3::bigint, $6::bigint, $4, $5, '', '', 0, 0, "
+                        "0, 0, false, 0, 0, '', '')",
+                        6, params, cancellable, error);
       if (res == NULL)
         return FALSE;
     }
@@ -135,7 +154,7 @@ resolve_operator (PGconn *pg, gint64 wanted, NdPgOperator *op, GCancellable *can
   op->id = nd_pg_int64 (res, 0, 0);
   op->username = nd_pg_strdup (res, 0, 1);
   op->role = (int) nd_pg_int64 (res, 0, 2);
-  if (op->role < ROLE_ADMIN)
+  if (op->role < ND_ROLE_ADMIN)
     {
       g_set_error (error, ND_ERROR, ND_ERROR_PERMISSION,
                    _("The profile acts as “%s”, who is not an administrator in NewAPI: nothing "
@@ -180,7 +199,7 @@ func_for (NdWriteKind kind)
     func = _nd_pg_write_redemptions_func (kind);
   if (func == NULL)
     func = _nd_pg_write_prices_func (kind);
-  return func;
+  return func ? func : _nd_pg_write_users_func (kind);
 }
 
 static gboolean

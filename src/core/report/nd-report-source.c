@@ -161,6 +161,7 @@ list_data_free (ListData *ld)
 {
   g_free (ld->query.search);
   g_free (ld->query.sort_by);
+  g_free (ld->query.group);
   g_free (ld);
 }
 
@@ -202,6 +203,16 @@ list_sql (const ListData *ld)
     }
   if (q->status != 0)
     g_string_append_printf (sql, " AND status = %d", q->status);
+  /* The user filters, as the live sources apply them. */
+  if (t == &_nd_report_tables[ND_REPORT_USERS])
+    {
+      if (q->group != NULL && *q->group != '\0')
+        g_string_append (sql, " AND grp = ?4");
+      if (q->role != 0)
+        g_string_append_printf (sql, " AND role = %d", q->role);
+      if (q->deleted != ND_LIST_DELETED_INCLUDE)
+        g_string_append_printf (sql, " AND deleted = %d", q->deleted == ND_LIST_DELETED_ONLY);
+    }
   for (guint i = 0; q->sort_by != NULL && i < G_N_ELEMENTS (t->sort) && t->sort[i]; i++)
     if (g_str_equal (q->sort_by, t->sort[i]))
       sort = t->sort[i];
@@ -236,6 +247,8 @@ list_job (GTask *task, sqlite3 *db, gpointer data, GCancellable *cancellable)
     }
   if (ld->id != 0)
     sqlite3_bind_int64 (st, 3, ld->id);
+  if (ld->query.group != NULL && *ld->query.group != '\0')
+    sqlite3_bind_text (st, 4, ld->query.group, -1, SQLITE_STATIC);
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
       g_ptr_array_add (items, _nd_report_row_read (st, ld->table));
@@ -280,8 +293,8 @@ run_list (NdSource *source, NdReportTableId table, const NdListQuery *query, gbo
       ld->query = *query;
       ld->query.search = g_strdup (query->search);
       ld->query.sort_by = g_strdup (query->sort_by);
-      /* Snapshots keep no token groups to filter on. */
-      ld->query.group = NULL;
+      /* Users filter by group; snapshots keep no token groups. */
+      ld->query.group = table == ND_REPORT_USERS ? g_strdup (query->group) : NULL;
     }
   run (ND_REPORT_SOURCE (source), task, list_job, ld, (GDestroyNotify) list_data_free);
 }

@@ -82,28 +82,6 @@ nd_channel_write_blocked (NdSource *source)
   return g_strdup (error->message);
 }
 
-/* Until NdSource has these calls no source can make them (see the header). */
-gboolean
-nd_channel_can_test (NdSource *source, char **reason)
-{
-  *reason = g_strdup (_("Channel tests arrive with health checks; this version cannot run them yet."));
-  return FALSE;
-}
-
-gboolean
-nd_channel_can_update_balance (NdSource *source, char **reason)
-{
-  *reason = g_strdup (_("Balance refresh arrives with health checks; this version cannot ask upstreams yet."));
-  return FALSE;
-}
-
-gboolean
-nd_channel_can_fetch_models (NdSource *source, char **reason)
-{
-  *reason = g_strdup (_("This connection cannot ask the upstream for its models yet."));
-  return FALSE;
-}
-
 /* Beyond this a toast title (which libadwaita 1.2 cuts at one line) wraps. */
 #define TOAST_LONG 60
 

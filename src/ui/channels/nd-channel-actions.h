@@ -1,5 +1,5 @@
-/* nd-channel-actions.h — running a channel write from a widget, and what
- * the source can do for channels beyond the write path
+/* nd-channel-actions.h — running a channel write from a widget, and how
+ * the page's widgets say what they cannot do
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -27,17 +27,6 @@ void     nd_channel_run_write         (GtkWidget *owner, NdSource *source, NdWri
 /* What a write button says while writes are refused: the reason, or NULL
  * when @source may write. */
 char    *nd_channel_write_blocked     (NdSource *source);
-
-/* ─── hooks for what the write path does not cover yet ───────────────────
- * Health checks (test one / the selection / all, with progress and cancel),
- * balance refresh and "fetch models from upstream" come with NdSource calls
- * another change adds (test_channel_async, update_balance_async,
- * fetch_models_async). Until a source has them these say FALSE and why, and
- * the page shows the buttons greyed with that reason. Wire the new calls
- * here and in the page's health slot (nd-channels-page.ui, "health_slot"). */
-gboolean nd_channel_can_test          (NdSource *source, char **reason);
-gboolean nd_channel_can_update_balance (NdSource *source, char **reason);
-gboolean nd_channel_can_fetch_models  (NdSource *source, char **reason);
 
 /* Shows @message (verbatim, keys masked) in the toast overlay above
  * @widget; a long one wraps instead of being cut, and stays longer. */

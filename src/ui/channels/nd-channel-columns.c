@@ -10,7 +10,8 @@
 #include "nd-secure-string.h"
 #include "nd-time.h"
 
-typedef enum { CELL_TEXT, CELL_NUMBER, CELL_NAME, CELL_BADGE, CELL_BALANCE } CellKind;
+/* CELL_RESPONSE and CELL_BALANCE follow the row's health results. */
+typedef enum { CELL_TEXT, CELL_NUMBER, CELL_NAME, CELL_BADGE, CELL_BALANCE, CELL_RESPONSE } CellKind;
 
 typedef struct {
   NdChannelSortKey key;
@@ -30,8 +31,8 @@ static const ColumnDef defs[] = {
   { ND_CHANNEL_SORT_GROUPS, N_("Groups"), CELL_TEXT, 14, 160 },
   { ND_CHANNEL_SORT_MODELS, N_("Models"), CELL_NUMBER, 4, 70 },
   { ND_CHANNEL_SORT_TAG, N_("Tag"), CELL_TEXT, 8, 90 },
-  { ND_CHANNEL_SORT_BALANCE, N_("Balance"), CELL_BALANCE, 14, 150 },
-  { ND_CHANNEL_SORT_RESPONSE, N_("Response"), CELL_BADGE, 8, 100 },
+  { ND_CHANNEL_SORT_BALANCE, N_("Balance"), CELL_BALANCE, 14, 160 },
+  { ND_CHANNEL_SORT_RESPONSE, N_("Response"), CELL_RESPONSE, 8, 120 },
   { ND_CHANNEL_SORT_TESTED, N_("Tested"), CELL_TEXT, 9, 100 },
   { ND_CHANNEL_SORT_USED, N_("Used"), CELL_NUMBER, 9, 100 },
 };
@@ -78,6 +79,15 @@ status_text (NdChannelItem *item)
   return g_strdup (nd_channel_status_label (c->status));
 }
 
+
+/* The latest test of @item (NULL: none) — what the Response column shows
+ * over the stored figures (nd_channel_result_*). */
+static NdHealthItem *
+live_test (NdChannelItem *item)
+{
+  return nd_channel_item_get_test_result (item);
+}
+
 static char *
 cell_text (NdChannelColumns *self, NdChannelSortKey key, NdChannelItem *item)
 {
@@ -111,7 +121,7 @@ cell_text (NdChannelColumns *self, NdChannelSortKey key, NdChannelItem *item)
     case ND_CHANNEL_SORT_BALANCE:
       return tag ? g_strdup ("") : nd_channel_balance_text (c);
     case ND_CHANNEL_SORT_RESPONSE:
-      return tag ? g_strdup ("") : nd_channel_response_text (c->response_time);
+      return tag ? g_strdup ("") : nd_channel_result_text (live_test (item), c->response_time);
     case ND_CHANNEL_SORT_TESTED:
       return c->test_time > 0 ? nd_channel_age_text (c->test_time, now) : g_strdup (_("never"));
     case ND_CHANNEL_SORT_USED:
@@ -133,6 +143,8 @@ cell_tooltip (NdChannelSortKey key, NdChannelItem *item)
     case ND_CHANNEL_SORT_STATUS:
       return nd_channel_status_detail (c, nd_time_now ());
     case ND_CHANNEL_SORT_BALANCE:
+      if (nd_channel_item_get_balance_result (item) != NULL)
+        return nd_channel_result_detail (nd_channel_item_get_balance_result (item), TRUE);
       if (c->balance_updated_time > 0)
         {
           g_autofree char *when = nd_channel_time_text (c->balance_updated_time);
@@ -140,8 +152,11 @@ cell_tooltip (NdChannelSortKey key, NdChannelItem *item)
           return g_strdup_printf (_("Balance checked %s"), when);
         }
       return g_strdup (_("Balance never checked"));
-    case ND_CHANNEL_SORT_TESTED:
     case ND_CHANNEL_SORT_RESPONSE:
+      if (live_test (item) != NULL)
+        return nd_channel_result_detail (live_test (item), FALSE);
+      G_GNUC_FALLTHROUGH;
+    case ND_CHANNEL_SORT_TESTED:
       if (c->test_time > 0)
         {
           g_autofree char *when = nd_channel_time_text (c->test_time);
@@ -199,7 +214,7 @@ badge_class (NdChannelSortKey key, NdChannelItem *item)
       return nd_channel_status_class (c->status);
     }
   if (key == ND_CHANNEL_SORT_RESPONSE)
-    return nd_channel_response_class (c->response_time);
+    return nd_channel_result_class (live_test (item), c->response_time);
   return nd_channel_balance_class (c);
 }
 
@@ -256,7 +271,13 @@ setup_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, ColumnCtx *
         gtk_widget_add_css_class (age, "caption");
         gtk_label_set_ellipsize (GTK_LABEL (age), PANGO_ELLIPSIZE_END);
         gtk_box_append (GTK_BOX (child), age);
+        gtk_box_append (GTK_BOX (child), gtk_image_new ());
       }
+      break;
+    case CELL_RESPONSE:
+      child = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      gtk_box_append (GTK_BOX (child), gtk_image_new ());
+      gtk_box_append (GTK_BOX (child), badge_new ());
       break;
     case CELL_TEXT:
     case CELL_NUMBER:
@@ -269,6 +290,55 @@ setup_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, ColumnCtx *
   g_object_set_data (G_OBJECT (child), "nd-list-item", list_item);
   g_object_set_data (G_OBJECT (child), "nd-column", ctx);
   gtk_list_item_set_child (list_item, child);
+}
+
+static void
+set_icon (GtkWidget *image, NdHealthItem *r)
+{
+  const char *cls = NULL;
+  const char *icon = nd_channel_result_icon (r, &cls);
+  const char *classes[] = { "dim-label", "success", "warning", "error" };
+
+  gtk_widget_set_visible (image, icon != NULL);
+  if (icon == NULL)
+    return;
+  gtk_image_set_from_icon_name (GTK_IMAGE (image), icon);
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    if (g_strcmp0 (classes[i], cls) != 0)
+      gtk_widget_remove_css_class (image, classes[i]);
+  gtk_widget_add_css_class (image, cls);
+}
+
+static void bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, ColumnCtx *ctx);
+
+static void
+health_changed_cb (NdChannelItem *item, GtkListItem *list_item)
+{
+  GtkWidget *child = gtk_list_item_get_child (list_item);
+
+  bind_cb (NULL, list_item, g_object_get_data (G_OBJECT (child), "nd-column"));
+}
+
+/* A result cell follows its row while bound: a run changes it in place. */
+static void
+unwatch (GtkWidget *child)
+{
+  NdChannelItem *watched = g_object_get_data (G_OBJECT (child), "nd-watched");
+
+  if (watched != NULL)
+    g_signal_handlers_disconnect_by_func (watched, health_changed_cb,
+                                          g_object_get_data (G_OBJECT (child), "nd-list-item"));
+  g_object_set_data (G_OBJECT (child), "nd-watched", NULL);
+}
+
+static void
+watch (GtkWidget *child, NdChannelItem *item, GtkListItem *list_item)
+{
+  if (g_object_get_data (G_OBJECT (child), "nd-watched") == item)
+    return;
+  unwatch (child);
+  g_signal_connect (item, "health-changed", G_CALLBACK (health_changed_cb), list_item);
+  g_object_set_data_full (G_OBJECT (child), "nd-watched", g_object_ref (item), g_object_unref);
 }
 
 static void
@@ -310,12 +380,27 @@ bind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, ColumnCtx *c
         const NdChannel *c = nd_channel_item_get_channel (item);
         GtkWidget *badge = gtk_widget_get_first_child (child);
         GtkWidget *age = gtk_widget_get_next_sibling (badge);
+        NdHealthItem *read = nd_channel_item_get_balance_result (item);
         g_autofree char *age_text = c->balance_updated_time > 0 && !nd_channel_item_is_tag (item)
                                     ? nd_channel_age_text (c->balance_updated_time, nd_time_now ())
                                     : NULL;
 
         set_badge (badge, text, badge_class (key, item));
         gtk_label_set_text (GTK_LABEL (age), age_text ? age_text : "");
+        /* A read that worked shows as the figure; one that did not, as
+         * an icon whose tooltip says why. */
+        set_icon (gtk_widget_get_next_sibling (age),
+                  read != NULL && nd_health_item_get_state (read) != ND_HEALTH_OK ? read : NULL);
+        watch (child, item, list_item);
+      }
+      break;
+    case CELL_RESPONSE:
+      {
+        GtkWidget *image = gtk_widget_get_first_child (child);
+
+        set_icon (image, nd_channel_item_is_tag (item) ? NULL : live_test (item));
+        set_badge (gtk_widget_get_next_sibling (image), text, badge_class (key, item));
+        watch (child, item, list_item);
       }
       break;
     case CELL_TEXT:
@@ -357,6 +442,8 @@ unbind_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, ColumnCtx 
 {
   if (ctx->def->kind == CELL_NAME)
     gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (gtk_list_item_get_child (list_item)), NULL);
+  if (ctx->def->kind == CELL_BALANCE || ctx->def->kind == CELL_RESPONSE)
+    unwatch (gtk_list_item_get_child (list_item));
 }
 
 static int
@@ -445,4 +532,13 @@ nd_channel_columns_cell_text (NdChannelColumns *self, NdChannelSortKey key, gpoi
 
   g_return_val_if_fail (ND_IS_CHANNEL_COLUMNS (self), NULL);
   return it ? cell_text (self, key, it) : NULL;
+}
+
+char *
+nd_channel_columns_cell_tooltip (NdChannelColumns *self, NdChannelSortKey key, gpointer item)
+{
+  g_autoptr(NdChannelItem) it = unwrap (item);
+
+  g_return_val_if_fail (ND_IS_CHANNEL_COLUMNS (self), NULL);
+  return it ? cell_tooltip (key, it) : NULL;
 }

@@ -23,5 +23,8 @@ GtkColumnViewColumn *nd_channel_columns_get_column (NdChannelColumns *self, NdCh
 /* The text a cell shows for @item in column @key (for tests). */
 char                *nd_channel_columns_cell_text  (NdChannelColumns *self, NdChannelSortKey key,
                                                     gpointer item);
+/* Its tooltip (for tests); NULL when it has none. */
+char                *nd_channel_columns_cell_tooltip (NdChannelColumns *self, NdChannelSortKey key,
+                                                      gpointer item);
 
 G_END_DECLS

@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
 #include <glib/gi18n.h>
 
@@ -306,4 +307,144 @@ nd_channel_compare (const NdChannel *a, const NdChannel *b, NdChannelSortKey key
     default: break;
     }
   return r != 0 ? r : cmp_int (a->id, b->id);
+}
+
+/* ─── health results ────────────────────────────────────────────────────── */
+
+/* A test that ran, runs or waits says more than the stored figures; one
+ * that could not run, or was cancelled, leaves them (its icon says why). */
+static gboolean
+test_shows (NdHealthItem *r)
+{
+  NdHealthState state = r ? nd_health_item_get_state (r) : ND_HEALTH_SKIPPED;
+
+  return state != ND_HEALTH_SKIPPED && state != ND_HEALTH_CANCELLED;
+}
+
+char *
+nd_channel_result_text (NdHealthItem *r, gint64 stored_ms)
+{
+  if (!test_shows (r))
+    return nd_channel_response_text (stored_ms);
+  switch (nd_health_item_get_state (r))
+    {
+    case ND_HEALTH_WAITING:
+      return g_strdup (_("Waiting"));
+    case ND_HEALTH_RUNNING:
+      return g_strdup (_("Testing…"));
+    case ND_HEALTH_FAILED:
+      return g_strdup (_("Failed"));
+    default:
+      if (nd_health_item_get_latency_ms (r) < 0)
+        return g_strdup (_("Worked"));
+      /* A local upstream can answer within the millisecond: still tested. */
+      return nd_channel_response_text (MAX (nd_health_item_get_latency_ms (r), 1));
+    }
+}
+
+const char *
+nd_channel_result_class (NdHealthItem *r, gint64 stored_ms)
+{
+  if (!test_shows (r))
+    return nd_channel_response_class (stored_ms);
+  switch (nd_health_item_get_state (r))
+    {
+    case ND_HEALTH_WAITING:
+    case ND_HEALTH_RUNNING:
+      return "untested";
+    case ND_HEALTH_FAILED:
+      return "bad";
+    default:
+      /* Worked, time unknown: not a measure of speed. */
+      if (nd_health_item_get_latency_ms (r) < 0)
+        return "good";
+      return nd_channel_response_class (MAX (nd_health_item_get_latency_ms (r), 1));
+    }
+}
+
+const char *
+nd_channel_result_icon (NdHealthItem *r, const char **cls)
+{
+  *cls = "dim-label";
+  if (r == NULL)
+    return NULL;
+  switch (nd_health_item_get_state (r))
+    {
+    case ND_HEALTH_WAITING:
+    case ND_HEALTH_RUNNING:
+      return "content-loading-symbolic";
+    case ND_HEALTH_OK:
+      *cls = nd_health_item_get_write_error (r) ? "warning" : "success";
+      return nd_health_item_get_write_error (r) ? "dialog-warning-symbolic" : "emblem-ok-symbolic";
+    case ND_HEALTH_FAILED:
+      *cls = "error";
+      return "dialog-error-symbolic";
+    case ND_HEALTH_SKIPPED:
+      *cls = "warning";
+      return "action-unavailable-symbolic";
+    case ND_HEALTH_CANCELLED:
+    default:
+      return "media-playback-stop-symbolic";
+    }
+}
+
+/* What the run did with the result beyond showing it. */
+static void
+append_written (GString *tip, NdHealthItem *r)
+{
+  if (nd_health_item_get_recorded (r))
+    g_string_append_printf (tip, "\n%s", _("Recorded in the database"));
+  if (nd_health_item_get_disabled (r))
+    g_string_append_printf (tip, "\n%s", _("Disabled by this test"));
+  if (nd_health_item_get_write_error (r) != NULL)
+    {
+      g_autofree char *masked = nd_mask_text_dup (nd_health_item_get_write_error (r));
+
+      g_string_append_c (tip, '\n');
+      g_string_append_printf (tip, _("Not stored: %s"), masked);
+    }
+}
+
+char *
+nd_channel_result_detail (NdHealthItem *r, gboolean balance)
+{
+  GString *tip = g_string_new (NULL);
+  gint64 ms = nd_health_item_get_latency_ms (r);
+  g_autofree char *message = nd_mask_text_dup (nd_health_item_get_message (r)
+                                               ? nd_health_item_get_message (r) : "");
+
+  switch (nd_health_item_get_state (r))
+    {
+    case ND_HEALTH_WAITING:
+      g_string_append (tip, balance ? _("Waiting for its balance") : _("Waiting to be tested"));
+      break;
+    case ND_HEALTH_RUNNING:
+      g_string_append (tip, balance ? _("Reading its balance…") : _("Testing…"));
+      break;
+    case ND_HEALTH_OK:
+      if (balance)
+        g_string_append (tip, *message ? message : _("Balance read just now"));
+      else if (ms < 0)
+        g_string_append (tip, _("Worked"));
+      else
+        g_string_append_printf (tip, _("Worked in %" PRId64 " ms"), ms);
+      break;
+    case ND_HEALTH_FAILED:
+      if (ms >= 0)
+        g_string_append_printf (tip, _("Failed after %" PRId64 " ms"), ms);
+      else
+        g_string_append (tip, _("Failed"));
+      g_string_append_printf (tip, "\n%s", message);
+      break;
+    case ND_HEALTH_SKIPPED:
+      g_string_append (tip, balance ? _("Balance not read") : _("Not tested"));
+      g_string_append_printf (tip, "\n%s", message);
+      break;
+    case ND_HEALTH_CANCELLED:
+    default:
+      g_string_append (tip, _("Cancelled before it ran"));
+      break;
+    }
+  append_written (tip, r);
+  return g_string_free (tip, FALSE);
 }

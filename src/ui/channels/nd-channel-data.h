@@ -8,6 +8,7 @@
  */
 #pragma once
 
+#include "health/nd-health-item.h"
 #include "nd-records.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,19 @@ const char *nd_channel_response_class (gint64 ms);
 char       *nd_channel_balance_text   (const NdChannel *channel);
 /* "unknown", "low" (< 1), "fair" (< 10), "good" (< 100), "high". */
 const char *nd_channel_balance_class  (const NdChannel *channel);
+
+/* A health result over the stored figures (@r NULL: none). The response
+ * badge: "Waiting", "Testing…", "Failed" or the run's latency; a result
+ * that could not run or was cancelled leaves @stored_ms. */
+char       *nd_channel_result_text    (NdHealthItem *r, gint64 stored_ms);
+const char *nd_channel_result_class   (NdHealthItem *r, gint64 stored_ms);
+/* The icon name for @r (NULL: none) and its style class ("success",
+ * "warning", "error", "dim-label"). */
+const char *nd_channel_result_icon    (NdHealthItem *r, const char **cls);
+/* The whole result for a tooltip: what happened, the upstream's words
+ * verbatim (keys masked), whether it was stored or disabled the channel.
+ * @balance: @r is a balance read. */
+char       *nd_channel_result_detail  (NdHealthItem *r, gboolean balance);
 
 /* "just now", "5 min ago", "3 h ago", "2 d ago"; "never" for 0. */
 char       *nd_channel_age_text       (gint64 t, gint64 now);

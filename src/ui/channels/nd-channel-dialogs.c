@@ -111,6 +111,15 @@ nd_channel_confirm (GtkWidget *parent, const char *heading, const char *body,
 }
 
 AdwMessageDialog *
+nd_channel_offer (GtkWidget *parent, const char *heading, const char *body,
+                  const char *action_label, NdChannelAnswer answer, gpointer user_data,
+                  GDestroyNotify destroy)
+{
+  return dialog_new (parent, heading, body, action_label, FALSE, NULL, TRUE, answer, user_data,
+                     destroy);
+}
+
+AdwMessageDialog *
 nd_channel_ask_text (GtkWidget *parent, const char *heading, const char *body, const char *initial,
                      const char *action_label, gboolean allow_empty, NdChannelAnswer answer,
                      gpointer user_data, GDestroyNotify destroy)

@@ -17,6 +17,11 @@ typedef void (*NdChannelAnswer) (gpointer user_data, gboolean go, const char *te
 AdwMessageDialog *nd_channel_confirm   (GtkWidget *parent, const char *heading, const char *body,
                                         const char *action_label, NdChannelAnswer answer,
                                         gpointer user_data, GDestroyNotify destroy);
+/* Offers a change the admin can still undo (it goes into a form): the
+ * action is the suggested, default answer. */
+AdwMessageDialog *nd_channel_offer     (GtkWidget *parent, const char *heading, const char *body,
+                                        const char *action_label, NdChannelAnswer answer,
+                                        gpointer user_data, GDestroyNotify destroy);
 /* Asks for a line of text (a tag; "" allowed when @allow_empty). */
 AdwMessageDialog *nd_channel_ask_text  (GtkWidget *parent, const char *heading, const char *body,
                                         const char *initial, const char *action_label,

@@ -7,11 +7,12 @@
 #include <glib/gi18n.h>
 
 #include "nd-channel-actions.h"
+#include "nd-channel-data.h"
 #include "nd-channel-dialogs.h"
 #include "nd-channel-editor-private.h"
 #include "nd-secure-string.h"
 
-enum { SIGNAL_CHANGED, SIGNAL_DELETED, SIGNAL_CLOSE, N_SIGNALS };
+enum { SIGNAL_CHANGED, SIGNAL_DELETED, SIGNAL_CLOSE, SIGNAL_HEALTH, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 void
@@ -257,39 +258,138 @@ delete_action (GtkWidget *widget, const char *name, GVariant *param)
                       _("_Delete"), delete_answered, g_object_ref (self), g_object_unref);
 }
 
-/* ─── hooks ─────────────────────────────────────────────────────────────── */
+/* ─── the upstream ──────────────────────────────────────────────────────── */
 
-/* "Fetch from Upstream". The button is greyed until the source can ask
- * (nd_channel_can_fetch_models); when NdSource gains fetch_models_async,
- * call it here and hand its names to nd_channel_models_add (). */
+/* At most this many names in the question; the rest are counted. */
+#define FETCH_LIST_MAX 24
+
+typedef struct {
+  NdChannelEditor *self;
+  gint64 id;
+  GPtrArray *names;             /* the models the form lacks */
+} FetchAnswer;
+
+static void
+fetch_answer_free (gpointer data)
+{
+  FetchAnswer *a = data;
+
+  g_object_unref (a->self);
+  g_ptr_array_unref (a->names);
+  g_free (a);
+}
+
+static void
+merge_answered (gpointer data, gboolean go, const char *text)
+{
+  FetchAnswer *a = data;
+  g_autofree char *joined = NULL;
+
+  /* Into the form only: nothing is written until the admin saves. */
+  if (!go || a->self->id != a->id || a->self->creating)
+    return;
+  g_ptr_array_add (a->names, NULL);
+  joined = g_strjoinv ("\n", (char **) a->names->pdata);
+  g_ptr_array_remove_index (a->names, a->names->len - 1);
+  nd_channel_models_add (a->self->models, joined);
+}
+
+static void
+fetch_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(NdChannelEditor) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) offered = nd_source_fetch_models_finish (ND_SOURCE (object), result, &error);
+  g_autofree char *current = NULL;
+  g_autoptr(GString) body = NULL;
+  g_autofree char *heading = NULL;
+  FetchAnswer *a;
+
+  if (offered == NULL && nd_error_is_cancelled (error))
+    return;
+  self->fetching = FALSE;
+  _nd_channel_editor_update_state (self);
+  if (offered == NULL)
+    {
+      nd_channel_toast (GTK_WIDGET (self), error->message);
+      return;
+    }
+  current = nd_channel_models_get_models (self->models);
+  a = g_new0 (FetchAnswer, 1);
+  a->self = g_object_ref (self);
+  a->id = self->id;
+  a->names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; offered[i] != NULL; i++)
+    {
+      gboolean seen = nd_channel_list_has (current, offered[i]) || *offered[i] == '\0';
+
+      for (guint j = 0; j < a->names->len && !seen; j++)
+        seen = g_strcmp0 (g_ptr_array_index (a->names, j), offered[i]) == 0;
+      if (!seen)
+        g_ptr_array_add (a->names, g_strdup (offered[i]));
+    }
+  if (a->names->len == 0)
+    {
+      g_autofree char *msg = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                           "The upstream offers %u model; the list has it already.",
+                                                           "The upstream offers %u models; the list has them all already.",
+                                                           g_strv_length (offered)),
+                                              g_strv_length (offered));
+
+      nd_channel_toast (GTK_WIDGET (self), msg);
+      fetch_answer_free (a);
+      return;
+    }
+  heading = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Add %u Model?", "Add %u Models?",
+                                          a->names->len), a->names->len);
+  body = g_string_new (_("The upstream offers models this channel’s list lacks:"));
+  g_string_append_c (body, '\n');
+  for (guint i = 0; i < a->names->len && i < FETCH_LIST_MAX; i++)
+    {
+      g_autofree char *shown = nd_mask_text_dup (g_ptr_array_index (a->names, i));
+
+      g_string_append_printf (body, i > 0 ? ", %s" : "%s", shown);
+    }
+  if (a->names->len > FETCH_LIST_MAX)
+    {
+      g_string_append_c (body, ' ');
+      g_string_append_printf (body, _("and %u more"), a->names->len - FETCH_LIST_MAX);
+    }
+  g_string_append (body, "\n\n");
+  g_string_append (body, _("They are added to the form; nothing is saved until you save."));
+  nd_channel_offer (GTK_WIDGET (self), heading, body->str, _("_Add"), merge_answered, a,
+                    fetch_answer_free);
+}
+
+/* "Fetch from Upstream": the upstream's list, merged on the admin's word. */
 static void
 fetch_models_cb (NdChannelEditor *self)
 {
-  g_autofree char *reason = NULL;
-
-  if (!nd_channel_can_fetch_models (self->source, &reason))
-    nd_channel_toast (GTK_WIDGET (self), reason);
+  if (self->source == NULL || self->id <= 0 || self->creating || self->fetching)
+    return;
+  g_cancellable_cancel (self->fetch_cancellable);
+  g_clear_object (&self->fetch_cancellable);
+  self->fetch_cancellable = g_cancellable_new ();
+  self->fetching = TRUE;
+  _nd_channel_editor_update_state (self);
+  nd_source_fetch_models_async (self->source, self->id, self->fetch_cancellable, fetch_done,
+                                g_object_ref (self));
 }
 
-/* Test this channel, refresh its balance: HEALTH CHECKS start these here
- * once NdSource has test_channel_async / update_balance_async (the page's
- * health slot shows the progress; see nd-channel-actions.h). */
+/* Test this channel, read its balance: the page runs them (one health bar
+ * for the page, and the row shows the result). */
 static void
 test_clicked_cb (NdChannelEditor *self)
 {
-  g_autofree char *reason = NULL;
-
-  if (!nd_channel_can_test (self->source, &reason))
-    nd_channel_toast (GTK_WIDGET (self), reason);
+  if (self->id > 0 && !self->creating)
+    g_signal_emit (self, signals[SIGNAL_HEALTH], 0, self->id, FALSE);
 }
 
 static void
 balance_clicked_cb (NdChannelEditor *self)
 {
-  g_autofree char *reason = NULL;
-
-  if (!nd_channel_can_update_balance (self->source, &reason))
-    nd_channel_toast (GTK_WIDGET (self), reason);
+  if (self->id > 0 && !self->creating)
+    g_signal_emit (self, signals[SIGNAL_HEALTH], 0, self->id, TRUE);
 }
 
 /* ─── wiring ────────────────────────────────────────────────────────────── */
@@ -316,6 +416,10 @@ _nd_channel_editor_actions_init (NdChannelEditorClass *klass)
   /* close: the admin is done with the detail. */
   signals[SIGNAL_CLOSE] = g_signal_new ("close", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                         0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /* health (id, balance): test channel @id, or read its balance. */
+  signals[SIGNAL_HEALTH] = g_signal_new ("health", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                         0, NULL, NULL, NULL, G_TYPE_NONE, 2,
+                                         G_TYPE_INT64, G_TYPE_BOOLEAN);
   gtk_widget_class_install_action (widget_class, "editor.copy", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "editor.delete", NULL, delete_action);
 }

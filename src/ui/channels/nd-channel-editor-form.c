@@ -358,6 +358,46 @@ fill_state (NdChannelEditor *self, const NdChannel *c)
                               (const char *[]) { "nd-channel-badge", nd_channel_balance_class (c),
                                                  NULL });
   adw_action_row_set_subtitle (self->balance_row, checked ? checked : _("Never checked"));
+  _nd_channel_editor_show_results (self, c);
+}
+
+void
+_nd_channel_editor_show_results (NdChannelEditor *self, const NdChannel *c)
+{
+  NdHealthItem *test = self->following ? nd_channel_item_get_test_result (self->following) : NULL;
+  NdHealthItem *read = self->following ? nd_channel_item_get_balance_result (self->following) : NULL;
+
+  if (c == NULL)
+    return;
+  if (test != NULL)
+    {
+      g_autofree char *text = nd_channel_result_text (test, c->response_time);
+      g_autofree char *detail = nd_channel_result_detail (test, FALSE);
+
+      gtk_label_set_text (self->test_badge, text);
+      gtk_widget_set_css_classes (GTK_WIDGET (self->test_badge),
+                                  (const char *[]) { "nd-channel-badge",
+                                                     nd_channel_result_class (test, c->response_time),
+                                                     NULL });
+      adw_action_row_set_subtitle (self->test_row, detail);
+    }
+  if (read != NULL)
+    {
+      g_autofree char *detail = nd_channel_result_detail (read, TRUE);
+
+      /* The row took a balance read just now (nd_channel_item_set_balance_result). */
+      if (nd_health_item_get_state (read) == ND_HEALTH_OK)
+        {
+          const NdChannel *row = nd_channel_item_get_channel (self->following);
+          g_autofree char *balance = nd_channel_balance_text (row);
+
+          gtk_label_set_text (self->balance_badge, balance);
+          gtk_widget_set_css_classes (GTK_WIDGET (self->balance_badge),
+                                      (const char *[]) { "nd-channel-badge",
+                                                         nd_channel_balance_class (row), NULL });
+        }
+      adw_action_row_set_subtitle (self->balance_row, detail);
+    }
 }
 
 void

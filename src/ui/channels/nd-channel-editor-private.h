@@ -8,6 +8,7 @@
 #pragma once
 
 #include "nd-channel-editor.h"
+#include "nd-channel-item.h"
 #include "nd-channel-json-field.h"
 #include "nd-channel-keys.h"
 #include "nd-channel-models.h"
@@ -99,14 +100,18 @@ struct _NdChannelEditor
   NdSource *source;
   NdMoney *money;
   NdChannel *original;          /* the detail as loaded; NULL while new */
+  NdChannelItem *following;     /* the table's row: its health results */
   GCancellable *load_cancellable;
   GCancellable *write_cancellable;
   char *blocked;                /* why writes are refused, or NULL */
+  char *health_blocked;         /* why tests and balance reads cannot run now */
+  GCancellable *fetch_cancellable;
   gint64 id;                    /* 0 = a new channel */
   gboolean creating;
   gboolean filling;             /* setting fields from code: not the user's edits */
   gboolean loading;
   gboolean writing;
+  gboolean fetching;
   gboolean allow_duplicate_name;
   NdChannelField touched;       /* fields the user edited since the form was filled */
 };
@@ -123,6 +128,8 @@ void           _nd_channel_editor_check_field   (NdChannelEditor *self, NdChanne
 void           _nd_channel_editor_show_error    (NdChannelEditor *self, const char *field,
                                                  const char *message);
 void           _nd_channel_editor_clear_errors  (NdChannelEditor *self);
+/* The followed row's latest test and balance read over @c's figures. */
+void           _nd_channel_editor_show_results  (NdChannelEditor *self, const NdChannel *c);
 
 /* nd-channel-editor.c */
 void           _nd_channel_editor_update_state  (NdChannelEditor *self);

@@ -29,9 +29,7 @@ _nd_channel_editor_update_state (NdChannelEditor *self)
   gboolean editable = can_edit (self);
   gboolean shown = self->creating || self->id > 0;
   gboolean dirty = FALSE;
-  g_autofree char *test_reason = NULL;
-  g_autofree char *balance_reason = NULL;
-  g_autofree char *fetch_reason = NULL;
+  const char *fetch_reason = NULL;
   AdwEntryRow *rows[] = { self->name_row, self->base_url_row, self->groups_row, self->tag_row,
                           self->test_model_row, self->other_row, self->remark_row,
                           self->key_entry_row };
@@ -70,12 +68,18 @@ _nd_channel_editor_update_state (NdChannelEditor *self)
   nd_channel_keys_set_blocked (self->keys, self->blocked ? self->blocked
                                            : self->writing ? "" : NULL);
 
-  /* Hooks: greyed until the source has these calls (nd-channel-actions.h). */
-  if (!nd_channel_can_test (self->source, &test_reason))
-    nd_channel_set_blocked (GTK_WIDGET (self->test_button), test_reason, NULL);
-  if (!nd_channel_can_update_balance (self->source, &balance_reason))
-    nd_channel_set_blocked (GTK_WIDGET (self->balance_button), balance_reason, NULL);
-  nd_channel_can_fetch_models (self->source, &fetch_reason);
+  nd_channel_set_blocked (GTK_WIDGET (self->test_button), self->health_blocked,
+                          _("Test this channel’s upstream now"));
+  nd_channel_set_blocked (GTK_WIDGET (self->balance_button), self->health_blocked,
+                          _("Read this channel’s balance from its upstream"));
+  /* The upstream is asked with the saved address and key: a new channel
+   * has none yet. Reading only, so a read-only profile may. */
+  if (self->source == NULL)
+    fetch_reason = _("Not connected");
+  else if (self->creating || self->id <= 0)
+    fetch_reason = _("Save the channel first: its upstream is asked with the saved address and key.");
+  else if (self->fetching || !editable)
+    fetch_reason = self->blocked && !self->fetching ? self->blocked : "";
   nd_channel_models_set_fetch_blocked (self->models, fetch_reason);
 
   gtk_widget_set_visible (GTK_WIDGET (self->state_group), !self->creating);
@@ -203,6 +207,8 @@ nd_channel_editor_dispose (GObject *object)
 
   g_cancellable_cancel (self->load_cancellable);
   g_cancellable_cancel (self->write_cancellable);
+  g_cancellable_cancel (self->fetch_cancellable);
+  nd_channel_editor_follow (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), ND_TYPE_CHANNEL_EDITOR);
   g_clear_object (&self->source);
   G_OBJECT_CLASS (nd_channel_editor_parent_class)->dispose (object);
@@ -215,9 +221,11 @@ nd_channel_editor_finalize (GObject *object)
 
   g_clear_object (&self->load_cancellable);
   g_clear_object (&self->write_cancellable);
+  g_clear_object (&self->fetch_cancellable);
   g_clear_pointer (&self->original, nd_channel_free);
   g_clear_pointer (&self->money, nd_money_free);
   g_free (self->blocked);
+  g_free (self->health_blocked);
   G_OBJECT_CLASS (nd_channel_editor_parent_class)->finalize (object);
 }
 
@@ -316,6 +324,7 @@ nd_channel_editor_show_channel (NdChannelEditor *self, gint64 id, const NdChanne
   self->creating = FALSE;
   if (id != self->id)
     {
+      g_cancellable_cancel (self->fetch_cancellable);
       g_clear_pointer (&self->original, nd_channel_free);
       self->id = id;
       if (summary != NULL)
@@ -331,6 +340,7 @@ nd_channel_editor_show_new (NdChannelEditor *self)
   g_return_if_fail (ND_IS_CHANNEL_EDITOR (self));
 
   g_cancellable_cancel (self->load_cancellable);
+  g_cancellable_cancel (self->fetch_cancellable);
   g_clear_pointer (&self->original, nd_channel_free);
   self->id = 0;
   self->creating = TRUE;
@@ -383,5 +393,36 @@ gboolean
 nd_channel_editor_is_busy (NdChannelEditor *self)
 {
   g_return_val_if_fail (ND_IS_CHANNEL_EDITOR (self), FALSE);
-  return self->loading || self->writing;
+  return self->loading || self->writing || self->fetching;
+}
+
+static void
+follow_changed_cb (NdChannelEditor *self)
+{
+  _nd_channel_editor_show_results (self, self->original);
+}
+
+void
+nd_channel_editor_follow (NdChannelEditor *self, NdChannelItem *item)
+{
+  g_return_if_fail (ND_IS_CHANNEL_EDITOR (self));
+  if (item == self->following)
+    return;
+  if (self->following != NULL)
+    g_signal_handlers_disconnect_by_data (self->following, self);
+  g_set_object (&self->following, item);
+  if (item != NULL)
+    g_signal_connect_swapped (item, "health-changed", G_CALLBACK (follow_changed_cb), self);
+  _nd_channel_editor_show_results (self, self->original);
+}
+
+void
+nd_channel_editor_set_health_blocked (NdChannelEditor *self, const char *reason)
+{
+  g_return_if_fail (ND_IS_CHANNEL_EDITOR (self));
+  if (g_strcmp0 (reason, self->health_blocked) == 0)
+    return;
+  g_free (self->health_blocked);
+  self->health_blocked = g_strdup (reason);
+  _nd_channel_editor_update_state (self);
 }

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "facts/nd-facts.h"
+#include "nd-channel-item.h"
 #include "nd-channel-usage.h"
 #include "nd-source.h"
 
@@ -38,7 +39,13 @@ void            nd_channel_editor_set_folded   (NdChannelEditor *self, gboolean 
 NdChannelUsage *nd_channel_editor_get_usage    (NdChannelEditor *self);
 /* Saves the form as the Save button does (for tests). */
 void            nd_channel_editor_save         (NdChannelEditor *self);
-/* TRUE while the detail loads or a write runs. */
+/* The table's row of the channel shown (NULL: none): the editor shows its
+ * latest test and balance read as they change. */
+void            nd_channel_editor_follow       (NdChannelEditor *self, NdChannelItem *item);
+/* Greys Test and the balance refresh with @reason ("": busy); NULL: usable.
+ * They emit "health" (id, balance) for the page to run. */
+void            nd_channel_editor_set_health_blocked (NdChannelEditor *self, const char *reason);
+/* TRUE while the detail loads, a write runs or models are fetched. */
 gboolean        nd_channel_editor_is_busy      (NdChannelEditor *self);
 
 G_END_DECLS

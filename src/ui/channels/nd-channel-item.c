@@ -3,6 +3,8 @@
  */
 #include "config.h"
 
+#include <math.h>
+
 #include "nd-channel-item.h"
 #include "nd-write.h"
 
@@ -16,15 +18,30 @@ struct _NdChannelItem
   gboolean same_priority;
   gboolean same_weight;
   gboolean same_type;
+  NdHealthItem *test_result;
+  NdHealthItem *balance_result;
 };
 
 G_DEFINE_FINAL_TYPE (NdChannelItem, nd_channel_item, G_TYPE_OBJECT)
+
+enum { SIGNAL_HEALTH_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+drop_result (NdChannelItem *self, NdHealthItem **result)
+{
+  if (*result != NULL)
+    g_signal_handlers_disconnect_by_data (*result, self);
+  g_clear_object (result);
+}
 
 static void
 nd_channel_item_finalize (GObject *object)
 {
   NdChannelItem *self = ND_CHANNEL_ITEM (object);
 
+  drop_result (self, &self->test_result);
+  drop_result (self, &self->balance_result);
   g_clear_pointer (&self->channel, nd_channel_free);
   g_clear_object (&self->members);
   G_OBJECT_CLASS (nd_channel_item_parent_class)->finalize (object);
@@ -34,6 +51,10 @@ static void
 nd_channel_item_class_init (NdChannelItemClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = nd_channel_item_finalize;
+  /* health-changed: a health result of this channel was set or changed. */
+  signals[SIGNAL_HEALTH_CHANGED] = g_signal_new ("health-changed", G_TYPE_FROM_CLASS (klass),
+                                                 G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                 G_TYPE_NONE, 0);
 }
 
 static void
@@ -167,4 +188,73 @@ gboolean
 nd_channel_item_same_type (NdChannelItem *self)
 {
   return self->members == NULL || self->same_type;
+}
+
+/* A balance the run read is newer than the list's: the row, its sort and
+ * the editor show it whether or not it was stored. */
+static void
+take_balance (NdChannelItem *self)
+{
+  NdHealthItem *r = self->balance_result;
+  gint64 t;
+
+  if (r == NULL || self->members != NULL || nd_health_item_get_state (r) != ND_HEALTH_OK)
+    return;
+  t = nd_health_item_get_balance_time (r);
+  if (t <= 0 || isnan (nd_health_item_get_balance (r)) || t < self->channel->balance_updated_time)
+    return;
+  self->channel->balance = nd_health_item_get_balance (r);
+  self->channel->balance_updated_time = t;
+}
+
+static void
+result_notify_cb (NdHealthItem *result, GParamSpec *pspec, NdChannelItem *self)
+{
+  if (result == self->balance_result)
+    take_balance (self);
+  g_signal_emit (self, signals[SIGNAL_HEALTH_CHANGED], 0);
+}
+
+static void
+set_result (NdChannelItem *self, NdHealthItem **slot, NdHealthItem *result)
+{
+  if (*slot == result)
+    return;
+  drop_result (self, slot);
+  if (result != NULL)
+    {
+      *slot = g_object_ref (result);
+      g_signal_connect (result, "notify", G_CALLBACK (result_notify_cb), self);
+    }
+  if (slot == &self->balance_result)
+    take_balance (self);
+  g_signal_emit (self, signals[SIGNAL_HEALTH_CHANGED], 0);
+}
+
+void
+nd_channel_item_set_test_result (NdChannelItem *self, NdHealthItem *result)
+{
+  g_return_if_fail (ND_IS_CHANNEL_ITEM (self));
+  set_result (self, &self->test_result, result);
+}
+
+NdHealthItem *
+nd_channel_item_get_test_result (NdChannelItem *self)
+{
+  g_return_val_if_fail (ND_IS_CHANNEL_ITEM (self), NULL);
+  return self->test_result;
+}
+
+void
+nd_channel_item_set_balance_result (NdChannelItem *self, NdHealthItem *result)
+{
+  g_return_if_fail (ND_IS_CHANNEL_ITEM (self));
+  set_result (self, &self->balance_result, result);
+}
+
+NdHealthItem *
+nd_channel_item_get_balance_result (NdChannelItem *self)
+{
+  g_return_val_if_fail (ND_IS_CHANNEL_ITEM (self), NULL);
+  return self->balance_result;
 }

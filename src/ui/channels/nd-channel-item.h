@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "health/nd-health-item.h"
 #include "nd-records.h"
 
 G_BEGIN_DECLS
@@ -31,5 +32,13 @@ guint            nd_channel_item_get_n_enabled (NdChannelItem *self);
 gboolean         nd_channel_item_same_priority (NdChannelItem *self);
 gboolean         nd_channel_item_same_weight   (NdChannelItem *self);
 gboolean         nd_channel_item_same_type     (NdChannelItem *self);
+
+/* The channel in the page's latest health runs (NULL: not in one). The
+ * item follows the result ("health-changed" on every change of either),
+ * and a balance read just now replaces the one loaded with the list. */
+void             nd_channel_item_set_test_result    (NdChannelItem *self, NdHealthItem *result);
+NdHealthItem    *nd_channel_item_get_test_result    (NdChannelItem *self);
+void             nd_channel_item_set_balance_result (NdChannelItem *self, NdHealthItem *result);
+NdHealthItem    *nd_channel_item_get_balance_result (NdChannelItem *self);
 
 G_END_DECLS

@@ -63,8 +63,8 @@ _nd_channels_page_selected (NdChannelsPage *self, gboolean *any_tag)
   return out;
 }
 
-static GArray *
-selected_ids (NdChannelsPage *self)
+GArray *
+_nd_channels_page_selected_ids (NdChannelsPage *self)
 {
   g_autoptr(GPtrArray) items = _nd_channels_page_selected (self, NULL);
   GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -89,10 +89,15 @@ apply_selection (NdChannelsPage *self, GPtrArray *items, gboolean any_tag)
 
       nd_channel_editor_show_channel (self->editor, nd_channel_item_get_id (item),
                                       nd_channel_item_get_channel (item));
+      nd_channel_editor_follow (self->editor, item);
       _nd_channels_page_show_detail (self, TRUE);
     }
-  else if (items->len > 0 || nd_channel_editor_get_id (self->editor) != 0)
-    _nd_channels_page_show_detail (self, FALSE);
+  else
+    {
+      nd_channel_editor_follow (self->editor, NULL);
+      if (items->len > 0 || nd_channel_editor_get_id (self->editor) != 0)
+        _nd_channels_page_show_detail (self, FALSE);
+    }
 }
 
 /* Puts the selection back on the channel being edited. */
@@ -160,6 +165,7 @@ _nd_channels_page_selection_changed (NdChannelsPage *self)
                                        "%u channels selected", n), n);
   gtk_label_set_text (self->selection_label, text);
   gtk_revealer_set_reveal_child (self->bulk_revealer, n > 1 || (n > 0 && any_tag));
+  _nd_channels_page_health_update (self);
 
   if (n == 1 && !any_tag)
     want = nd_channel_item_get_id (g_ptr_array_index (items, 0));
@@ -232,7 +238,7 @@ run_bulk (NdChannelsPage *self, NdWrite *write)
 static void
 set_status (NdChannelsPage *self, int status)
 {
-  g_autoptr(GArray) ids = selected_ids (self);
+  g_autoptr(GArray) ids = _nd_channels_page_selected_ids (self);
 
   if (ids->len > 0)
     run_bulk (self, nd_write_channel_status_new ((gint64 *) ids->data, ids->len, status, NULL));
@@ -272,7 +278,7 @@ pending_new (NdChannelsPage *self)
 
   p->self = g_object_ref (self);
   /* The channels asked about, whatever the selection does meanwhile. */
-  p->ids = selected_ids (self);
+  p->ids = _nd_channels_page_selected_ids (self);
   return p;
 }
 
@@ -325,7 +331,7 @@ static void
 delete_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   NdChannelsPage *self = ND_CHANNELS_PAGE (widget);
-  g_autoptr(GArray) ids = selected_ids (self);
+  g_autoptr(GArray) ids = _nd_channels_page_selected_ids (self);
   g_autofree char *heading = NULL;
 
   if (ids->len == 0)
@@ -336,18 +342,6 @@ delete_action (GtkWidget *widget, const char *name, GVariant *param)
                       _("NewAPI deletes channels for good: their routes go at once and they cannot "
                         "be restored. Their logs stay."),
                       _("_Delete"), delete_answered, pending_new (self), pending_free);
-}
-
-/* HEALTH CHECKS: test the selected channels, or all of them when none is
- * selected, once the source can (nd_channel_can_test); the progress view
- * with its cancel button goes into the health_slot revealer. */
-static void
-test_clicked_cb (NdChannelsPage *self)
-{
-  g_autofree char *reason = NULL;
-
-  if (!nd_channel_can_test (self->source, &reason))
-    nd_channel_toast (GTK_WIDGET (self->list_pane), reason);
 }
 
 void
@@ -363,6 +357,5 @@ _nd_channels_page_bulk_init (NdChannelsPage *self)
   g_signal_connect_swapped (self->selection, "selection-changed",
                             G_CALLBACK (_nd_channels_page_selection_changed), self);
   g_signal_connect_swapped (self->bulk_enable_button, "clicked", G_CALLBACK (enable_clicked_cb), self);
-  g_signal_connect_swapped (self->test_all_button, "clicked", G_CALLBACK (test_clicked_cb), self);
   g_signal_connect_swapped (self->bulk_disable_button, "clicked", G_CALLBACK (disable_clicked_cb), self);
 }

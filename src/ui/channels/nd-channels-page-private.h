@@ -4,10 +4,13 @@
  *   nd-channels-page.c          session, loading, the models, detail, usage
  *   nd-channels-page-filters.c  the filter bar, tag mode rows, counts
  *   nd-channels-page-bulk.c     the selection and what to do with it
+ *   nd-channels-page-health.c   tests and balance reads (the health runner),
+ *                               their options, progress and results
  */
 #pragma once
 
 #include "facts/nd-facts.h"
+#include "health/nd-health-runner.h"
 #include "nd-channel-data.h"
 #include "nd-channel-editor.h"
 #include "nd-channels-page.h"
@@ -30,13 +33,30 @@ struct _NdChannelsPage
   GtkToggleButton *tag_mode_button;
   GtkLabel *count_label;
   GtkSpinner *spinner;
-  GtkButton *test_all_button;
+  AdwSplitButton *test_button;
+  AdwButtonContent *test_content;
+  GtkPopover *test_options;
+  AdwEntryRow *test_model_row;
+  GtkSpinButton *test_concurrency;
+  GtkSpinButton *test_timeout;
+  AdwActionRow *test_record_row;
+  GtkSwitch *test_record;
+  AdwActionRow *test_disable_row;
+  GtkSwitch *test_disable;
+  GtkLabel *test_blocked_label;
   GtkButton *reload_button;
   GtkButton *add_button;
   GtkStack *list_stack;
   GtkColumnView *column_view;
   AdwStatusPage *empty_page;
   GtkRevealer *health_slot;
+  GtkSpinner *health_spinner;
+  GtkImage *health_icon;
+  GtkLabel *health_label;
+  GtkProgressBar *health_progress;
+  GtkLabel *health_summary;
+  GtkButton *health_cancel;
+  GtkButton *health_close;
   GtkRevealer *bulk_revealer;
   GtkLabel *selection_label;
   GtkMenuButton *bulk_more_button;
@@ -64,6 +84,10 @@ struct _NdChannelsPage
   GCancellable *cancellable;    /* loads, for the source's life */
   GCancellable *write_cancellable;
   GCancellable *sync_cancellable;
+  NdHealthRunner *tests;        /* the latest test run's results, per source */
+  NdHealthRunner *balances;     /* the latest balance run's */
+  NdHealthRunner *running;      /* one of them while it runs, or NULL */
+  GCancellable *health_cancellable;
   char *blocked;                /* why writes are refused, or NULL */
   gint64 select_after_load;
   gint64 last_sync_try;
@@ -105,5 +129,19 @@ void     _nd_channels_page_selection_changed (NdChannelsPage *self);
 void     _nd_channels_page_ask_discard     (NdChannelsPage *self, gboolean closing);
 /* Selects the rows of channels @ids (after a reload). */
 void     _nd_channels_page_select_ids      (NdChannelsPage *self, GArray *ids);
+/* The ids of the selected channels (a tag row: all its channels). */
+GArray  *_nd_channels_page_selected_ids    (NdChannelsPage *self);
+
+/* nd-channels-page-health.c */
+void     _nd_channels_page_health_class_init (NdChannelsPageClass *klass);
+void     _nd_channels_page_health_init     (NdChannelsPage *self);
+/* A new source (NULL: none): the runs of the old one are cancelled and
+ * their results dropped. */
+void     _nd_channels_page_health_set_source (NdChannelsPage *self, NdSource *source);
+/* The loaded rows show the latest runs' results. */
+void     _nd_channels_page_health_attach   (NdChannelsPage *self);
+/* What may run now, and why not (read-only, a run going). */
+void     _nd_channels_page_health_update   (NdChannelsPage *self);
+gboolean _nd_channels_page_health_running  (NdChannelsPage *self);
 
 G_END_DECLS

@@ -47,7 +47,6 @@ data_source (NdChannelsPage *self)
 void
 _nd_channels_page_update_actions (NdChannelsPage *self)
 {
-  g_autofree char *test_reason = NULL;
   const char *busy = self->writing ? "" : NULL;
 
   nd_channel_set_blocked (GTK_WIDGET (self->add_button),
@@ -59,15 +58,14 @@ _nd_channels_page_update_actions (NdChannelsPage *self)
                           _("Enable the selected channels"));
   nd_channel_set_blocked (GTK_WIDGET (self->bulk_disable_button), self->blocked ? self->blocked : busy,
                           _("Disable the selected channels"));
-  nd_channel_set_blocked (GTK_WIDGET (self->bulk_more_button), self->blocked ? self->blocked : busy,
-                          _("Set a tag or delete the selected channels"));
+  /* Tests and balance reads are in there too: read-only greys items only. */
+  nd_channel_set_blocked (GTK_WIDGET (self->bulk_more_button), busy,
+                          _("Test, read balances, set a tag or delete the selected channels"));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "channels.set-tag",
                                  self->blocked == NULL && !self->writing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "channels.delete",
                                  self->blocked == NULL && !self->writing);
-  /* Health checks: greyed until the source can test (nd-channel-actions.h). */
-  if (!nd_channel_can_test (self->source, &test_reason))
-    nd_channel_set_blocked (GTK_WIDGET (self->test_all_button), test_reason, NULL);
+  _nd_channels_page_health_update (self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->reload_button), self->source != NULL && !self->loading);
   gtk_spinner_set_spinning (self->spinner, self->loading || self->writing);
 }
@@ -129,6 +127,7 @@ list_done (GObject *object, GAsyncResult *result, gpointer user_data)
   _nd_channels_page_fill_filters (self);
   _nd_channels_page_rebuild_rows (self);
   _nd_channels_page_select_ids (self, keep);
+  _nd_channels_page_health_attach (self);
 }
 
 void
@@ -325,6 +324,7 @@ stop (NdChannelsPage *self)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->write_cancellable);
   g_clear_object (&self->sync_cancellable);
+  _nd_channels_page_health_set_source (self, NULL);
   g_clear_object (&self->source);
   g_clear_object (&self->facts);
   g_clear_pointer (&self->blocked, g_free);
@@ -370,6 +370,7 @@ session_state_cb (NdChannelsPage *self)
   self->source = g_object_ref (source);
   self->cancellable = g_cancellable_new ();
   self->blocked = nd_channel_write_blocked (source);
+  _nd_channels_page_health_set_source (self, source);
   nd_channel_columns_set_money (self->columns, info->money);
   nd_channel_editor_set_source (self->editor, source, info->money);
   _nd_channels_page_filters_clear (self);
@@ -483,13 +484,19 @@ nd_channels_page_class_init (NdChannelsPageClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, NdChannelsPage, name)
   BIND (stack); BIND (leaflet); BIND (list_pane); BIND (search_entry);
   BIND (status_dropdown); BIND (type_dropdown); BIND (group_dropdown); BIND (tag_dropdown);
-  BIND (tag_mode_button); BIND (count_label); BIND (spinner); BIND (test_all_button);
+  BIND (tag_mode_button); BIND (count_label); BIND (spinner); BIND (test_button);
+  BIND (test_content); BIND (test_options); BIND (test_model_row); BIND (test_concurrency);
+  BIND (test_timeout); BIND (test_record_row); BIND (test_record); BIND (test_disable_row);
+  BIND (test_disable); BIND (test_blocked_label); BIND (health_spinner); BIND (health_icon);
+  BIND (health_label); BIND (health_progress); BIND (health_summary); BIND (health_cancel);
+  BIND (health_close);
   BIND (reload_button); BIND (add_button); BIND (list_stack); BIND (column_view);
   BIND (empty_page); BIND (health_slot); BIND (bulk_revealer); BIND (selection_label);
   BIND (bulk_more_button); BIND (bulk_disable_button); BIND (bulk_enable_button);
   BIND (pane_separator); BIND (editor); BIND (unavailable_page);
 #undef BIND
   _nd_channels_page_bulk_class_init (klass);
+  _nd_channels_page_health_class_init (klass);
   gtk_widget_class_install_action (widget_class, "channels.add", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "channels.find", NULL, find_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "channels.add", NULL);
@@ -524,6 +531,7 @@ nd_channels_page_init (NdChannelsPage *self)
                                   nd_channel_columns_get_column (self->columns, ND_CHANNEL_SORT_ID),
                                   GTK_SORT_ASCENDING);
   _nd_channels_page_bulk_init (self);
+  _nd_channels_page_health_init (self);
 
   g_signal_connect_swapped (self->column_view, "activate", G_CALLBACK (activate_cb), self);
   g_signal_connect_swapped (self->reload_button, "clicked", G_CALLBACK (nd_channels_page_reload), self);
@@ -559,5 +567,6 @@ gboolean
 nd_channels_page_is_busy (NdChannelsPage *self)
 {
   g_return_val_if_fail (ND_IS_CHANNELS_PAGE (self), FALSE);
-  return self->loading || self->writing || nd_channel_editor_is_busy (self->editor);
+  return self->loading || self->writing || _nd_channels_page_health_running (self) ||
+         nd_channel_editor_is_busy (self->editor);
 }

@@ -16,7 +16,7 @@ G_DECLARE_FINAL_TYPE (NdChannelsPage, nd_channels_page, ND, CHANNELS_PAGE, NdPag
  * filtered and sorted. */
 GListModel       *nd_channels_page_get_model   (NdChannelsPage *self);
 NdChannelColumns *nd_channels_page_get_columns (NdChannelsPage *self);
-/* TRUE while the channel list loads or a bulk write runs. */
+/* TRUE while the channel list loads, a bulk write or a health run runs. */
 gboolean          nd_channels_page_is_busy     (NdChannelsPage *self);
 /* Reloads the list (as the Reload button). */
 void              nd_channels_page_reload      (NdChannelsPage *self);
