@@ -22,6 +22,7 @@ static const Command commands[] = {
   { "tokens", nd_cli_tokens, N_("List API tokens (every user’s over the database)") },
   { "redemptions", nd_cli_redemptions, N_("Make, list and clean up redemption codes") },
   { "channels", nd_cli_channels, N_("List, enable, disable, edit and test channels") },
+  { "models", nd_cli_models, N_("List served models with prices and risks; change a price") },
 };
 
 gboolean

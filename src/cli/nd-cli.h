@@ -18,5 +18,6 @@ int      nd_cli_users        (int argc, char **argv);
 int      nd_cli_tokens       (int argc, char **argv);
 int      nd_cli_redemptions  (int argc, char **argv);
 int      nd_cli_channels     (int argc, char **argv);
+int      nd_cli_models       (int argc, char **argv);
 
 G_END_DECLS

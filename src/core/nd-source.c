@@ -571,6 +571,20 @@ nd_source_fetch_models_finish (NdSource *self, GAsyncResult *result, GError **er
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+void
+nd_source_model_catalog_async (NdSource *self, GCancellable *cancellable,
+                               GAsyncReadyCallback callback, gpointer user_data)
+{
+  DISPATCH (model_catalog_async, nd_source_model_catalog_async, cancellable, callback, user_data);
+}
+
+NdModelCatalog *
+nd_source_model_catalog_finish (NdSource *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* ---- secrets on request ------------------------------------------------- */
 
 void

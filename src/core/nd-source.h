@@ -14,6 +14,7 @@
 #include "facts/nd-facts-types.h"
 #include "nd-error.h"
 #include "logs/nd-log-query.h"
+#include "nd-model-catalog.h"
 #include "nd-records.h"
 #include "nd-server-info.h"
 #include "nd-write.h"
@@ -201,6 +202,10 @@ struct _NdSourceClass
   void (*fetch_models_async)   (NdSource *self, gint64 id, GCancellable *cancellable,
                                 GAsyncReadyCallback callback, gpointer user_data);
 
+  /* → NdModelCatalog* (nd-model-catalog.h): every model a channel offers,
+   * the channels and groups behind it, the price options, the groups */
+  void (*model_catalog_async)  (NdSource *self, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
   /* → NdUser* with the detail fields (nd-records.h), soft-deleted users
    * too; never the password hash, the access token or an OAuth id */
   void (*get_user_async)       (NdSource *self, gint64 id, GCancellable *cancellable,
@@ -219,7 +224,7 @@ struct _NdSourceClass
                                         GCancellable *cancellable,
                                         GAsyncReadyCallback callback, gpointer user_data);
 
-  gpointer padding[4];
+  gpointer padding[3];
 };
 
 NdServerInfo *nd_source_get_info (NdSource *self);
@@ -320,6 +325,11 @@ void              nd_source_fetch_models_async    (NdSource *self, gint64 id,
 GStrv             nd_source_fetch_models_finish   (NdSource *self, GAsyncResult *result,
                                                    GError **error);
 
+/* Models and prices; see nd-model-catalog.h. */
+void            nd_source_model_catalog_async  (NdSource *self, GCancellable *cancellable,
+                                                GAsyncReadyCallback callback, gpointer user_data);
+NdModelCatalog *nd_source_model_catalog_finish (NdSource *self, GAsyncResult *result,
+                                                GError **error);
 /* Secrets on explicit request; see the vfuncs. */
 void              nd_source_reveal_token_key_async        (NdSource *self, gint64 id,
                                                            GCancellable *cancellable,

@@ -28,6 +28,7 @@
 #include "nd-fake-newapi.h"
 #include "nd-log-model.h"
 #include "nd-logs-page.h"
+#include "nd-models-page.h"
 #include "nd-test.h"
 
 #define MISSING_TEXT "Connect the database for this chart"
@@ -450,6 +451,57 @@ test_logs (void)
   nd_session_disconnect (session);
 }
 
+static gboolean
+models_loaded (gpointer data)
+{
+  return !nd_models_page_is_busy (data) && g_list_model_get_n_items (nd_models_page_get_model (data)) > 0;
+}
+
+/* The Models page over the API: the channel list and /api/pricing, with
+ * the options' figures for a root user; the profile is read-only. */
+static void
+test_models (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NdFakeNewapi) fake = NULL;
+  g_autoptr(NdSession) session = NULL;
+  GtkWidget *window, *page;
+  GListModel *model;
+  gboolean found = FALSE;
+
+  if (!fixture_ready (&fix_new))
+    return;
+  fake = nd_fake_newapi_new (fix_new.dsn, ND_FAKE_NEWAPI_NEW, &error);
+  g_assert_no_error (error);
+  session = connect_url_profile (fake, 100);
+  window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  page = g_object_new (ND_TYPE_MODELS_PAGE, "session", session, NULL);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  gtk_window_present (GTK_WINDOW (window));
+  nd_display_test_wait (models_loaded, page, 60, "the models over HTTP");
+  g_assert_cmpuint (nd_fake_newapi_count (fake, "/api/pricing"), >, 0);
+  model = nd_models_page_get_model (ND_MODELS_PAGE (page));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(NdModelItem) item = g_list_model_get_item (model, i);
+      g_autofree char *ratio = NULL;
+
+      if (!g_str_equal (nd_model_item_get_name (item), "gpt-4o"))
+        continue;
+      ratio = nd_model_columns_cell_text (nd_models_page_get_columns (ND_MODELS_PAGE (page)),
+                                          ND_MODEL_COLUMN_RATIO, item);
+      g_assert_cmpstr (ratio, ==, "1.25");
+      found = TRUE;
+    }
+  g_assert_true (found);
+  g_assert_null (nd_models_page_edit_price (ND_MODELS_PAGE (page), "gpt-4o"));
+  nd_display_test_draw (window);
+  nd_display_test_shot (window, "http-models");
+  gtk_window_destroy (GTK_WINDOW (window));
+  nd_session_disconnect (session);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -464,6 +516,7 @@ main (int argc, char **argv)
   g_test_add_func ("/http/display/dashboard-new", test_dashboard_new);
   g_test_add_func ("/http/display/dashboard-old", test_dashboard_old);
   g_test_add_func ("/http/display/logs", test_logs);
+  g_test_add_func ("/http/display/models", test_models);
   status = g_test_run ();
   cmd = g_strdup_printf ("rm -rf '%s'", tmp_home);
   if (system (cmd) != 0)

@@ -16,6 +16,7 @@
 #include "nd-compare-window.h"
 #include "nd-dashboard-page.h"
 #include "nd-display-test.h"
+#include "nd-models-page.h"
 #include "nd-report-open.h"
 #include "nd-test-gateway.h"
 #include "nd-users-page.h"
@@ -85,6 +86,32 @@ assert_marked (NdWindow *window)
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (pill)), ==, "Report");
 }
 
+static gboolean
+models_loaded (gpointer data)
+{
+  return !nd_models_page_is_busy (data) && g_list_model_get_n_items (nd_models_page_get_model (data)) > 0;
+}
+
+/* The Models page shows the report's channels' models, read-only: the
+ * report keeps no price options, and says so. */
+static void
+assert_models (NdWindow *window)
+{
+  NdModelsPage *page = ND_MODELS_PAGE (CHILD (window, "models_page"));
+  GtkWidget *note = nd_display_test_child (page, ND_TYPE_MODELS_PAGE, "note_label");
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "models");
+  g_assert_cmpstr (visible_main (window), ==, "pages");
+  nd_display_test_wait (models_loaded, page, 30, "the report's models");
+  g_assert_false (gtk_widget_get_sensitive (nd_display_test_child (page, ND_TYPE_MODELS_PAGE,
+                                                                   "edit_button")));
+  g_assert_null (nd_models_page_edit_price (page, "gpt-4o"));
+  g_assert_true (gtk_widget_get_visible (note));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (note)), "price options"));
+  nd_display_test_draw (GTK_WIDGET (window));
+  nd_display_test_shot (GTK_WIDGET (window), "report-models");
+}
+
 /* The dashboard shows the report's own figures, not a store of its own. */
 static void
 assert_dashboard (NdWindow *window, GwFx *fx)
@@ -133,6 +160,7 @@ test_open_file (void)
   gtk_widget_activate_action (GTK_WIDGET (window), "win.show-page", "s", "redemptions");
   g_assert_nonnull (strstr (adw_status_page_get_description (unavailable), "redemption codes"));
   nd_display_test_shot (GTK_WIDGET (window), "report-unavailable");
+  assert_models (window);
   /* Its users list, read-only: every write greyed with the reason. */
   {
     NdUsersPage *users;

@@ -215,7 +215,8 @@ char       *nd_fake_object_text    (JsonObject *obj);
 GStrv       nd_fake_split_keys     (const char *key);
 
 /* Each endpoint family registers its routes (one file each). */
-void        nd_fake_routes_status  (NdFakeNewapi *self);   /* status, self, pricing */
+void        nd_fake_routes_status  (NdFakeNewapi *self);   /* status, self */
+void        nd_fake_routes_options (NdFakeNewapi *self);   /* /api/option/, /api/pricing */
 void        nd_fake_routes_logs    (NdFakeNewapi *self);   /* /api/log/ */
 void        nd_fake_routes_data    (NdFakeNewapi *self);   /* /api/data/ */
 void        nd_fake_routes_catalog (NdFakeNewapi *self);   /* channels, users, tokens, redemptions, groups */

@@ -1,4 +1,4 @@
-/* nd-fake-newapi-status.c — /api/status, /api/user/self, /api/pricing
+/* nd-fake-newapi-status.c — /api/status, /api/user/self
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
@@ -126,55 +126,6 @@ handle_self (NdFakeNewapi *self, SoupServerMessage *msg, Caller *caller)
 }
 
 static void
-handle_pricing (NdFakeNewapi *self, SoupServerMessage *msg)
-{
-  gboolean old = self->mode == ND_FAKE_NEWAPI_OLD;
-  g_autofree char *q = g_strdup_printf (
-    "SELECT a.model AS model_name, %s"
-    "  0 AS quota_type, COALESCE((o.value::json ->> a.model)::float8, 37.5) AS model_ratio, "
-    "  0.0::float8 AS model_price, 'custom' AS owner_by, 1.0::float8 AS completion_ratio, "
-    "  (SELECT json_agg(DISTINCT \"group\") FROM abilities g WHERE g.model = a.model) "
-    "    AS enable_groups "
-    "FROM (SELECT DISTINCT model FROM abilities) a "
-    "LEFT JOIN options o ON o.key = 'ModelRatio' ORDER BY a.model",
-    old ? "" : "'' AS description, '' AS icon, '' AS tags, 0 AS vendor_id, ");
-  PGresult *res = nd_fake_sql (self, q, 0, NULL);
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-
-  /* /api/pricing puts extra keys next to data. */
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "success");
-  json_builder_add_boolean_value (b, TRUE);
-  json_builder_set_member_name (b, "data");
-  nd_fake_add_rows (b, res);
-  if (!old)
-    {
-      json_builder_set_member_name (b, "vendors");
-      json_builder_begin_array (b);
-      json_builder_end_array (b);
-      json_builder_set_member_name (b, "supported_endpoint");
-      json_builder_begin_object (b);
-      json_builder_end_object (b);
-      json_builder_set_member_name (b, "auto_groups");
-      json_builder_begin_array (b);
-      json_builder_end_array (b);
-      json_builder_set_member_name (b, "pricing_version");
-      json_builder_add_string_value (b, "fake");
-    }
-  json_builder_set_member_name (b, "group_ratio");
-  json_builder_begin_object (b);
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "usable_group");
-  json_builder_begin_object (b);
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  PQclear (res);
-  root = nd_fake_builder_root (b);
-  nd_fake_reply_json (msg, 200, root);
-}
-
-static void
 route_status (NdFakeNewapi *self, SoupServerMessage *msg, const char *path, GHashTable *query,
               Caller *caller)
 {
@@ -188,17 +139,9 @@ route_self (NdFakeNewapi *self, SoupServerMessage *msg, const char *path, GHashT
   handle_self (self, msg, caller);
 }
 
-static void
-route_pricing (NdFakeNewapi *self, SoupServerMessage *msg, const char *path, GHashTable *query,
-               Caller *caller)
-{
-  handle_pricing (self, msg);
-}
-
 void
 nd_fake_routes_status (NdFakeNewapi *self)
 {
   nd_fake_add_route (self, "GET", "/api/status", -1, NULL, route_status);
-  nd_fake_add_route (self, "GET", "/api/pricing", -1, NULL, route_pricing);
   nd_fake_add_route (self, "GET", "/api/user/self", 1, NULL, route_self);
 }

@@ -454,6 +454,7 @@ nd_fake_newapi_new (const char *dsn, NdFakeNewapiMode mode, GError **error)
                                               (GDestroyNotify) times_free);
   self->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) route_free);
   nd_fake_routes_status (self);
+  nd_fake_routes_options (self);
   nd_fake_routes_logs (self);
   nd_fake_routes_data (self);
   /* The channel families first: their fixed paths (/api/channel/search,

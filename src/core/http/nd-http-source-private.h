@@ -39,6 +39,17 @@ void _nd_http_source_class_init_facts   (NdSourceClass *klass);
 void _nd_http_source_class_init_write   (NdSourceClass *klass);
 /* nd-http-source-channel.c: get_channel, test_channel, update_balance, fetch_models */
 void _nd_http_source_class_init_channel (NdSourceClass *klass);
+/* nd-http-source-models.c: model_catalog */
+void _nd_http_source_class_init_models  (NdSourceClass *klass);
+/* nd-http-source-models.c: the price options (and SelfUseModeEnabled) out
+ * of GET /api/option/'s [{key, value}]; a map NewAPI could not read stays
+ * unknown. */
+gboolean _nd_http_read_price_options    (JsonNode *data, NdPricing *pricing, GError **error);
+/* nd-http-source-prices.c: ND_WRITE_MODEL_PRICE and ND_WRITE_GROUP_RATIO
+ * (nd-http-source-write.c hands them over) */
+void _nd_http_source_write_prices       (NdSource *source, const NdWrite *write,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data);
 /* nd-http-source-users.c: get_user, and the user writes: runs @write
  * (validated, the source writable) and completes @task, which it takes. */
 void _nd_http_source_class_init_users   (NdSourceClass *klass);

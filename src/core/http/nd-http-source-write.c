@@ -570,9 +570,12 @@ static void
 http_write_async (NdSource *source, const NdWrite *write, GCancellable *cancellable,
                   GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = g_task_new (source, cancellable, callback, user_data);
+  GTask *task;
   WriteJob *job;
 
+  if (write->kind == ND_WRITE_MODEL_PRICE || write->kind == ND_WRITE_GROUP_RATIO)
+    return _nd_http_source_write_prices (source, write, cancellable, callback, user_data);
+  task = g_task_new (source, cancellable, callback, user_data);
   g_task_set_source_tag (task, http_write_async);
   switch (write->kind)
     {

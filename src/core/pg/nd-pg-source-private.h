@@ -16,6 +16,8 @@ void _nd_pg_source_class_init_logs    (NdSourceClass *klass);
 void _nd_pg_source_class_init_export  (NdSourceClass *klass);
 /* nd-pg-source-catalog.c: channels, users, tokens, redemptions, models, groups, suggest */
 void _nd_pg_source_class_init_catalog (NdSourceClass *klass);
+/* nd-pg-source-models.c: model_catalog */
+void _nd_pg_source_class_init_models  (NdSourceClass *klass);
 /* nd-pg-source-facts.c: pull_facts */
 void _nd_pg_source_class_init_facts   (NdSourceClass *klass);
 /* nd-pg-write.c: write (the actions live in nd-pg-write-*.c) */

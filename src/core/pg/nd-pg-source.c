@@ -438,6 +438,7 @@ nd_pg_source_class_init (NdPgSourceClass *klass)
   source_class->probe_async = nd_pg_source_probe_async;
   _nd_pg_source_class_init_logs (source_class);
   _nd_pg_source_class_init_catalog (source_class);
+  _nd_pg_source_class_init_models (source_class);
   _nd_pg_source_class_init_facts (source_class);
   _nd_pg_source_class_init_write (source_class);
   _nd_pg_source_class_init_channel (source_class);

@@ -27,6 +27,10 @@
 
 G_BEGIN_DECLS
 
+/* NewAPI's roles (reference §2.2). */
+#define ROLE_ADMIN 10
+#define ROLE_ROOT 100
+
 typedef struct {
   gint64 id;
   char *username;
@@ -76,6 +80,8 @@ gboolean  nd_pg_rebuild_abilities  (NdPgWriteCtx *ctx, gint64 channel_id, GError
 
 /* nd-pg-write-channels.c */
 NdPgWriteFunc _nd_pg_write_channels_func (NdWriteKind kind);
+/* nd-pg-write-prices.c */
+NdPgWriteFunc _nd_pg_write_prices_func   (NdWriteKind kind);
 /* nd-pg-write-users.c */
 NdPgWriteFunc _nd_pg_write_users_func    (NdWriteKind kind);
 /* nd-pg-write-tokens.c */

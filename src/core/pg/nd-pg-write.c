@@ -197,6 +197,8 @@ func_for (NdWriteKind kind)
     func = _nd_pg_write_tokens_func (kind);
   if (func == NULL)
     func = _nd_pg_write_redemptions_func (kind);
+  if (func == NULL)
+    func = _nd_pg_write_prices_func (kind);
   return func ? func : _nd_pg_write_users_func (kind);
 }
 
