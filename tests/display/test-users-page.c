@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "nd-channel-usage.h"
 #include "nd-logs-page.h"
 #include "nd-user-dialogs.h"
 #include "nd-user-model.h"
@@ -365,6 +366,41 @@ check_amounts (void)
   g_assert_false (nd_user_parse_amount ("99999999999999", usd, &q));
 }
 
+static gboolean
+usage_loaded (gpointer data)
+{
+  NdChannelUsage *usage = data;
+  NdFactsSeries *s = nd_channel_usage_get_series (usage, 0);
+
+  return s != NULL && s->last_sync > 0 && nd_channel_usage_get_series (usage, 1) != NULL;
+}
+
+/* The pane's usage over 7 and 30 days is what the logs say for user @id. */
+static void
+check_usage (UsersWindow *w, gint64 id)
+{
+  NdChannelUsage *usage = ND_CHANNEL_USAGE (nd_users_page_get_usage (w->page));
+
+  nd_display_test_wait (usage_loaded, usage, 120, "the user's usage");
+  for (guint r = 0; r < 2; r++)
+    {
+      NdFactsSeries *s = nd_channel_usage_get_series (usage, r);
+      g_autofree char *query = g_strdup_printf (
+        "SELECT count(*) FROM logs WHERE user_id = %" G_GINT64_FORMAT " AND type IN (2, 5)"
+        " AND created_at >= %" G_GINT64_FORMAT " AND created_at < %" G_GINT64_FORMAT,
+        id, s->from, s->to);
+
+      g_assert_cmpint (s->total.requests, ==, sql (w, query));
+      g_assert_cmpint (s->total.requests, >, 0);
+    }
+  /* 30 days, not the channels' 24 hours. */
+  g_assert_cmpint (nd_channel_usage_get_series (usage, 1)->to -
+                   nd_channel_usage_get_series (usage, 1)->from, >=, 29 * 86400);
+  g_assert_cmpint (nd_channel_usage_get_series (usage, 0)->to -
+                   nd_channel_usage_get_series (usage, 0)->from, >=, 6 * 86400);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (usage)));
+}
+
 static void
 test_list_and_quota (void)
 {
@@ -384,8 +420,18 @@ test_list_and_quota (void)
 
   /* alice (id 7): $2.00 more, at the fixture's 500 000 units a dollar. */
   open_user (&w, 7);
+  check_usage (&w, 7);
   shoot (w.cw.window, "detail", TRUE);
   shoot (w.cw.window, "detail", FALSE);
+  {
+    GtkWidget *usage = nd_users_page_get_usage (w.page);
+    GtkWidget *scroller = gtk_widget_get_ancestor (usage, GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+    shoot (w.cw.window, "detail-usage", FALSE);
+    gtk_adjustment_set_value (adj, 0);
+  }
   /* Logs: the Logs page, filtered by alice's id. */
   {
     g_autofree char *filter = NULL;

@@ -13,7 +13,6 @@
 #define N_RANGES 2
 #define N_FIGURES 5
 
-static const char * const presets[N_RANGES] = { "24h", "7d" };
 
 struct _NdChannelUsage
 {
@@ -23,6 +22,7 @@ struct _NdChannelUsage
   GtkStack *stack;
   GtkLabel *missing_label;
   GtkLabel *values[N_FIGURES][N_RANGES];
+  GtkLabel *headings[N_RANGES];
   GtkToggleButton *range_buttons[N_RANGES];
   NdChartView *chart;
   GtkLabel *synced_label;
@@ -31,7 +31,9 @@ struct _NdChannelUsage
   NdMoney *money;
   GCancellable *cancellable;
   NdFactsSeries *series[N_RANGES];
-  gint64 channel_id;
+  gint64 channel_id;            /* the subject's id, in dim */
+  NdFactsDims dim;
+  char *presets[N_RANGES];
   guint chart_range;
   gboolean syncing;
 };
@@ -147,7 +149,8 @@ show_synced (NdChannelUsage *self)
     if (self->series[r] != NULL)
       last = MAX (last, self->series[r]->last_sync);
   text = nd_dashboard_synced_text (last, nd_time_now (), self->syncing);
-  if (self->series[0] != NULL && self->series[0]->granularity >= ND_TIME_DAY)
+  if (self->dim == ND_FACTS_DIM_CHANNEL && self->series[0] != NULL &&
+      self->series[0]->granularity >= ND_TIME_DAY)
     {
       g_autofree char *with = g_strdup_printf (_("%s · whole days: NewAPI’s API gives channel "
                                                  "figures per day"), text);
@@ -213,11 +216,11 @@ query (NdChannelUsage *self)
       NdFactsRange range;
       QueryCtx *ctx = g_new0 (QueryCtx, 1);
 
-      nd_facts_range_preset (&range, presets[r], nd_time_now ());
+      nd_facts_range_preset (&range, self->presets[r], nd_time_now ());
       ctx->self = g_object_ref (self);
       ctx->range = r;
       ctx->id = self->channel_id;
-      nd_facts_query_series_async (self->facts, &range, ND_FACTS_DIM_CHANNEL, key,
+      nd_facts_query_series_async (self->facts, &range, self->dim, key,
                                    self->cancellable, series_done, ctx);
     }
 }
@@ -259,7 +262,11 @@ nd_channel_usage_dispose (GObject *object)
 static void
 nd_channel_usage_finalize (GObject *object)
 {
-  g_clear_pointer (&ND_CHANNEL_USAGE (object)->money, nd_money_free);
+  NdChannelUsage *self = ND_CHANNEL_USAGE (object);
+
+  g_clear_pointer (&self->money, nd_money_free);
+  for (guint r = 0; r < N_RANGES; r++)
+    g_free (self->presets[r]);
   G_OBJECT_CLASS (nd_channel_usage_parent_class)->finalize (object);
 }
 
@@ -312,8 +319,11 @@ nd_channel_usage_init (NdChannelUsage *self)
   gtk_widget_add_css_class (GTK_WIDGET (grid), "card");
   gtk_widget_add_css_class (GTK_WIDGET (grid), "nd-usage-grid");
   grid_label (grid, "", 0, 0, TRUE);
-  grid_label (grid, _("Last 24 hours"), 1, 0, TRUE);
-  grid_label (grid, _("Last 7 days"), 2, 0, TRUE);
+  self->dim = ND_FACTS_DIM_CHANNEL;
+  self->presets[0] = g_strdup ("24h");
+  self->presets[1] = g_strdup ("7d");
+  self->headings[0] = grid_label (grid, _("Last 24 hours"), 1, 0, TRUE);
+  self->headings[1] = grid_label (grid, _("Last 7 days"), 2, 0, TRUE);
   for (guint f = 0; f < N_FIGURES; f++)
     {
       grid_label (grid, _(figures[f]), 0, f + 1, FALSE);
@@ -382,11 +392,41 @@ nd_channel_usage_set_facts (NdChannelUsage *self, NdFacts *facts, const NdMoney 
 void
 nd_channel_usage_set_channel (NdChannelUsage *self, gint64 id)
 {
+  nd_channel_usage_set_subject (self, ND_FACTS_DIM_CHANNEL, id);
+}
+
+void
+nd_channel_usage_set_ranges (NdChannelUsage *self, const char *preset0, const char *label0,
+                             const char *button0, const char *preset1, const char *label1,
+                             const char *button1, const char *empty_text)
+{
+  const char *presets[N_RANGES] = { preset0, preset1 };
+  const char *labels[N_RANGES] = { label0, label1 };
+  const char *buttons[N_RANGES] = { button0, button1 };
+
   g_return_if_fail (ND_IS_CHANNEL_USAGE (self));
 
-  if (id != self->channel_id)
+  for (guint r = 0; r < N_RANGES; r++)
+    {
+      g_free (self->presets[r]);
+      self->presets[r] = g_strdup (presets[r]);
+      gtk_label_set_text (self->headings[r], labels[r]);
+      gtk_button_set_label (GTK_BUTTON (self->range_buttons[r]), buttons[r]);
+    }
+  nd_chart_view_set_empty_text (self->chart, empty_text);
+  clear_series (self);
+  query (self);
+}
+
+void
+nd_channel_usage_set_subject (NdChannelUsage *self, NdFactsDims dim, gint64 id)
+{
+  g_return_if_fail (ND_IS_CHANNEL_USAGE (self));
+
+  if (id != self->channel_id || dim != self->dim)
     {
       self->channel_id = id;
+      self->dim = dim;
       clear_series (self);
     }
   if (self->facts != NULL)

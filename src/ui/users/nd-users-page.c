@@ -248,6 +248,7 @@ stop (NdUsersPage *self)
   g_clear_pointer (&self->blocked, g_free);
   self->writing = FALSE;
   self->reading_detail = 0;
+  _nd_users_page_start_facts (self, NULL);
   if (self->model != NULL)
     nd_user_model_set_source (self->model, NULL);
 }
@@ -293,6 +294,7 @@ session_state_cb (NdUsersPage *self)
   nd_user_columns_set_full_sort (self->columns, nd_server_info_has (info, ND_CAP_USERS_ANY_QUERY));
   nd_user_model_set_source (self->model, source);
   filters_clear (self);
+  _nd_users_page_start_facts (self, info);
   nd_source_list_groups_async (source, self->cancellable, groups_done, g_object_ref (self));
   apply_query (self);
 }
@@ -317,6 +319,13 @@ static void
 find_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   gtk_widget_grab_focus (GTK_WIDGET (ND_USERS_PAGE (widget)->search_entry));
+}
+
+static void
+nd_users_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (nd_users_page_parent_class)->map (widget);
+  _nd_users_page_maybe_sync (ND_USERS_PAGE (widget));
 }
 
 static void
@@ -358,6 +367,7 @@ nd_users_page_class_init (NdUsersPageClass *klass)
 
   object_class->dispose = nd_users_page_dispose;
   object_class->finalize = nd_users_page_finalize;
+  widget_class->map = nd_users_page_map;
   ND_PAGE_CLASS (klass)->session_changed = nd_users_page_session_changed;
 
   g_type_ensure (ND_TYPE_WRAP_BOX);
@@ -370,7 +380,7 @@ nd_users_page_class_init (NdUsersPageClass *klass)
   BIND (bulk_disable_button); BIND (pane_separator); BIND (detail_pane); BIND (detail_title);
   BIND (close_button); BIND (blocked_label); BIND (quota_button); BIND (status_button);
   BIND (edit_button); BIND (delete_button); BIND (logs_button);
-  BIND (detail_list); BIND (unavailable_page);
+  BIND (detail_list); BIND (usage_box); BIND (unavailable_page);
 #undef BIND
   _nd_users_page_detail_class_init (klass);
   gtk_widget_class_install_action (widget_class, "users.find", NULL, find_action);
@@ -433,4 +443,11 @@ nd_users_page_get_detail_id (NdUsersPage *self)
 {
   g_return_val_if_fail (ND_IS_USERS_PAGE (self), 0);
   return self->detail_id;
+}
+
+GtkWidget *
+nd_users_page_get_usage (NdUsersPage *self)
+{
+  g_return_val_if_fail (ND_IS_USERS_PAGE (self), NULL);
+  return GTK_WIDGET (self->usage);
 }
