@@ -401,6 +401,30 @@ check_usage (UsersWindow *w, gint64 id)
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (usage)));
 }
 
+/* The pane lists the user's tokens, as many as the table holds, by name. */
+static void
+check_tokens (UsersWindow *w, gint64 id)
+{
+  GtkWidget *list = CHILD (w->page, "tokens_list");
+  g_autofree char *count_sql = g_strdup_printf ("SELECT count(*) FROM tokens WHERE user_id = %"
+                                                G_GINT64_FORMAT " AND deleted_at IS NULL", id);
+  g_autofree char *name_sql = g_strdup_printf ("SELECT name FROM tokens WHERE user_id = %"
+                                               G_GINT64_FORMAT " AND deleted_at IS NULL"
+                                               " ORDER BY id LIMIT 1", id);
+  g_autofree char *name = NULL;
+  gint64 want = sql (w, count_sql);
+  guint rows = 0;
+
+  settle (w);
+  for (GtkWidget *c = gtk_widget_get_first_child (list); c; c = gtk_widget_get_next_sibling (c))
+    rows++;
+  g_assert_cmpint (want, >, 0);
+  g_assert_cmpint (want, <=, 20);
+  g_assert_cmpuint (rows, ==, want);
+  name = channels_sql_text (&w->cw, name_sql);
+  g_assert_nonnull (channels_find_label (list, name));
+}
+
 static void
 test_list_and_quota (void)
 {
@@ -421,6 +445,7 @@ test_list_and_quota (void)
   /* alice (id 7): $2.00 more, at the fixture's 500 000 units a dollar. */
   open_user (&w, 7);
   check_usage (&w, 7);
+  check_tokens (&w, 7);
   shoot (w.cw.window, "detail", TRUE);
   shoot (w.cw.window, "detail", FALSE);
   {

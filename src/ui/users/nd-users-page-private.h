@@ -48,6 +48,7 @@ struct _NdUsersPage
   GtkButton *delete_button;
   GtkListBox *detail_list;
   GtkWidget *usage_box;
+  GtkListBox *tokens_list;
   AdwStatusPage *unavailable_page;
 
   /* owned */

@@ -380,7 +380,7 @@ nd_users_page_class_init (NdUsersPageClass *klass)
   BIND (bulk_disable_button); BIND (pane_separator); BIND (detail_pane); BIND (detail_title);
   BIND (close_button); BIND (blocked_label); BIND (quota_button); BIND (status_button);
   BIND (edit_button); BIND (delete_button); BIND (logs_button);
-  BIND (detail_list); BIND (usage_box); BIND (unavailable_page);
+  BIND (detail_list); BIND (usage_box); BIND (tokens_list); BIND (unavailable_page);
 #undef BIND
   _nd_users_page_detail_class_init (klass);
   gtk_widget_class_install_action (widget_class, "users.find", NULL, find_action);
