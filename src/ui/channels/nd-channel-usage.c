@@ -31,6 +31,10 @@ struct _NdChannelUsage
   NdMoney *money;
   GCancellable *cancellable;
   NdFactsSeries *series[N_RANGES];
+  NdSource *sync_source;        /* set by nd_channel_usage_open_store: the widget syncs */
+  GCancellable *sync_cancellable;
+  char *sync_preset;
+  gint64 last_sync_try;
   gint64 channel_id;            /* the subject's id, in dim */
   NdFactsDims dim;
   char *presets[N_RANGES];
@@ -245,11 +249,68 @@ range_toggled_cb (GtkToggleButton *button, NdChannelUsage *self)
   show_chart (self);
 }
 
+/* ─── a store of its own (nd_channel_usage_open_store) ─────────────────── */
+
+/* Usage figures older than this are synced again when the widget shows. */
+#define SYNC_AFTER_SECONDS 300
+
+static void
+sync_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(NdChannelUsage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  nd_facts_sync_finish (ND_FACTS (object), result, &error);
+  if (self->box == NULL || ND_FACTS (object) != self->facts)
+    return;
+  nd_channel_usage_set_syncing (self, FALSE);
+  /* A failed sync leaves what the store had; the dashboard says why. */
+  nd_channel_usage_refresh (self);
+}
+
+/* A sync costs the gateway queries: only when stale and on screen. */
+static void
+maybe_sync (NdChannelUsage *self)
+{
+  gint64 now = nd_time_now ();
+  NdFactsRange range;
+
+  if (self->facts == NULL || self->sync_source == NULL ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self)) || nd_facts_is_syncing (self->facts) ||
+      now - MAX (nd_facts_get_last_sync (self->facts), self->last_sync_try) < SYNC_AFTER_SECONDS)
+    return;
+  self->last_sync_try = now;
+  g_clear_object (&self->sync_cancellable);
+  self->sync_cancellable = g_cancellable_new ();
+  /* Over the API a sync asks for the days of this range only. */
+  nd_facts_range_preset (&range, self->sync_preset, now);
+  nd_facts_set_range (self->facts, range.from, range.to);
+  nd_channel_usage_set_syncing (self, TRUE);
+  nd_facts_sync_async (self->facts, self->sync_source, NULL, NULL, self->sync_cancellable,
+                       sync_done, g_object_ref (self));
+}
+
+static void
+close_store (NdChannelUsage *self)
+{
+  g_cancellable_cancel (self->sync_cancellable);
+  g_clear_object (&self->sync_cancellable);
+  g_clear_object (&self->sync_source);
+}
+
+static void
+nd_channel_usage_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (nd_channel_usage_parent_class)->map (widget);
+  maybe_sync (ND_CHANNEL_USAGE (widget));
+}
+
 static void
 nd_channel_usage_dispose (GObject *object)
 {
   NdChannelUsage *self = ND_CHANNEL_USAGE (object);
 
+  close_store (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->box, gtk_widget_unparent);
@@ -267,6 +328,7 @@ nd_channel_usage_finalize (GObject *object)
   g_clear_pointer (&self->money, nd_money_free);
   for (guint r = 0; r < N_RANGES; r++)
     g_free (self->presets[r]);
+  g_free (self->sync_preset);
   G_OBJECT_CLASS (nd_channel_usage_parent_class)->finalize (object);
 }
 
@@ -277,6 +339,7 @@ nd_channel_usage_class_init (NdChannelUsageClass *klass)
 
   object_class->dispose = nd_channel_usage_dispose;
   object_class->finalize = nd_channel_usage_finalize;
+  GTK_WIDGET_CLASS (klass)->map = nd_channel_usage_map;
   gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -409,6 +472,7 @@ nd_channel_usage_set_ranges (NdChannelUsage *self, const char *preset0, const ch
   for (guint r = 0; r < N_RANGES; r++)
     {
       g_free (self->presets[r]);
+  g_free (self->sync_preset);
       self->presets[r] = g_strdup (presets[r]);
       gtk_label_set_text (self->headings[r], labels[r]);
       gtk_button_set_label (GTK_BUTTON (self->range_buttons[r]), buttons[r]);
@@ -455,4 +519,42 @@ nd_channel_usage_get_series (NdChannelUsage *self, guint range)
   g_return_val_if_fail (ND_IS_CHANNEL_USAGE (self), NULL);
   g_return_val_if_fail (range < N_RANGES, NULL);
   return self->series[range];
+}
+
+void
+nd_channel_usage_open_store (NdChannelUsage *self, NdServerInfo *info, NdSource *source,
+                             NdCapabilities dim_cap, const char *sync_preset)
+{
+  g_autoptr(NdFacts) facts = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (ND_IS_CHANNEL_USAGE (self));
+
+  close_store (self);
+  if (info == NULL || source == NULL || !nd_server_info_has (info, ND_CAP_FACTS | dim_cap))
+    {
+      nd_channel_usage_set_facts (self, NULL, NULL,
+                                  info == NULL ? NULL
+                                  : nd_dashboard_missing_reason (nd_server_info_has (info, ND_CAP_FACTS)
+                                                                 ? dim_cap : ND_CAP_FACTS));
+      return;
+    }
+  /* The dashboard's store: one file per gateway, shared. */
+  key = nd_facts_key_for_server (info);
+  if (key == NULL)
+    {
+      nd_channel_usage_set_facts (self, NULL, NULL,
+                                  _("This gateway does not say who it is, so its statistics "
+                                    "cannot be kept apart from another’s."));
+      return;
+    }
+  path = nd_facts_default_path (key);
+  facts = nd_facts_new (path);
+  self->sync_source = g_object_ref (source);
+  g_free (self->sync_preset);
+  self->sync_preset = g_strdup (sync_preset);
+  self->last_sync_try = 0;
+  nd_channel_usage_set_facts (self, facts, info->money, NULL);
+  maybe_sync (self);
 }

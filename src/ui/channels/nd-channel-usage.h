@@ -9,6 +9,7 @@
 
 #include "facts/nd-facts.h"
 #include "nd-money.h"
+#include "nd-source.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,14 @@ GtkWidget     *nd_channel_usage_new         (void);
  * when set) and the currency for quota. */
 void           nd_channel_usage_set_facts   (NdChannelUsage *self, NdFacts *facts,
                                              const NdMoney *money, const char *missing);
+/* Opens the dashboard's store for @info's gateway and syncs it from
+ * @source (over @sync_preset) whenever the widget shows and the store is
+ * stale; without @dim_cap (e.g. ND_CAP_FACTS_USER) or @info, says why
+ * there is nothing to show. For pages that do not keep a store of their
+ * own. */
+void           nd_channel_usage_open_store  (NdChannelUsage *self, NdServerInfo *info,
+                                             NdSource *source, NdCapabilities dim_cap,
+                                             const char *sync_preset);
 /* Shows channel @id (0 = none); queries at once. */
 void           nd_channel_usage_set_channel (NdChannelUsage *self, gint64 id);
 /* Shows @id in @dim (one of ND_FACTS_DIM_CHANNEL, _USER, _TOKEN; 0 = none). */

@@ -14,9 +14,7 @@
 #include "nd-channel-data.h"
 #include "nd-channel-dialogs.h"
 #include "logs/nd-log-query.h"
-#include "nd-dashboard-data.h"
 #include "nd-token-columns.h"
-#include "nd-time.h"
 #include "nd-secure-string.h"
 #include "nd-user-dialogs.h"
 #include "nd-users-page-private.h"
@@ -262,86 +260,6 @@ _nd_users_page_show_user (NdUsersPage *self, gint64 id, const NdUser *user)
   show_pane (self, TRUE);
   _nd_users_page_update_actions (self);
   fetch_detail (self, id);
-}
-
-/* ─── usage (facts store) ───────────────────────────────────────────────── */
-
-/* Usage figures older than this are synced again when the page shows, as
- * the Channels page does. */
-#define SYNC_AFTER_SECONDS 300
-
-static void
-sync_done (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(NdUsersPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  nd_facts_sync_finish (ND_FACTS (object), result, &error);
-  if (self->disposed || ND_FACTS (object) != self->facts)
-    return;
-  nd_channel_usage_set_syncing (self->usage, FALSE);
-  /* A failed sync leaves what the store had; the dashboard says why. */
-  nd_channel_usage_refresh (self->usage);
-}
-
-void
-_nd_users_page_maybe_sync (NdUsersPage *self)
-{
-  NdSession *session = nd_page_get_session (ND_PAGE (self));
-  NdSource *source = NULL;
-  gint64 now = nd_time_now ();
-  NdFactsRange month;
-
-  if (session != NULL && nd_session_get_state (session) == ND_SESSION_CONNECTED)
-    source = nd_session_get_source (session);
-  if (self->facts == NULL || source == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)) ||
-      nd_facts_is_syncing (self->facts) ||
-      now - MAX (nd_facts_get_last_sync (self->facts), self->last_sync_try) < SYNC_AFTER_SECONDS)
-    return;
-  self->last_sync_try = now;
-  g_clear_object (&self->sync_cancellable);
-  self->sync_cancellable = g_cancellable_new ();
-  /* Over the API a sync asks for the days of this range only. */
-  nd_facts_range_preset (&month, "30d", now);
-  nd_facts_set_range (self->facts, month.from, month.to);
-  nd_channel_usage_set_syncing (self->usage, TRUE);
-  nd_facts_sync_async (self->facts, source, NULL, NULL, self->sync_cancellable, sync_done,
-                       g_object_ref (self));
-}
-
-void
-_nd_users_page_start_facts (NdUsersPage *self, NdServerInfo *info)
-{
-  g_autofree char *key = NULL;
-  g_autofree char *path = NULL;
-
-  g_cancellable_cancel (self->sync_cancellable);
-  g_clear_object (&self->sync_cancellable);
-  g_clear_object (&self->facts);
-  if (self->usage == NULL)
-    return;
-  if (info == NULL || !nd_server_info_has (info, ND_CAP_FACTS | ND_CAP_FACTS_USER))
-    {
-      nd_channel_usage_set_facts (self->usage, NULL, NULL,
-                                  info == NULL ? NULL
-                                  : nd_dashboard_missing_reason (nd_server_info_has (info, ND_CAP_FACTS)
-                                                                 ? ND_CAP_FACTS_USER : ND_CAP_FACTS));
-      return;
-    }
-  /* The dashboard's store: one file per gateway, shared. */
-  key = nd_facts_key_for_server (info);
-  if (key == NULL)
-    {
-      nd_channel_usage_set_facts (self->usage, NULL, NULL,
-                                  _("This gateway does not say who it is, so its statistics "
-                                    "cannot be kept apart from another’s."));
-      return;
-    }
-  path = nd_facts_default_path (key);
-  self->facts = nd_facts_new (path);
-  self->last_sync_try = 0;
-  nd_channel_usage_set_facts (self->usage, self->facts, info->money, NULL);
-  _nd_users_page_maybe_sync (self);
 }
 
 static void

@@ -53,9 +53,6 @@ struct _NdUsersPage
 
   /* owned */
   NdChannelUsage *usage;        /* the user's usage, in usage_box */
-  NdFacts *facts;               /* the dashboard's store for this gateway */
-  GCancellable *sync_cancellable;
-  gint64 last_sync_try;
   NdUserModel *model;
   GtkMultiSelection *selection;
   NdUserColumns *columns;
@@ -83,10 +80,6 @@ void     _nd_users_page_reload         (NdUsersPage *self);
 /* nd-users-page-detail.c */
 void     _nd_users_page_detail_class_init (NdUsersPageClass *klass);
 void     _nd_users_page_detail_init    (NdUsersPage *self);
-/* Opens the facts store of @info's gateway for the usage figures (NULL:
- * closes it), and syncs it when stale and on screen. */
-void     _nd_users_page_start_facts    (NdUsersPage *self, NdServerInfo *info);
-void     _nd_users_page_maybe_sync     (NdUsersPage *self);
 /* Shows user @id (@user from the list, may be NULL) and reads its detail;
  * 0 hides the pane. */
 void     _nd_users_page_show_user      (NdUsersPage *self, gint64 id, const NdUser *user);

@@ -248,7 +248,7 @@ stop (NdUsersPage *self)
   g_clear_pointer (&self->blocked, g_free);
   self->writing = FALSE;
   self->reading_detail = 0;
-  _nd_users_page_start_facts (self, NULL);
+  nd_channel_usage_open_store (self->usage, NULL, NULL, ND_CAP_FACTS_USER, NULL);
   if (self->model != NULL)
     nd_user_model_set_source (self->model, NULL);
 }
@@ -294,7 +294,8 @@ session_state_cb (NdUsersPage *self)
   nd_user_columns_set_full_sort (self->columns, nd_server_info_has (info, ND_CAP_USERS_ANY_QUERY));
   nd_user_model_set_source (self->model, source);
   filters_clear (self);
-  _nd_users_page_start_facts (self, info);
+  nd_channel_usage_open_store (self->usage, info, nd_session_get_source (nd_page_get_session (ND_PAGE (self))),
+                               ND_CAP_FACTS_USER, "30d");
   nd_source_list_groups_async (source, self->cancellable, groups_done, g_object_ref (self));
   apply_query (self);
 }
@@ -319,13 +320,6 @@ static void
 find_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   gtk_widget_grab_focus (GTK_WIDGET (ND_USERS_PAGE (widget)->search_entry));
-}
-
-static void
-nd_users_page_map (GtkWidget *widget)
-{
-  GTK_WIDGET_CLASS (nd_users_page_parent_class)->map (widget);
-  _nd_users_page_maybe_sync (ND_USERS_PAGE (widget));
 }
 
 static void
@@ -367,7 +361,6 @@ nd_users_page_class_init (NdUsersPageClass *klass)
 
   object_class->dispose = nd_users_page_dispose;
   object_class->finalize = nd_users_page_finalize;
-  widget_class->map = nd_users_page_map;
   ND_PAGE_CLASS (klass)->session_changed = nd_users_page_session_changed;
 
   g_type_ensure (ND_TYPE_WRAP_BOX);
