@@ -10,7 +10,6 @@
 #include <sys/stat.h>
 #include <glib/gstdio.h>
 
-#include "nd-channel-usage.h"
 #include "nd-record-item.h"
 #include "nd-redemptions-page.h"
 #include "nd-tokens-page.h"
@@ -183,15 +182,6 @@ test_token_create_and_reveal (void)
   channels_window_close (&w);
 }
 
-static gboolean
-usage_loaded (gpointer data)
-{
-  NdChannelUsage *usage = data;
-  NdFactsSeries *s = nd_channel_usage_get_series (usage, 0);
-
-  return s != NULL && s->last_sync > 0 && nd_channel_usage_get_series (usage, 1) != NULL;
-}
-
 /* The Usage button shows the selected token's requests over 24 h and 7 d,
  * as the logs count them. */
 static void
@@ -199,7 +189,6 @@ test_token_usage (void)
 {
   ChannelsWindow w;
   NdTokensPage *page;
-  NdChannelUsage *usage;
   gint64 id = 0;
   int row;
 
@@ -226,19 +215,7 @@ test_token_usage (void)
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (nd_tokens_page_get_model (page)), row, TRUE);
   g_assert_true (gtk_widget_get_sensitive (WCHILD (w.window, "usage_button")));
   gtk_menu_button_popup (GTK_MENU_BUTTON (WCHILD (w.window, "usage_button")));
-  usage = ND_CHANNEL_USAGE (nd_tokens_page_get_usage (page));
-  nd_display_test_wait (usage_loaded, usage, 120, "the token's usage");
-  for (guint r = 0; r < 2; r++)
-    {
-      NdFactsSeries *s = nd_channel_usage_get_series (usage, r);
-      g_autofree char *sql = g_strdup_printf (
-        "SELECT count(*) FROM logs WHERE token_id = %" G_GINT64_FORMAT " AND type IN (2, 5)"
-        " AND created_at >= %" G_GINT64_FORMAT " AND created_at < %" G_GINT64_FORMAT,
-        id, s->from, s->to);
-
-      g_assert_cmpint (s->total.requests, ==, channels_sql (&w, sql));
-      g_assert_cmpint (s->total.requests, >, 0);
-    }
+  channels_check_usage (&w, nd_tokens_page_get_usage (page), "token_id", id);
   shots (&w, w.window, "tokens-usage");
   gtk_menu_button_popdown (GTK_MENU_BUTTON (WCHILD (w.window, "usage_button")));
   channels_window_close (&w);

@@ -366,33 +366,13 @@ check_amounts (void)
   g_assert_false (nd_user_parse_amount ("99999999999999", usd, &q));
 }
 
-static gboolean
-usage_loaded (gpointer data)
-{
-  NdChannelUsage *usage = data;
-  NdFactsSeries *s = nd_channel_usage_get_series (usage, 0);
-
-  return s != NULL && s->last_sync > 0 && nd_channel_usage_get_series (usage, 1) != NULL;
-}
-
 /* The pane's usage over 7 and 30 days is what the logs say for user @id. */
 static void
 check_usage (UsersWindow *w, gint64 id)
 {
   NdChannelUsage *usage = ND_CHANNEL_USAGE (nd_users_page_get_usage (w->page));
 
-  nd_display_test_wait (usage_loaded, usage, 120, "the user's usage");
-  for (guint r = 0; r < 2; r++)
-    {
-      NdFactsSeries *s = nd_channel_usage_get_series (usage, r);
-      g_autofree char *query = g_strdup_printf (
-        "SELECT count(*) FROM logs WHERE user_id = %" G_GINT64_FORMAT " AND type IN (2, 5)"
-        " AND created_at >= %" G_GINT64_FORMAT " AND created_at < %" G_GINT64_FORMAT,
-        id, s->from, s->to);
-
-      g_assert_cmpint (s->total.requests, ==, sql (w, query));
-      g_assert_cmpint (s->total.requests, >, 0);
-    }
+  channels_check_usage (&w->cw, GTK_WIDGET (usage), "user_id", id);
   /* 30 days, not the channels' 24 hours. */
   g_assert_cmpint (nd_channel_usage_get_series (usage, 1)->to -
                    nd_channel_usage_get_series (usage, 1)->from, >=, 29 * 86400);
