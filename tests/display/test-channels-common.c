@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nd-channel-usage.h"
 #include "test-channels-common.h"
 
 #define CHILD(w, name) nd_display_test_child ((w), ND_TYPE_WINDOW, (name))
@@ -251,4 +252,32 @@ channels_sql_text (ChannelsWindow *w, const char *sql)
   g_autoptr(PGresult) res = nd_test_pg_query (w->pg, w->db, sql);
 
   return g_strdup (PQntuples (res) > 0 ? PQgetvalue (res, 0, 0) : "");
+}
+
+static gboolean
+usage_loaded (gpointer data)
+{
+  NdChannelUsage *usage = data;
+  NdFactsSeries *s = nd_channel_usage_get_series (usage, 0);
+
+  return s != NULL && s->last_sync > 0 && nd_channel_usage_get_series (usage, 1) != NULL;
+}
+
+void
+channels_check_usage (ChannelsWindow *w, GtkWidget *widget, const char *column, gint64 id)
+{
+  NdChannelUsage *usage = ND_CHANNEL_USAGE (widget);
+
+  nd_display_test_wait (usage_loaded, usage, 120, "the usage figures");
+  for (guint r = 0; r < 2; r++)
+    {
+      NdFactsSeries *s = nd_channel_usage_get_series (usage, r);
+      g_autofree char *sql = g_strdup_printf (
+        "SELECT count(*) FROM logs WHERE %s = %" G_GINT64_FORMAT " AND type IN (2, 5)"
+        " AND created_at >= %" G_GINT64_FORMAT " AND created_at < %" G_GINT64_FORMAT,
+        column, id, s->from, s->to);
+
+      g_assert_cmpint (s->total.requests, ==, channels_sql (w, sql));
+      g_assert_cmpint (s->total.requests, >, 0);
+    }
 }

@@ -56,5 +56,10 @@ void           channels_set_width        (ChannelsWindow *w, int width);
 /* Runs one SQL scalar on the fixture. */
 gint64         channels_sql              (ChannelsWindow *w, const char *sql);
 char          *channels_sql_text         (ChannelsWindow *w, const char *sql);
+/* Waits for @usage (an NdChannelUsage) to load after a sync, and asserts
+ * that both ranges count the requests (type 2 and 5) the logs hold with
+ * @column = @id, and that there are some. */
+void           channels_check_usage      (ChannelsWindow *w, GtkWidget *usage,
+                                          const char *column, gint64 id);
 
 G_END_DECLS

@@ -182,6 +182,45 @@ test_token_create_and_reveal (void)
   channels_window_close (&w);
 }
 
+/* The Usage button shows the selected token's requests over 24 h and 7 d,
+ * as the logs count them. */
+static void
+test_token_usage (void)
+{
+  ChannelsWindow w;
+  NdTokensPage *page;
+  gint64 id = 0;
+  int row;
+
+  if (!channels_window_open (&w, "tokens_usage", 0, FALSE))
+    return;
+  page = show_tokens (&w);
+  /* A token the table holds with requests in the last day. */
+  row = -1;
+  for (guint i = 0, n = g_list_model_get_n_items (nd_tokens_page_get_model (page)); i < n && row < 0; i++)
+    {
+      g_autoptr(NdRecordItem) item = g_list_model_get_item (nd_tokens_page_get_model (page), i);
+      g_autofree char *sql = NULL;
+
+      id = ((const NdToken *) nd_record_item_get (item))->id;
+      sql = g_strdup_printf ("SELECT count(*) FROM logs WHERE type IN (2, 5) AND token_id = %"
+                             G_GINT64_FORMAT " AND created_at >= extract(epoch FROM now())::bigint"
+                             " - 86400", id);
+      if (channels_sql (&w, sql) > 0)
+        row = (int) i;
+    }
+  g_assert_cmpint (row, >=, 0);
+  g_assert_false (gtk_widget_get_sensitive (WCHILD (w.window, "usage_button")) &&
+                  gtk_widget_get_mapped (WCHILD (w.window, "usage_button")));
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (nd_tokens_page_get_model (page)), row, TRUE);
+  g_assert_true (gtk_widget_get_sensitive (WCHILD (w.window, "usage_button")));
+  gtk_menu_button_popup (GTK_MENU_BUTTON (WCHILD (w.window, "usage_button")));
+  channels_check_usage (&w, nd_tokens_page_get_usage (page), "token_id", id);
+  shots (&w, w.window, "tokens-usage");
+  gtk_menu_button_popdown (GTK_MENU_BUTTON (WCHILD (w.window, "usage_button")));
+  channels_window_close (&w);
+}
+
 static void
 test_codes_batch (void)
 {
@@ -288,6 +327,7 @@ main (int argc, char **argv)
 {
   channels_tests_init (&argc, &argv);
   g_test_add_func ("/tokens-page/create-and-reveal", test_token_create_and_reveal);
+  g_test_add_func ("/tokens-page/usage", test_token_usage);
   g_test_add_func ("/redemptions-page/batch", test_codes_batch);
   g_test_add_func ("/tokens-page/read-only", test_read_only);
   return channels_tests_run ();

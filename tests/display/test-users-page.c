@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "nd-channel-usage.h"
 #include "nd-logs-page.h"
 #include "nd-user-dialogs.h"
 #include "nd-user-model.h"
@@ -365,6 +366,45 @@ check_amounts (void)
   g_assert_false (nd_user_parse_amount ("99999999999999", usd, &q));
 }
 
+/* The pane's usage over 7 and 30 days is what the logs say for user @id. */
+static void
+check_usage (UsersWindow *w, gint64 id)
+{
+  NdChannelUsage *usage = ND_CHANNEL_USAGE (nd_users_page_get_usage (w->page));
+
+  channels_check_usage (&w->cw, GTK_WIDGET (usage), "user_id", id);
+  /* 30 days, not the channels' 24 hours. */
+  g_assert_cmpint (nd_channel_usage_get_series (usage, 1)->to -
+                   nd_channel_usage_get_series (usage, 1)->from, >=, 29 * 86400);
+  g_assert_cmpint (nd_channel_usage_get_series (usage, 0)->to -
+                   nd_channel_usage_get_series (usage, 0)->from, >=, 6 * 86400);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (usage)));
+}
+
+/* The pane lists the user's tokens, as many as the table holds, by name. */
+static void
+check_tokens (UsersWindow *w, gint64 id)
+{
+  GtkWidget *list = CHILD (w->page, "tokens_list");
+  g_autofree char *count_sql = g_strdup_printf ("SELECT count(*) FROM tokens WHERE user_id = %"
+                                                G_GINT64_FORMAT " AND deleted_at IS NULL", id);
+  g_autofree char *name_sql = g_strdup_printf ("SELECT name FROM tokens WHERE user_id = %"
+                                               G_GINT64_FORMAT " AND deleted_at IS NULL"
+                                               " ORDER BY id LIMIT 1", id);
+  g_autofree char *name = NULL;
+  gint64 want = sql (w, count_sql);
+  guint rows = 0;
+
+  settle (w);
+  for (GtkWidget *c = gtk_widget_get_first_child (list); c; c = gtk_widget_get_next_sibling (c))
+    rows++;
+  g_assert_cmpint (want, >, 0);
+  g_assert_cmpint (want, <=, 20);
+  g_assert_cmpuint (rows, ==, want);
+  name = channels_sql_text (&w->cw, name_sql);
+  g_assert_nonnull (channels_find_label (list, name));
+}
+
 static void
 test_list_and_quota (void)
 {
@@ -384,8 +424,19 @@ test_list_and_quota (void)
 
   /* alice (id 7): $2.00 more, at the fixture's 500 000 units a dollar. */
   open_user (&w, 7);
+  check_usage (&w, 7);
+  check_tokens (&w, 7);
   shoot (w.cw.window, "detail", TRUE);
   shoot (w.cw.window, "detail", FALSE);
+  {
+    GtkWidget *usage = nd_users_page_get_usage (w.page);
+    GtkWidget *scroller = gtk_widget_get_ancestor (usage, GTK_TYPE_SCROLLED_WINDOW);
+    GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+
+    gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj));
+    shoot (w.cw.window, "detail-usage", FALSE);
+    gtk_adjustment_set_value (adj, 0);
+  }
   /* Logs: the Logs page, filtered by alice's id. */
   {
     g_autofree char *filter = NULL;

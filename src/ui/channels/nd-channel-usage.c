@@ -13,7 +13,6 @@
 #define N_RANGES 2
 #define N_FIGURES 5
 
-static const char * const presets[N_RANGES] = { "24h", "7d" };
 
 struct _NdChannelUsage
 {
@@ -23,6 +22,7 @@ struct _NdChannelUsage
   GtkStack *stack;
   GtkLabel *missing_label;
   GtkLabel *values[N_FIGURES][N_RANGES];
+  GtkLabel *headings[N_RANGES];
   GtkToggleButton *range_buttons[N_RANGES];
   NdChartView *chart;
   GtkLabel *synced_label;
@@ -31,7 +31,13 @@ struct _NdChannelUsage
   NdMoney *money;
   GCancellable *cancellable;
   NdFactsSeries *series[N_RANGES];
-  gint64 channel_id;
+  NdSource *sync_source;        /* set by nd_channel_usage_open_store: the widget syncs */
+  GCancellable *sync_cancellable;
+  char *sync_preset;
+  gint64 last_sync_try;
+  gint64 channel_id;            /* the subject's id, in dim */
+  NdFactsDims dim;
+  char *presets[N_RANGES];
   guint chart_range;
   gboolean syncing;
 };
@@ -147,7 +153,8 @@ show_synced (NdChannelUsage *self)
     if (self->series[r] != NULL)
       last = MAX (last, self->series[r]->last_sync);
   text = nd_dashboard_synced_text (last, nd_time_now (), self->syncing);
-  if (self->series[0] != NULL && self->series[0]->granularity >= ND_TIME_DAY)
+  if (self->dim == ND_FACTS_DIM_CHANNEL && self->series[0] != NULL &&
+      self->series[0]->granularity >= ND_TIME_DAY)
     {
       g_autofree char *with = g_strdup_printf (_("%s · whole days: NewAPI’s API gives channel "
                                                  "figures per day"), text);
@@ -213,11 +220,11 @@ query (NdChannelUsage *self)
       NdFactsRange range;
       QueryCtx *ctx = g_new0 (QueryCtx, 1);
 
-      nd_facts_range_preset (&range, presets[r], nd_time_now ());
+      nd_facts_range_preset (&range, self->presets[r], nd_time_now ());
       ctx->self = g_object_ref (self);
       ctx->range = r;
       ctx->id = self->channel_id;
-      nd_facts_query_series_async (self->facts, &range, ND_FACTS_DIM_CHANNEL, key,
+      nd_facts_query_series_async (self->facts, &range, self->dim, key,
                                    self->cancellable, series_done, ctx);
     }
 }
@@ -242,11 +249,68 @@ range_toggled_cb (GtkToggleButton *button, NdChannelUsage *self)
   show_chart (self);
 }
 
+/* ─── a store of its own (nd_channel_usage_open_store) ─────────────────── */
+
+/* Usage figures older than this are synced again when the widget shows. */
+#define SYNC_AFTER_SECONDS 300
+
+static void
+sync_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(NdChannelUsage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  nd_facts_sync_finish (ND_FACTS (object), result, &error);
+  if (self->box == NULL || ND_FACTS (object) != self->facts)
+    return;
+  nd_channel_usage_set_syncing (self, FALSE);
+  /* A failed sync leaves what the store had; the dashboard says why. */
+  nd_channel_usage_refresh (self);
+}
+
+/* A sync costs the gateway queries: only when stale and on screen. */
+static void
+maybe_sync (NdChannelUsage *self)
+{
+  gint64 now = nd_time_now ();
+  NdFactsRange range;
+
+  if (self->facts == NULL || self->sync_source == NULL ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self)) || nd_facts_is_syncing (self->facts) ||
+      now - MAX (nd_facts_get_last_sync (self->facts), self->last_sync_try) < SYNC_AFTER_SECONDS)
+    return;
+  self->last_sync_try = now;
+  g_clear_object (&self->sync_cancellable);
+  self->sync_cancellable = g_cancellable_new ();
+  /* Over the API a sync asks for the days of this range only. */
+  nd_facts_range_preset (&range, self->sync_preset, now);
+  nd_facts_set_range (self->facts, range.from, range.to);
+  nd_channel_usage_set_syncing (self, TRUE);
+  nd_facts_sync_async (self->facts, self->sync_source, NULL, NULL, self->sync_cancellable,
+                       sync_done, g_object_ref (self));
+}
+
+static void
+close_store (NdChannelUsage *self)
+{
+  g_cancellable_cancel (self->sync_cancellable);
+  g_clear_object (&self->sync_cancellable);
+  g_clear_object (&self->sync_source);
+}
+
+static void
+nd_channel_usage_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (nd_channel_usage_parent_class)->map (widget);
+  maybe_sync (ND_CHANNEL_USAGE (widget));
+}
+
 static void
 nd_channel_usage_dispose (GObject *object)
 {
   NdChannelUsage *self = ND_CHANNEL_USAGE (object);
 
+  close_store (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->box, gtk_widget_unparent);
@@ -259,7 +323,12 @@ nd_channel_usage_dispose (GObject *object)
 static void
 nd_channel_usage_finalize (GObject *object)
 {
-  g_clear_pointer (&ND_CHANNEL_USAGE (object)->money, nd_money_free);
+  NdChannelUsage *self = ND_CHANNEL_USAGE (object);
+
+  g_clear_pointer (&self->money, nd_money_free);
+  for (guint r = 0; r < N_RANGES; r++)
+    g_free (self->presets[r]);
+  g_free (self->sync_preset);
   G_OBJECT_CLASS (nd_channel_usage_parent_class)->finalize (object);
 }
 
@@ -270,6 +339,7 @@ nd_channel_usage_class_init (NdChannelUsageClass *klass)
 
   object_class->dispose = nd_channel_usage_dispose;
   object_class->finalize = nd_channel_usage_finalize;
+  GTK_WIDGET_CLASS (klass)->map = nd_channel_usage_map;
   gtk_widget_class_set_layout_manager_type (GTK_WIDGET_CLASS (klass), GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -312,8 +382,11 @@ nd_channel_usage_init (NdChannelUsage *self)
   gtk_widget_add_css_class (GTK_WIDGET (grid), "card");
   gtk_widget_add_css_class (GTK_WIDGET (grid), "nd-usage-grid");
   grid_label (grid, "", 0, 0, TRUE);
-  grid_label (grid, _("Last 24 hours"), 1, 0, TRUE);
-  grid_label (grid, _("Last 7 days"), 2, 0, TRUE);
+  self->dim = ND_FACTS_DIM_CHANNEL;
+  self->presets[0] = g_strdup ("24h");
+  self->presets[1] = g_strdup ("7d");
+  self->headings[0] = grid_label (grid, _("Last 24 hours"), 1, 0, TRUE);
+  self->headings[1] = grid_label (grid, _("Last 7 days"), 2, 0, TRUE);
   for (guint f = 0; f < N_FIGURES; f++)
     {
       grid_label (grid, _(figures[f]), 0, f + 1, FALSE);
@@ -382,11 +455,42 @@ nd_channel_usage_set_facts (NdChannelUsage *self, NdFacts *facts, const NdMoney 
 void
 nd_channel_usage_set_channel (NdChannelUsage *self, gint64 id)
 {
+  nd_channel_usage_set_subject (self, ND_FACTS_DIM_CHANNEL, id);
+}
+
+void
+nd_channel_usage_set_ranges (NdChannelUsage *self, const char *preset0, const char *label0,
+                             const char *button0, const char *preset1, const char *label1,
+                             const char *button1, const char *empty_text)
+{
+  const char *presets[N_RANGES] = { preset0, preset1 };
+  const char *labels[N_RANGES] = { label0, label1 };
+  const char *buttons[N_RANGES] = { button0, button1 };
+
   g_return_if_fail (ND_IS_CHANNEL_USAGE (self));
 
-  if (id != self->channel_id)
+  for (guint r = 0; r < N_RANGES; r++)
+    {
+      g_free (self->presets[r]);
+  g_free (self->sync_preset);
+      self->presets[r] = g_strdup (presets[r]);
+      gtk_label_set_text (self->headings[r], labels[r]);
+      gtk_button_set_label (GTK_BUTTON (self->range_buttons[r]), buttons[r]);
+    }
+  nd_chart_view_set_empty_text (self->chart, empty_text);
+  clear_series (self);
+  query (self);
+}
+
+void
+nd_channel_usage_set_subject (NdChannelUsage *self, NdFactsDims dim, gint64 id)
+{
+  g_return_if_fail (ND_IS_CHANNEL_USAGE (self));
+
+  if (id != self->channel_id || dim != self->dim)
     {
       self->channel_id = id;
+      self->dim = dim;
       clear_series (self);
     }
   if (self->facts != NULL)
@@ -415,4 +519,42 @@ nd_channel_usage_get_series (NdChannelUsage *self, guint range)
   g_return_val_if_fail (ND_IS_CHANNEL_USAGE (self), NULL);
   g_return_val_if_fail (range < N_RANGES, NULL);
   return self->series[range];
+}
+
+void
+nd_channel_usage_open_store (NdChannelUsage *self, NdServerInfo *info, NdSource *source,
+                             NdCapabilities dim_cap, const char *sync_preset)
+{
+  g_autoptr(NdFacts) facts = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (ND_IS_CHANNEL_USAGE (self));
+
+  close_store (self);
+  if (info == NULL || source == NULL || !nd_server_info_has (info, ND_CAP_FACTS | dim_cap))
+    {
+      nd_channel_usage_set_facts (self, NULL, NULL,
+                                  info == NULL ? NULL
+                                  : nd_dashboard_missing_reason (nd_server_info_has (info, ND_CAP_FACTS)
+                                                                 ? dim_cap : ND_CAP_FACTS));
+      return;
+    }
+  /* The dashboard's store: one file per gateway, shared. */
+  key = nd_facts_key_for_server (info);
+  if (key == NULL)
+    {
+      nd_channel_usage_set_facts (self, NULL, NULL,
+                                  _("This gateway does not say who it is, so its statistics "
+                                    "cannot be kept apart from another’s."));
+      return;
+    }
+  path = nd_facts_default_path (key);
+  facts = nd_facts_new (path);
+  self->sync_source = g_object_ref (source);
+  g_free (self->sync_preset);
+  self->sync_preset = g_strdup (sync_preset);
+  self->last_sync_try = 0;
+  nd_channel_usage_set_facts (self, facts, info->money, NULL);
+  maybe_sync (self);
 }

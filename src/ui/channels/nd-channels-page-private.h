@@ -80,17 +80,14 @@ struct _NdChannelsPage
   GPtrArray *group_values;      /* per group_dropdown row; NULL = any */
   GPtrArray *tag_values;        /* per tag_dropdown row; NULL = any, "" = untagged */
   NdSource *source;             /* the manage source: lists and writes */
-  NdFacts *facts;
   GCancellable *cancellable;    /* loads, for the source's life */
   GCancellable *write_cancellable;
-  GCancellable *sync_cancellable;
   NdHealthRunner *tests;        /* the latest test run's results, per source */
   NdHealthRunner *balances;     /* the latest balance run's */
   NdHealthRunner *running;      /* one of them while it runs, or NULL */
   GCancellable *health_cancellable;
   char *blocked;                /* why writes are refused, or NULL */
   gint64 select_after_load;
-  gint64 last_sync_try;
   gboolean loading;
   gboolean writing;
   gboolean updating_filters;

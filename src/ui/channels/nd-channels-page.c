@@ -19,8 +19,6 @@
 #include "nd-time.h"
 #include "nd-wrap-box.h"
 
-/* Usage figures older than this are synced again when the page shows. */
-#define SYNC_AFTER_SECONDS 300
 
 G_DEFINE_FINAL_TYPE (NdChannelsPage, nd_channels_page, ND_TYPE_PAGE)
 
@@ -245,72 +243,12 @@ find_action (GtkWidget *widget, const char *name, GVariant *param)
 /* ─── usage (facts store) ───────────────────────────────────────────────── */
 
 static void
-sync_done (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr(NdChannelsPage) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  nd_facts_sync_finish (ND_FACTS (object), result, &error);
-  if (self->disposed || ND_FACTS (object) != self->facts)
-    return;
-  nd_channel_usage_set_syncing (nd_channel_editor_get_usage (self->editor), FALSE);
-  /* A failed sync leaves what the store had; the dashboard says why. */
-  nd_channel_usage_refresh (nd_channel_editor_get_usage (self->editor));
-}
-
-/* Brings the store up to date when it is stale and the page is on screen:
- * a sync costs the gateway queries, so not on every visit. */
-static void
-maybe_sync (NdChannelsPage *self)
-{
-  NdSource *source = data_source (self);
-  gint64 now = nd_time_now ();
-  NdFactsRange week;
-
-  if (self->facts == NULL || source == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)) ||
-      nd_facts_is_syncing (self->facts) ||
-      now - MAX (nd_facts_get_last_sync (self->facts), self->last_sync_try) < SYNC_AFTER_SECONDS)
-    return;
-  self->last_sync_try = now;
-  g_clear_object (&self->sync_cancellable);
-  self->sync_cancellable = g_cancellable_new ();
-  /* Over the API a sync asks for the days of this range only. */
-  nd_facts_range_preset (&week, "7d", now);
-  nd_facts_set_range (self->facts, week.from, week.to);
-  nd_channel_usage_set_syncing (nd_channel_editor_get_usage (self->editor), TRUE);
-  nd_facts_sync_async (self->facts, source, NULL, NULL, self->sync_cancellable, sync_done,
-                       g_object_ref (self));
-}
-
-static void
 start_facts (NdChannelsPage *self, NdServerInfo *info)
 {
-  NdChannelUsage *usage = nd_channel_editor_get_usage (self->editor);
-  g_autofree char *key = NULL;
-  g_autofree char *path = NULL;
-
-  if (info == NULL || !nd_server_info_has (info, ND_CAP_FACTS | ND_CAP_FACTS_CHANNEL))
-    {
-      nd_channel_usage_set_facts (usage, NULL, NULL,
-                                  info == NULL ? NULL
-                                  : nd_dashboard_missing_reason (nd_server_info_has (info, ND_CAP_FACTS)
-                                                                 ? ND_CAP_FACTS_CHANNEL : ND_CAP_FACTS));
-      return;
-    }
-  /* The dashboard's store: one file per gateway, shared. */
-  key = nd_facts_key_for_server (info);
-  if (key == NULL)
-    {
-      nd_channel_usage_set_facts (usage, NULL, NULL,
-                                  _("This gateway does not say who it is, so its statistics "
-                                    "cannot be kept apart from another’s."));
-      return;
-    }
-  path = nd_facts_default_path (key);
-  self->facts = nd_facts_new (path);
-  self->last_sync_try = 0;
-  nd_channel_usage_set_facts (usage, self->facts, info->money, NULL);
-  maybe_sync (self);
+  /* The usage widget opens the dashboard's store and syncs it itself. */
+  if (self->editor != NULL)
+    nd_channel_usage_open_store (nd_channel_editor_get_usage (self->editor), info,
+                                 info ? data_source (self) : NULL, ND_CAP_FACTS_CHANNEL, "7d");
 }
 
 /* ─── session ───────────────────────────────────────────────────────────── */
@@ -320,13 +258,11 @@ stop (NdChannelsPage *self)
 {
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->write_cancellable);
-  g_cancellable_cancel (self->sync_cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->write_cancellable);
-  g_clear_object (&self->sync_cancellable);
+  start_facts (self, NULL);
   _nd_channels_page_health_set_source (self, NULL);
   g_clear_object (&self->source);
-  g_clear_object (&self->facts);
   g_clear_pointer (&self->blocked, g_free);
   self->loading = self->writing = FALSE;
   g_ptr_array_set_size (self->items, 0);
@@ -417,13 +353,6 @@ activate_cb (NdChannelsPage *self, guint position)
 }
 
 static void
-nd_channels_page_map (GtkWidget *widget)
-{
-  GTK_WIDGET_CLASS (nd_channels_page_parent_class)->map (widget);
-  maybe_sync (ND_CHANNELS_PAGE (widget));
-}
-
-static void
 nd_channels_page_dispose (GObject *object)
 {
   NdChannelsPage *self = ND_CHANNELS_PAGE (object);
@@ -469,7 +398,6 @@ nd_channels_page_class_init (NdChannelsPageClass *klass)
 
   object_class->dispose = nd_channels_page_dispose;
   object_class->finalize = nd_channels_page_finalize;
-  widget_class->map = nd_channels_page_map;
   ND_PAGE_CLASS (klass)->session_changed = nd_channels_page_session_changed;
 
   g_type_ensure (ND_TYPE_WRAP_BOX);

@@ -20,6 +20,7 @@
 #include "nd-manage-conn.h"
 #include "nd-secure-string.h"
 #include "nd-record-item.h"
+#include "nd-channel-usage.h"
 #include "nd-token-columns.h"
 #include "nd-tokens-page.h"
 #include "nd-wrap-box.h"
@@ -49,6 +50,7 @@ struct _NdTokensPage
   GtkRevealer *bulk_revealer;
   GtkLabel *selection_label;
   GtkButton *reveal_button;
+  GtkMenuButton *usage_button;
   GtkButton *edit_button;
   GtkButton *enable_button;
   GtkButton *disable_button;
@@ -56,6 +58,7 @@ struct _NdTokensPage
   AdwStatusPage *unavailable_page;
 
   /* owned */
+  NdChannelUsage *usage;        /* in usage_button's popover */
   NdListLoader *loader;
   GtkMultiSelection *selection;
   GtkStringList *group_model;
@@ -111,6 +114,12 @@ update_actions (NdTokensPage *self)
   nd_channel_set_blocked (GTK_WIDGET (self->delete_button), write_reason, NULL);
   nd_channel_set_blocked (GTK_WIDGET (self->reveal_button), one ? NULL : "",
                           _("Show this token’s whole key"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->usage_button), one);
+  if (one)
+    nd_channel_usage_set_subject (self->usage, ND_FACTS_DIM_TOKEN,
+                                  ((const NdToken *) nd_record_item_get (g_ptr_array_index (items, 0)))->id);
+  else
+    gtk_menu_button_popdown (self->usage_button);
   gtk_widget_set_sensitive (GTK_WIDGET (self->reload_button), self->conn.source != NULL);
   gtk_spinner_set_spinning (self->spinner,
                             self->writing || nd_list_loader_is_loading (self->loader));
@@ -398,6 +407,8 @@ static void
 stop (NdTokensPage *self)
 {
   nd_manage_conn_clear (&self->conn);
+  if (self->usage != NULL)
+    nd_channel_usage_open_store (self->usage, NULL, NULL, ND_CAP_FACTS_TOKEN, NULL);
   g_clear_handle_id (&self->search_timeout, g_source_remove);
   self->writing = FALSE;
   if (self->loader != NULL)
@@ -437,6 +448,9 @@ session_state_cb (NdTokensPage *self)
                           g_list_model_get_n_items (G_LIST_MODEL (self->group_model)) - 1, NULL);
   nd_source_list_groups_async (self->conn.source, self->conn.cancellable, groups_done,
                                g_object_ref (self));
+  nd_channel_usage_open_store (self->usage, info,
+                               nd_session_get_source (nd_page_get_session (ND_PAGE (self))),
+                               ND_CAP_FACTS_TOKEN, "7d");
   nd_tokens_page_reload (self);
 }
 
@@ -495,7 +509,7 @@ nd_tokens_page_class_init (NdTokensPageClass *klass)
   BIND (stack); BIND (search_entry); BIND (status_dropdown); BIND (group_dropdown);
   BIND (owner_entry); BIND (count_label); BIND (spinner); BIND (reload_button); BIND (add_button);
   BIND (scope_note); BIND (list_stack); BIND (scroller); BIND (column_view); BIND (empty_page);
-  BIND (bulk_revealer); BIND (selection_label); BIND (reveal_button); BIND (edit_button);
+  BIND (bulk_revealer); BIND (selection_label); BIND (reveal_button); BIND (usage_button); BIND (edit_button);
   BIND (enable_button); BIND (disable_button); BIND (delete_button); BIND (unavailable_page);
 #undef BIND
   gtk_widget_class_install_action (widget_class, "tokens.add", NULL, add_action);
@@ -515,7 +529,16 @@ nd_tokens_page_init (NdTokensPage *self)
 {
   static const char * const any_group[] = { N_("All groups"), NULL };
 
+  GtkWidget *popover = gtk_popover_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->usage = ND_CHANNEL_USAGE (nd_channel_usage_new ());
+  nd_channel_usage_set_ranges (self->usage, "24h", _("Last 24 hours"), _("24 Hours"),
+                               "7d", _("Last 7 days"), _("7 Days"),
+                               _("No requests with this token in this range"));
+  gtk_widget_set_size_request (GTK_WIDGET (self->usage), 420, -1);
+  gtk_popover_set_child (GTK_POPOVER (popover), GTK_WIDGET (self->usage));
+  gtk_menu_button_set_popover (self->usage_button, popover);
   /* The status badges are the Channels page's. */
   nd_page_add_css ("/channels/nd-channels.css");
   g_weak_ref_init (&self->secret_dialog, NULL);
@@ -573,4 +596,11 @@ nd_tokens_page_get_blocked (NdTokensPage *self)
 {
   g_return_val_if_fail (ND_IS_TOKENS_PAGE (self), NULL);
   return self->conn.blocked;
+}
+
+GtkWidget *
+nd_tokens_page_get_usage (NdTokensPage *self)
+{
+  g_return_val_if_fail (ND_IS_TOKENS_PAGE (self), NULL);
+  return GTK_WIDGET (self->usage);
 }

@@ -22,6 +22,8 @@ gboolean        nd_tokens_page_is_busy       (NdTokensPage *self);
 NdTokenDialog  *nd_tokens_page_new_token     (NdTokensPage *self);
 /* The key window on screen, or NULL. */
 NdSecretDialog *nd_tokens_page_get_secret_dialog (NdTokensPage *self);
+/* The selected token's usage, in the Usage button's popover (for tests). */
+GtkWidget      *nd_tokens_page_get_usage (NdTokensPage *self);
 /* Why writes are refused (NULL when they are not). */
 const char     *nd_tokens_page_get_blocked   (NdTokensPage *self);
 

@@ -14,6 +14,7 @@
 #include "nd-channel-data.h"
 #include "nd-channel-dialogs.h"
 #include "logs/nd-log-query.h"
+#include "nd-token-columns.h"
 #include "nd-secure-string.h"
 #include "nd-user-dialogs.h"
 #include "nd-users-page-private.h"
@@ -88,6 +89,107 @@ render (NdUsersPage *self, const NdUser *u)
     gtk_widget_add_css_class (GTK_WIDGET (self->status_button), "destructive-action");
 }
 
+/* ─── the user's tokens ─────────────────────────────────────────────────── */
+
+/* A short list: the Tokens page has them all. */
+#define TOKENS_SHOWN 20
+
+static void
+clear_tokens (NdUsersPage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->tokens_list))) != NULL)
+    gtk_list_box_remove (self->tokens_list, child);
+}
+
+static void
+add_token_row (NdUsersPage *self, const char *title, const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_list_box_append (self->tokens_list, row);
+}
+
+typedef struct {
+  NdUsersPage *self;
+  gint64 id;
+} TokensCtx;
+
+static void
+tokens_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  TokensCtx *ctx = user_data;
+  g_autoptr(NdUsersPage) self = ctx->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(NdListPage) page = nd_source_list_finish (ND_SOURCE (object), result, &error);
+  gint64 id = ctx->id;
+  gint64 total;
+
+  g_free (ctx);
+  if (self->disposed || ND_SOURCE (object) != self->source || (page == NULL && nd_error_is_cancelled (error)))
+    return;
+  self->reading_detail--;
+  _nd_users_page_update_actions (self);
+  if (id != self->detail_id)
+    return;
+  clear_tokens (self);
+  if (page == NULL)
+    {
+      add_token_row (self, error->message, NULL);
+      return;
+    }
+  for (guint i = 0; i < page->items->len && i < TOKENS_SHOWN; i++)
+    {
+      const NdToken *t = g_ptr_array_index (page->items, i);
+      const char *status = nd_token_status_label (t->effective_status);
+      g_autofree char *remain = nd_money_format (self->money, t->remain_quota);
+      g_autofree char *subtitle = NULL;
+
+      if (t->unlimited_quota)
+        /* Translators: a token's masked key and status */
+        subtitle = g_strdup_printf (_("%s · %s · unlimited"), t->masked_key, status);
+      else
+        /* Translators: a token's masked key, status and remaining quota */
+        subtitle = g_strdup_printf (_("%s · %s · %s left"), t->masked_key, status, remain);
+      g_autofree char *name = nd_mask_text_dup (t->name ? t->name : "");
+
+      add_token_row (self, name, subtitle);
+    }
+  total = page->total >= 0 ? page->total : (gint64) page->items->len;
+  if (total > TOKENS_SHOWN)
+    {
+      g_autofree char *more = nd_format_count (total - TOKENS_SHOWN);
+      /* Translators: after the first tokens of a user; %s is a count */
+      g_autofree char *text = g_strdup_printf (_("and %s more on the Tokens page"), more);
+
+      add_token_row (self, text, NULL);
+    }
+  else if (total == 0)
+    add_token_row (self, _("No tokens"), NULL);
+}
+
+static void
+fetch_tokens (NdUsersPage *self, gint64 id)
+{
+  NdListQuery q = { 0 };
+  TokensCtx *ctx;
+
+  clear_tokens (self);
+  if (self->source == NULL || self->cancellable == NULL || id <= 0)
+    return;
+  ctx = g_new0 (TokensCtx, 1);
+  ctx->self = g_object_ref (self);
+  ctx->id = id;
+  q.limit = TOKENS_SHOWN;
+  q.user_id = id;
+  self->reading_detail++;
+  nd_source_list_tokens_async (self->source, &q, self->cancellable, tokens_done, ctx);
+}
+
 /* The table gives up what the pane repeats, so what stays fits beside it. */
 static const NdUserColumn hidden_with_pane[] = {
   ND_USER_COLUMN_ROLE, ND_USER_COLUMN_USED, ND_USER_COLUMN_REQUESTS, ND_USER_COLUMN_LAST_LOGIN,
@@ -153,6 +255,8 @@ _nd_users_page_show_user (NdUsersPage *self, gint64 id, const NdUser *user)
     }
   if (user != NULL)
     render (self, user);
+  nd_channel_usage_set_subject (self->usage, ND_FACTS_DIM_USER, id);
+  fetch_tokens (self, id);
   show_pane (self, TRUE);
   _nd_users_page_update_actions (self);
   fetch_detail (self, id);
@@ -460,5 +564,10 @@ _nd_users_page_detail_init (NdUsersPage *self)
   g_signal_connect_swapped (self->leaflet, "notify::visible-child", G_CALLBACK (leaflet_child_cb), self);
   g_signal_connect_swapped (self->leaflet, "notify::child-transition-running",
                             G_CALLBACK (leaflet_child_cb), self);
+  self->usage = ND_CHANNEL_USAGE (nd_channel_usage_new ());
+  nd_channel_usage_set_ranges (self->usage, "7d", _("Last 7 days"), _("7 Days"),
+                               "30d", _("Last 30 days"), _("30 Days"),
+                               _("No requests by this user in this range"));
+  gtk_box_append (GTK_BOX (self->usage_box), GTK_WIDGET (self->usage));
   show_pane (self, FALSE);
 }

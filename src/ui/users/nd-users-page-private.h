@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "nd-channel-usage.h"
 #include "nd-user-columns.h"
 #include "nd-user-model.h"
 #include "nd-users-page.h"
@@ -46,9 +47,12 @@ struct _NdUsersPage
   GtkButton *edit_button;
   GtkButton *delete_button;
   GtkListBox *detail_list;
+  GtkWidget *usage_box;
+  GtkListBox *tokens_list;
   AdwStatusPage *unavailable_page;
 
   /* owned */
+  NdChannelUsage *usage;        /* the user's usage, in usage_box */
   NdUserModel *model;
   GtkMultiSelection *selection;
   NdUserColumns *columns;

@@ -248,6 +248,7 @@ stop (NdUsersPage *self)
   g_clear_pointer (&self->blocked, g_free);
   self->writing = FALSE;
   self->reading_detail = 0;
+  nd_channel_usage_open_store (self->usage, NULL, NULL, ND_CAP_FACTS_USER, NULL);
   if (self->model != NULL)
     nd_user_model_set_source (self->model, NULL);
 }
@@ -293,6 +294,8 @@ session_state_cb (NdUsersPage *self)
   nd_user_columns_set_full_sort (self->columns, nd_server_info_has (info, ND_CAP_USERS_ANY_QUERY));
   nd_user_model_set_source (self->model, source);
   filters_clear (self);
+  nd_channel_usage_open_store (self->usage, info, nd_session_get_source (nd_page_get_session (ND_PAGE (self))),
+                               ND_CAP_FACTS_USER, "30d");
   nd_source_list_groups_async (source, self->cancellable, groups_done, g_object_ref (self));
   apply_query (self);
 }
@@ -370,7 +373,7 @@ nd_users_page_class_init (NdUsersPageClass *klass)
   BIND (bulk_disable_button); BIND (pane_separator); BIND (detail_pane); BIND (detail_title);
   BIND (close_button); BIND (blocked_label); BIND (quota_button); BIND (status_button);
   BIND (edit_button); BIND (delete_button); BIND (logs_button);
-  BIND (detail_list); BIND (unavailable_page);
+  BIND (detail_list); BIND (usage_box); BIND (tokens_list); BIND (unavailable_page);
 #undef BIND
   _nd_users_page_detail_class_init (klass);
   gtk_widget_class_install_action (widget_class, "users.find", NULL, find_action);
@@ -433,4 +436,11 @@ nd_users_page_get_detail_id (NdUsersPage *self)
 {
   g_return_val_if_fail (ND_IS_USERS_PAGE (self), 0);
   return self->detail_id;
+}
+
+GtkWidget *
+nd_users_page_get_usage (NdUsersPage *self)
+{
+  g_return_val_if_fail (ND_IS_USERS_PAGE (self), NULL);
+  return GTK_WIDGET (self->usage);
 }

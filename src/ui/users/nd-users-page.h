@@ -16,5 +16,7 @@ GListModel *nd_users_page_get_model (NdUsersPage *self);
 gboolean    nd_users_page_is_busy   (NdUsersPage *self);
 /* The user the detail pane shows, 0 when none. */
 gint64      nd_users_page_get_detail_id (NdUsersPage *self);
+/* The detail pane's usage figures (for tests). */
+GtkWidget  *nd_users_page_get_usage (NdUsersPage *self);
 
 G_END_DECLS
