@@ -75,6 +75,41 @@ page_model (Http *h)
   return nd_redemptions_page_get_model (ND_REDEMPTIONS_PAGE (h->page));
 }
 
+/* The record (NdUser, NdToken, NdRedemption) at @pos; the model holds it. */
+static gconstpointer
+row (Http *h, guint pos)
+{
+  g_autoptr(GObject) item = g_list_model_get_item (page_model (h), pos);
+
+  g_assert_nonnull (item);
+  if (ND_IS_USER_ITEM (item))
+    return nd_user_item_get_user (ND_USER_ITEM (item));
+  return nd_record_item_get (ND_RECORD_ITEM (item));
+}
+
+#define USER(h, pos) ((const NdUser *) row ((h), (pos)))
+#define TOKEN(h, pos) ((const NdToken *) row ((h), (pos)))
+
+/* The row of the token or code @id, or -1. */
+static int
+find_row (Http *h, gint64 id)
+{
+  for (guint i = 0, n = g_list_model_get_n_items (page_model (h)); i < n; i++)
+    /* NdToken and NdRedemption both start with their id. */
+    if (*(const gint64 *) row (h, i) == id)
+      return (int) i;
+  return -1;
+}
+
+/* The page's one-time window of keys or codes is open. */
+static gboolean
+secret_shown (gpointer page)
+{
+  if (ND_IS_TOKENS_PAGE (page))
+    return nd_tokens_page_get_secret_dialog (page) != NULL;
+  return nd_redemptions_page_get_secret_dialog (page) != NULL;
+}
+
 static void
 settle (Http *h)
 {
@@ -216,14 +251,6 @@ select_row (Http *h, guint pos)
 
 #define USERS_CHILD(h, name) nd_display_test_child ((h)->page, ND_TYPE_USERS_PAGE, (name))
 
-static const NdUser *
-user_row (Http *h, guint pos)
-{
-  g_autoptr(NdUserItem) item = g_list_model_get_item (page_model (h), pos);
-
-  g_assert_nonnull (item);
-  return nd_user_item_get_user (item);
-}
 
 static void
 search_users (Http *h, const char *text)
@@ -289,9 +316,9 @@ check_user_list (Http *h)
                                      "OR display_name LIKE '%%alice%%' OR email LIKE '%%alice%%'");
 
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (USERS_CHILD (h, "count_label"))), ==, want);
-  g_assert_cmpint (user_row (h, 0)->id, ==, wfx_scalar (h->fx, "SELECT max(id) FROM users"));
-  g_assert_cmpstr (user_row (h, 0)->username, ==, newest);
-  g_assert_cmpint (user_row (h, 1)->id, ==,
+  g_assert_cmpint (USER (h, 0)->id, ==, wfx_scalar (h->fx, "SELECT max(id) FROM users"));
+  g_assert_cmpstr (USER (h, 0)->username, ==, newest);
+  g_assert_cmpint (USER (h, 1)->id, ==,
                    wfx_scalar (h->fx, "SELECT id FROM users ORDER BY id DESC OFFSET 1 LIMIT 1"));
   g_assert_cmpuint (nd_fake_newapi_count (h->fx->fake, "/api/user/"), >, 0);
 
@@ -300,7 +327,7 @@ check_user_list (Http *h)
   g_assert_cmpint (g_list_model_get_n_items (page_model (h)), ==, alices);
   for (guint i = 0; i < g_list_model_get_n_items (page_model (h)); i++)
     {
-      const NdUser *u = user_row (h, i);
+      const NdUser *u = USER (h, i);
       g_autofree char *all = g_strdup_printf ("%s %s %s", u->username, u->display_name, u->email);
 
       g_assert_nonnull (strstr (all, "alice"));
@@ -407,36 +434,6 @@ test_users (gconstpointer data)
 
 /* ─── Tokens ────────────────────────────────────────────────────────────── */
 
-static const NdToken *
-token_row (Http *h, guint pos)
-{
-  g_autoptr(NdRecordItem) item = g_list_model_get_item (page_model (h), pos);
-
-  g_assert_nonnull (item);
-  return nd_record_item_get (item);
-}
-
-/* The row of token @id, or -1. */
-static int
-find_row (Http *h, gint64 id)
-{
-  for (guint i = 0, n = g_list_model_get_n_items (page_model (h)); i < n; i++)
-    {
-      g_autoptr(NdRecordItem) item = g_list_model_get_item (page_model (h), i);
-
-      /* NdToken and NdRedemption both start with their id. */
-      if (*(const gint64 *) nd_record_item_get (item) == id)
-        return (int) i;
-    }
-  return -1;
-}
-
-static gboolean
-token_shown (gpointer data)
-{
-  return nd_tokens_page_get_secret_dialog (data) != NULL;
-}
-
 static gint64
 token_status (Http *h, gint64 id)
 {
@@ -474,7 +471,7 @@ check_own_tokens (Http *h)
   g_assert_cmpint (own, >, 0);
   g_assert_cmpint (n, ==, own);
   for (guint i = 0; i < n; i++)
-    g_assert_cmpint (token_row (h, i)->user_id, ==, h->caller);
+    g_assert_cmpint (TOKEN (h, i)->user_id, ==, h->caller);
   count = g_strdup_printf ("%u tokens", n);
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (nd_display_test_child (h->page, ND_TYPE_TOKENS_PAGE,
                                                                          "count_label"))), ==, count);
@@ -492,7 +489,7 @@ create_token (Http *h)
   g_assert_nonnull (dialog);
   nd_token_dialog_fill (dialog, "http-made", h->caller, 250000, FALSE);
   nd_token_dialog_save (dialog);
-  nd_display_test_wait (token_shown, h->page, 60, "the new key");
+  nd_display_test_wait (secret_shown, h->page, 60, "the new key");
   secret = nd_tokens_page_get_secret_dialog (ND_TOKENS_PAGE (h->page));
   g_assert_cmpuint (nd_secret_dialog_get_n (secret), ==, 1);
   key = nd_secret_dialog_dup_text (secret);
@@ -513,7 +510,7 @@ create_token (Http *h)
   settle (h);
   g_assert_null (nd_tokens_page_get_secret_dialog (ND_TOKENS_PAGE (h->page)));
   g_assert_cmpint (find_row (h, id), >=, 0);
-  g_assert_null (strstr (token_row (h, find_row (h, id))->masked_key, key + 3));
+  g_assert_null (strstr (TOKEN (h, find_row (h, id))->masked_key, key + 3));
   return id;
 }
 
@@ -548,18 +545,6 @@ test_tokens (gconstpointer data)
 #define INVALID_CODES "deleted_at IS NULL AND (status IN (2, 3) OR (status = 1 AND " \
                       "expired_time <> 0 AND expired_time < extract (epoch FROM now ())))"
 
-static gboolean
-codes_shown (gpointer data)
-{
-  return nd_redemptions_page_get_secret_dialog (data) != NULL;
-}
-
-static gboolean
-label_shown (gpointer data)
-{
-  return gtk_widget_get_visible (data);
-}
-
 /* Five codes over HTTP, each a row of the server's; new servers first
  * refuse until the compliance terms are confirmed. */
 static void
@@ -578,7 +563,7 @@ create_codes (Http *h)
       GtkWidget *error = nd_display_test_child (dialog, ND_TYPE_REDEMPTION_DIALOG, "error_label");
 
       nd_redemption_dialog_save (dialog);
-      nd_display_test_wait (label_shown, error, 60, "the refusal");
+      nd_display_test_wait ((NdDisplayCond) gtk_widget_get_visible, error, 60, "the refusal");
       g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (error)), MSG_COMPLIANCE));
       g_assert_cmpint (wfx_scalar (h->fx, "SELECT count(*) FROM redemptions WHERE name = "
                                           "'http-batch'"), ==, 0);
@@ -586,7 +571,7 @@ create_codes (Http *h)
                                              "('payment_setting.compliance_confirmed', 'true')");
     }
   nd_redemption_dialog_save (dialog);
-  nd_display_test_wait (codes_shown, h->page, 60, "the new codes");
+  nd_display_test_wait (secret_shown, h->page, 60, "the new codes");
   secret = nd_redemptions_page_get_secret_dialog (ND_REDEMPTIONS_PAGE (h->page));
   g_assert_cmpuint (nd_secret_dialog_get_n (secret), ==, 5);
   g_assert_cmpint (wfx_scalar (h->fx, "SELECT count(*) FROM redemptions WHERE name = 'http-batch' "
