@@ -37,8 +37,7 @@
 #define MSG_EXHAUSTED "令牌可用额度已用尽，无法启用，请先修改令牌剩余额度，或者设置为无限额度"
 #define MSG_COMPLIANCE "支付、兑换码、订阅计划和邀请返利功能已禁用。管理员需先确认合规声明后方可启用。"
 
-/* A page of @type on a session as a user of @role, in a window with a
- * toast overlay as the app's. */
+/* One page on its own session, in a window of its own. */
 typedef struct {
   WFx *fx;
   NdSession *session;
@@ -118,6 +117,8 @@ settle (Http *h)
     g_main_context_iteration (NULL, FALSE);
 }
 
+/* A page of @type on a writable URL-only session as the first user of
+ * @role, under a toast overlay as in the app's window. */
 static void
 open_page (Http *h, WFx *fx, GType type, int role)
 {
