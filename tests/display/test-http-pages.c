@@ -24,8 +24,7 @@
 #include "http/nd-http-source.h"
 #include "nd-chart-view.h"
 #include "nd-dashboard-page.h"
-#include "nd-display-test.h"
-#include "nd-fake-newapi.h"
+#include "nd-display-http.h"
 #include "nd-log-model.h"
 #include "nd-logs-page.h"
 #include "nd-models-page.h"
@@ -58,57 +57,6 @@ fixture_ready (Fixture *f)
   if (f->dsn == NULL)
     f->dsn = nd_test_pg_fixture (pg, f->db, f->variant, 6000, NULL, now - now % 3600);
   return TRUE;
-}
-
-typedef struct {
-  GAsyncResult *res;
-} Slot;
-
-static gboolean
-slot_set (gpointer data)
-{
-  return ((Slot *) data)->res != NULL;
-}
-
-static void
-store_cb (GObject *object, GAsyncResult *result, gpointer data)
-{
-  ((Slot *) data)->res = g_object_ref (result);
-}
-
-/* A profile with only a URL, its token in a memory keyring, connected. */
-static NdSession *
-connect_url_profile (NdFakeNewapi *fake, int role)
-{
-  gint64 user_id = nd_fake_newapi_find_user (fake, role);
-  g_autofree char *token = nd_fake_newapi_dup_token (fake, user_id);
-  g_autofree char *id = g_strdup_printf ("http-display-%d-%" G_GINT64_FORMAT, role, g_get_monotonic_time ());
-  g_autoptr(NdProfile) profile = NULL;
-  g_autoptr(NdSecretStore) secrets = nd_secret_store_new_memory ();
-  g_autoptr(GError) error = NULL;
-  NdSession *session;
-  Slot slot = { NULL };
-
-  g_assert_cmpint (user_id, >, 0);
-  g_assert_nonnull (token);
-  profile = g_object_new (ND_TYPE_PROFILE, "id", id, "name", "URL only",
-                          "api-url", nd_fake_newapi_get_url (fake), "api-user-id", user_id,
-                          "read-only", TRUE, NULL);
-  g_assert_false (nd_profile_has_pg (profile));
-  g_assert_true (nd_profile_has_api (profile));
-  nd_secret_store_store_async (secrets, id, ND_SECRET_API_TOKEN, token, NULL, store_cb, &slot);
-  nd_display_test_wait (slot_set, &slot, 10, "the token to be stored");
-  g_assert_true (nd_secret_store_store_finish (secrets, slot.res, &error));
-  g_clear_object (&slot.res);
-
-  session = nd_session_new (profile, secrets);
-  nd_session_connect_async (session, NULL, store_cb, &slot);
-  nd_display_test_wait (slot_set, &slot, 30, "the session to connect");
-  g_assert_true (nd_session_connect_finish (session, slot.res, &error));
-  g_assert_no_error (error);
-  g_clear_object (&slot.res);
-  g_assert_cmpint (nd_session_get_info (session)->kind, ==, ND_SOURCE_KIND_HTTP);
-  return session;
 }
 
 static GtkWidget *
@@ -196,7 +144,7 @@ dashboard_over_http (Fixture *f, int role, const char *shot)
     return;
   fake = nd_fake_newapi_new (f->dsn, f->mode, &error);
   g_assert_no_error (error);
-  session = connect_url_profile (fake, role);
+  session = nd_display_http_session (fake, role, TRUE);
   info = nd_session_get_info (session);
 
   window = gtk_window_new ();
@@ -376,7 +324,7 @@ test_logs (void)
     return;
   fake = nd_fake_newapi_new (fix_new.dsn, ND_FAKE_NEWAPI_NEW, &error);
   g_assert_no_error (error);
-  session = connect_url_profile (fake, 10);
+  session = nd_display_http_session (fake, 10, TRUE);
   nd_fake_newapi_reset_log (fake);
 
   window = gtk_window_new ();
@@ -473,7 +421,7 @@ test_models (void)
     return;
   fake = nd_fake_newapi_new (fix_new.dsn, ND_FAKE_NEWAPI_NEW, &error);
   g_assert_no_error (error);
-  session = connect_url_profile (fake, 100);
+  session = nd_display_http_session (fake, 100, TRUE);
   window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   page = g_object_new (ND_TYPE_MODELS_PAGE, "session", session, NULL);
