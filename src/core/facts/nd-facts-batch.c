@@ -90,6 +90,16 @@ nd_facts_batch_add_slice_fact (NdFactsBatch *batch, gint64 start, gint64 user_id
 }
 
 void
+nd_facts_batch_take_facts (NdFactsBatch *dst, NdFactsBatch *src)
+{
+  g_array_append_vals (dst->facts, src->facts->data, src->facts->len);
+  /* The strings now belong to @dst's copies. */
+  g_array_set_clear_func (src->facts, NULL);
+  g_array_set_size (src->facts, 0);
+  g_array_set_clear_func (src->facts, fact_clear);
+}
+
+void
 nd_facts_batch_add_name (NdFactsBatch *batch, NdFactsNameKind kind, gint64 id,
                          const char *name, gint64 owner_id)
 {

@@ -38,16 +38,48 @@ agg_equal (gconstpointer pa, gconstpointer pb)
   return a->t == b->t && a->k == b->k && a->type == b->type && g_strcmp0 (a->ks, b->ks) == 0;
 }
 
+/* The rollup rows of one batch: a commit sums hundreds of thousands of
+ * facts into them, so the rows come from blocks rather than one malloc
+ * each (the commit is the busiest thread of a first sync). */
+typedef struct {
+  GHashTable *index;
+  GPtrArray *blocks;
+  guint used;
+} AggSet;
+
+#define AGG_BLOCK 4096
+
 static void
-agg_add (GHashTable *table, gint64 t, gint64 k, const char *ks, const NdFact *f)
+agg_set_init (AggSet *set)
+{
+  set->index = g_hash_table_new (agg_hash, agg_equal);
+  set->blocks = g_ptr_array_new_with_free_func (g_free);
+  set->used = AGG_BLOCK;
+}
+
+static void
+agg_set_clear (AggSet *set)
+{
+  g_clear_pointer (&set->index, g_hash_table_unref);
+  g_clear_pointer (&set->blocks, g_ptr_array_unref);
+}
+
+static void
+agg_add (AggSet *set, gint64 t, gint64 k, const char *ks, const NdFact *f)
 {
   Agg key = { t, k, ks, f->type, { 0 } };
-  Agg *a = g_hash_table_lookup (table, &key);
+  Agg *a = g_hash_table_lookup (set->index, &key);
 
   if (a == NULL)
     {
-      a = g_memdup2 (&key, sizeof key);
-      g_hash_table_add (table, a);
+      if (set->used == AGG_BLOCK)
+        {
+          g_ptr_array_add (set->blocks, g_new (Agg, AGG_BLOCK));
+          set->used = 0;
+        }
+      a = (Agg *) g_ptr_array_index (set->blocks, set->blocks->len - 1) + set->used++;
+      *a = key;
+      g_hash_table_add (set->index, a);
     }
   a->m[0] += f->requests;
   a->m[1] += f->quota;
@@ -73,7 +105,7 @@ step_done (sqlite3 *db, sqlite3_stmt *st, GError **error)
 }
 
 static gboolean
-write_rollup (sqlite3 *db, const char *table, gboolean text_key, GHashTable *aggs, GError **error)
+write_rollup (sqlite3 *db, const char *table, gboolean text_key, AggSet *aggs, GError **error)
 {
   g_autofree char *sql = g_strdup_printf ("INSERT INTO %s (t, k, type, " MEASURES ")"
                                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
@@ -86,7 +118,7 @@ write_rollup (sqlite3 *db, const char *table, gboolean text_key, GHashTable *agg
 
   if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
     return _nd_facts_set_error (db, error, table), FALSE;
-  g_hash_table_iter_init (&iter, aggs);
+  g_hash_table_iter_init (&iter, aggs->index);
   while (ok && g_hash_table_iter_next (&iter, &key, NULL))
     {
       const Agg *a = key;
@@ -178,7 +210,7 @@ bind_fact (sqlite3_stmt *st, gint64 t, const NdFact *f)
 static gboolean
 write_facts (sqlite3 *db, NdFactsBatch *batch, GError **error)
 {
-  GHashTable *aggs[N_ROLLUPS][2] = { { NULL } };
+  AggSet aggs[N_ROLLUPS][2];
   sqlite3_stmt *st = NULL;
   gboolean ok = TRUE;
 
@@ -188,7 +220,7 @@ write_facts (sqlite3 *db, NdFactsBatch *batch, GError **error)
 
   for (int r = 0; r < N_ROLLUPS; r++)
     for (int d = 0; d < 2; d++)
-      aggs[r][d] = g_hash_table_new_full (agg_hash, agg_equal, g_free, NULL);
+      agg_set_init (&aggs[r][d]);
 
   if (sqlite3_prepare_v2 (db,
         "INSERT INTO facts (hour, " FACT_COLUMNS ") VALUES (?, " FACT_VALUES ")"
@@ -206,17 +238,17 @@ write_facts (sqlite3 *db, NdFactsBatch *batch, GError **error)
       bind_fact (st, f->hour, f);
       ok = step_done (db, st, error);
 
-      agg_add (aggs[R_TOTAL][0], f->hour, 0, NULL, f);
-      agg_add (aggs[R_MODEL][0], f->hour, 0, f->model, f);
-      agg_add (aggs[R_CHANNEL][0], f->hour, f->channel_id, NULL, f);
-      agg_add (aggs[R_USER][0], f->hour, f->user_id, NULL, f);
-      agg_add (aggs[R_TOKEN][0], f->hour, f->token_id, NULL, f);
+      agg_add (&aggs[R_TOTAL][0], f->hour, 0, NULL, f);
+      agg_add (&aggs[R_MODEL][0], f->hour, 0, f->model, f);
+      agg_add (&aggs[R_CHANNEL][0], f->hour, f->channel_id, NULL, f);
+      agg_add (&aggs[R_USER][0], f->hour, f->user_id, NULL, f);
+      agg_add (&aggs[R_TOKEN][0], f->hour, f->token_id, NULL, f);
       if (batch->merge == ND_FACTS_MERGE_ADD)
         {
-          agg_add (aggs[R_MODEL][1], day, 0, f->model, f);
-          agg_add (aggs[R_CHANNEL][1], day, f->channel_id, NULL, f);
-          agg_add (aggs[R_USER][1], day, f->user_id, NULL, f);
-          agg_add (aggs[R_TOKEN][1], day, f->token_id, NULL, f);
+          agg_add (&aggs[R_MODEL][1], day, 0, f->model, f);
+          agg_add (&aggs[R_CHANNEL][1], day, f->channel_id, NULL, f);
+          agg_add (&aggs[R_USER][1], day, f->user_id, NULL, f);
+          agg_add (&aggs[R_TOKEN][1], day, f->token_id, NULL, f);
         }
     }
   g_clear_pointer (&st, sqlite3_finalize);
@@ -226,11 +258,11 @@ write_facts (sqlite3 *db, NdFactsBatch *batch, GError **error)
       {
         g_autofree char *table = g_strdup_printf ("r_%s_%c", _nd_facts_rollups[r].name, d ? 'd' : 'h');
 
-        ok = write_rollup (db, table, _nd_facts_rollups[r].text_key, aggs[r][d], error);
+        ok = write_rollup (db, table, _nd_facts_rollups[r].text_key, &aggs[r][d], error);
       }
   for (int r = 0; r < N_ROLLUPS; r++)
     for (int d = 0; d < 2; d++)
-      g_hash_table_unref (aggs[r][d]);
+      agg_set_clear (&aggs[r][d]);
 
   if (ok && batch->merge == ND_FACTS_MERGE_REPLACE && batch->replace_to > batch->replace_from)
     ok = rebuild_days (db, batch->replace_from, batch->replace_to, error);

@@ -124,7 +124,7 @@ slice_parts_sql (const char *column, gint64 a, gint64 b)
 /* One ranking over @parts (rows of t, k, type and the measures). */
 static gboolean
 query_rank (sqlite3 *db, const char *parts, gboolean text_key, NdFactsNameKind kind, guint top_n,
-            const char *order, GPtrArray *out, GError **error)
+            const char *order, GPtrArray *out, gint64 *n_active, GError **error)
 {
   g_autofree char *sql = NULL;
   sqlite3_stmt *st = NULL;
@@ -133,7 +133,8 @@ query_rank (sqlite3 *db, const char *parts, gboolean text_key, NdFactsNameKind k
   /* Names are looked up once per ranked key, after the sums: joining
    * before grouping looked one up for every day and hour of every key. */
   sql = g_strdup_printf (
-    "SELECT g.*, n.name FROM (SELECT p.k AS k, sum(requests), sum(requests) FILTER (WHERE type = 5),"
+    "SELECT g.*, n.name, sum(g.requests > 0) OVER () FROM (SELECT p.k AS k,"
+    " sum(requests) AS requests, sum(requests) FILTER (WHERE type = 5),"
     " sum(quota) FILTER (WHERE type = 2), sum(prompt + completion) FILTER (WHERE type = 2),"
     " sum(use_time), sum(l0), sum(l1), sum(l2), sum(l3), sum(l4)"
     " FROM (%s) p WHERE type IN (2, 5) GROUP BY p.k) g"
@@ -172,6 +173,9 @@ query_rank (sqlite3 *db, const char *parts, gboolean text_key, NdFactsNameKind k
         r->latency[i] = sqlite3_column_int64 (st, 6 + i);
       r->p50 = nd_facts_latency_percentile (r->latency, 0.50);
       r->p95 = nd_facts_latency_percentile (r->latency, 0.95);
+      /* Every key with requests, before the LIMIT: the window sum sees them all. */
+      if (n_active != NULL)
+        *n_active = sqlite3_column_int64 (st, 12);
       g_ptr_array_add (out, r);
     }
   sqlite3_finalize (st);
@@ -354,27 +358,11 @@ run_query (sqlite3 *db, const NdFactsRange *in, GError **error)
 
       g_ptr_array_add (parts, sliced && r != R_MODEL ? slice_parts_sql (ranks[i].column, a, b)
                                                      : parts_sql (&_nd_facts_rollups[r], a, b));
+      /* Active users come with the user ranking: no second pass over them. */
       if (!query_rank (db, parts->pdata[i], _nd_facts_rollups[r].text_key, ranks[i].kind,
-                       in->top_n, ranks[i].order, outs[i], error))
+                       in->top_n, ranks[i].order, outs[i],
+                       r == R_USER ? &ov->active_users : NULL, error))
         return NULL;
-    }
-
-  /* Active users: a complete user ranking already lists them. */
-  if (in->top_n == 0)
-    {
-      for (guint i = 0; i < rep->users->len; i++)
-        ov->active_users += ((NdFactsRank *) g_ptr_array_index (rep->users, i))->requests > 0;
-    }
-  else
-    {
-      g_clear_pointer (&sql, g_free);
-      sql = g_strdup_printf ("SELECT count(DISTINCT k) FROM (%s) WHERE type IN (2, 5) AND requests > 0",
-                             (const char *) parts->pdata[2] /* ranks[2]: users */);
-      if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
-        return _nd_facts_set_error (db, error, "query"), NULL;
-      if (sqlite3_step (st) == SQLITE_ROW)
-        ov->active_users = sqlite3_column_int64 (st, 0);
-      sqlite3_finalize (st);
     }
 
   rep->dims = _nd_facts_meta_get (db, "dims", 0);

@@ -346,7 +346,16 @@ facts_new (const char *path, gboolean read_only)
 {
   NdFacts *self;
   OpenSpec *spec = g_new0 (OpenSpec, 1);
+  static gsize configured = 0;
 
+  /* SQLite counts every allocation under one process-wide mutex unless
+   * told not to; a first sync allocates millions of times. Only possible
+   * before SQLite's first use, which is here. */
+  if (g_once_init_enter (&configured))
+    {
+      sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+      g_once_init_leave (&configured, 1);
+    }
   self = g_object_new (ND_TYPE_FACTS, NULL);
   self->path = g_strdup (path);
   self->read_only = read_only;

@@ -23,7 +23,9 @@
  *      starts over when its stored cursor is past that: a restored database).
  *   2. Next calls: req->cursor = previous batch->next_cursor, req->target =
  *      the first batch's target. The source returns facts for the next window
- *      (cursor, min(cursor + req->window, target)] and sets next_cursor.
+ *      (cursor, next_cursor] and sets next_cursor, at most
+ *      min(cursor + req->window, target) (NdPgSource narrows the windows
+ *      near the target).
  *   3. The source sets batch->done when next_cursor >= target. NdFacts stops
  *      then (it also stops on an empty batch whose next_cursor did not move).
  *   The cursor is a logs.id. A batch holds the aggregates of exactly the
@@ -195,6 +197,8 @@ NdFact       *nd_facts_batch_add      (NdFactsBatch *batch, gint64 hour, gint64 
 NdFact       *nd_facts_batch_add_slice_fact (NdFactsBatch *batch, gint64 start, gint64 user_id,
                                              gint64 token_id, gint64 channel_id, int type,
                                              const char *model, const char *group);
+/* Moves every fact of @src to the end of @dst's. */
+void          nd_facts_batch_take_facts (NdFactsBatch *dst, NdFactsBatch *src);
 void          nd_facts_batch_add_name (NdFactsBatch *batch, NdFactsNameKind kind, gint64 id,
                                        const char *name, gint64 owner_id);
 /* The bucket a use_time (seconds) falls in. */

@@ -21,6 +21,8 @@
 #define FACTS_CONN_KEY "nd-facts-conn"
 #define DEFAULT_WINDOW 250000
 #define FACTS_WORK_MEM "64MB"
+/* Windows narrower than this are not worth a second connection. */
+#define SPLIT_MIN 20000
 /* Rows younger than this are left to the next sync (see window_job). */
 #define SETTLE_SECONDS 60
 
@@ -50,12 +52,21 @@ static const char window_sql[] =
 typedef struct {
   NdFactsRequest req;
   NdFactsBatch *batch;
+  /* A window split in two (see pull_split): the upper half's facts, the
+   * halves still running, and the first error. */
+  NdFactsBatch *upper_half;
+  gint64 mid;
+  gint64 upper;
+  guint running;
+  GError *error;
 } PullData;
 
 static void
 pull_data_free (PullData *pd)
 {
   g_clear_pointer (&pd->batch, nd_facts_batch_free);
+  g_clear_pointer (&pd->upper_half, nd_facts_batch_free);
+  g_clear_error (&pd->error);
   g_free (pd);
 }
 
@@ -68,15 +79,18 @@ conn_release (gpointer data)
   g_object_unref (conn);
 }
 
+/* Connection @i (0 or 1) of the sync; the second is opened only when a
+ * window is first split. */
 static NdPgConn *
-get_facts_conn (NdPgSource *self)
+get_facts_conn (NdPgSource *self, guint i)
 {
-  NdPgConn *conn = g_object_get_data (G_OBJECT (self), FACTS_CONN_KEY);
+  const char *key = i == 0 ? FACTS_CONN_KEY : FACTS_CONN_KEY "-2";
+  NdPgConn *conn = g_object_get_data (G_OBJECT (self), key);
 
   if (conn == NULL)
     {
       conn = nd_pg_source_open_logs_conn (self);
-      g_object_set_data_full (G_OBJECT (self), FACTS_CONN_KEY, conn, conn_release);
+      g_object_set_data_full (G_OBJECT (self), key, conn, conn_release);
     }
   return conn;
 }
@@ -106,6 +120,62 @@ names_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellable
   g_task_return_boolean (task, TRUE);
 }
 
+/* Where the window that starts after @cursor ends. Windows shrink as the
+ * target nears: the commit of the last one is the only step nothing else
+ * overlaps, so it had better be short. */
+static gint64
+window_end (gint64 cursor, gint64 target, gint64 window)
+{
+  gint64 span = MIN (window, MAX ((target - cursor) / 2, window / 4));
+
+  return MIN (cursor + MAX (span, 1), target);
+}
+
+/* The facts of the rows with @lo < id <= @hi into @batch. */
+static gboolean
+aggregate (PGconn *pg, gint64 lo, gint64 hi, NdFactsBatch *batch, GCancellable *cancellable,
+           GError **error)
+{
+  g_autoptr(PGresult) res = NULL;
+  char lo_s[32], hi_s[32];
+  const char *params[2] = { lo_s, hi_s };
+
+  /* A window of 250 000 rows holds about 100 000 groups: with the server's
+   * default work_mem (4 MB) the aggregate spills them to disk and the
+   * first sync takes twice as long as the same GROUP BY given the memory.
+   * Set on every window: a reconnected session has lost it. Allowed on a
+   * read-only session; it lasts for this connection only. */
+  res = nd_pg_exec (pg, "SET work_mem = '" FACTS_WORK_MEM "'", 0, NULL, cancellable, error);
+  if (res == NULL)
+    return FALSE;
+  g_clear_pointer (&res, PQclear);
+  g_snprintf (lo_s, sizeof lo_s, "%" G_GINT64_FORMAT, lo);
+  g_snprintf (hi_s, sizeof hi_s, "%" G_GINT64_FORMAT, hi);
+  res = nd_pg_exec (pg, window_sql, 2, params, cancellable, error);
+  if (res == NULL)
+    return FALSE;
+
+  batch->rows_scanned = 0;
+  g_array_set_size (batch->facts, 0);
+  for (int i = 0, n = PQntuples (res); i < n; i++)
+    {
+      NdFact *f = nd_facts_batch_add (batch, nd_pg_int64 (res, i, 0), nd_pg_int64 (res, i, 1),
+                                      nd_pg_int64 (res, i, 2), nd_pg_int64 (res, i, 3),
+                                      (int) nd_pg_int64 (res, i, 4),
+                                      PQgetvalue (res, i, 5), PQgetvalue (res, i, 6));
+
+      f->requests = nd_pg_int64 (res, i, 7);
+      f->quota = nd_pg_int64 (res, i, 8);
+      f->prompt_tokens = nd_pg_int64 (res, i, 9);
+      f->completion_tokens = nd_pg_int64 (res, i, 10);
+      f->use_time = nd_pg_int64 (res, i, 11);
+      for (int b = 0; b < ND_FACTS_N_LAT; b++)
+        f->latency[b] = nd_pg_int64 (res, i, 12 + b);
+      batch->rows_scanned += f->requests;
+    }
+  return TRUE;
+}
+
 static void
 window_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellable)
 {
@@ -117,11 +187,12 @@ window_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellabl
   gint64 target = pd->req.target;
   gint64 window = pd->req.window > 0 ? pd->req.window : DEFAULT_WINDOW;
   gint64 upper;
-  char lo_s[32], hi_s[32];
-  const char *params[2] = { lo_s, hi_s };
 
   if (target <= 0)
     {
+      char lo_s[32];
+      const char *params[1] = { lo_s };
+
       /* One sync ends at the newest row that is at least SETTLE_SECONDS old;
        * rows arriving meanwhile belong to the next sync. Several NewAPI
        * nodes share the sequence: an id allocated earlier can commit after
@@ -160,40 +231,9 @@ window_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellabl
       return g_task_return_boolean (task, TRUE);
     }
 
-  upper = MIN (cursor + window, target);
-  /* A window of 250 000 rows holds about 100 000 groups: with the server's
-   * default work_mem (4 MB) the hash aggregate spills them to disk and the
-   * first sync takes twice as long as the same GROUP BY given the memory.
-   * Set on every window: a reconnected session has lost it. Allowed on a
-   * read-only session; it lasts for this connection only. */
-  res = nd_pg_exec (pg, "SET work_mem = '" FACTS_WORK_MEM "'", 0, NULL, cancellable, &error);
-  if (res == NULL)
+  upper = window_end (cursor, target, window);
+  if (!aggregate (pg, cursor, upper, batch, cancellable, &error))
     return g_task_return_error (task, error);
-  g_clear_pointer (&res, PQclear);
-  g_snprintf (lo_s, sizeof lo_s, "%" G_GINT64_FORMAT, cursor);
-  g_snprintf (hi_s, sizeof hi_s, "%" G_GINT64_FORMAT, upper);
-  res = nd_pg_exec (pg, window_sql, 2, params, cancellable, &error);
-  if (res == NULL)
-    return g_task_return_error (task, error);
-
-  batch->rows_scanned = 0;
-  g_array_set_size (batch->facts, 0);
-  for (int i = 0, n = PQntuples (res); i < n; i++)
-    {
-      NdFact *f = nd_facts_batch_add (batch, nd_pg_int64 (res, i, 0), nd_pg_int64 (res, i, 1),
-                                      nd_pg_int64 (res, i, 2), nd_pg_int64 (res, i, 3),
-                                      (int) nd_pg_int64 (res, i, 4),
-                                      PQgetvalue (res, i, 5), PQgetvalue (res, i, 6));
-
-      f->requests = nd_pg_int64 (res, i, 7);
-      f->quota = nd_pg_int64 (res, i, 8);
-      f->prompt_tokens = nd_pg_int64 (res, i, 9);
-      f->completion_tokens = nd_pg_int64 (res, i, 10);
-      f->use_time = nd_pg_int64 (res, i, 11);
-      for (int b = 0; b < ND_FACTS_N_LAT; b++)
-        f->latency[b] = nd_pg_int64 (res, i, 12 + b);
-      batch->rows_scanned += f->requests;
-    }
   batch->next_cursor = upper;
   batch->done = upper >= target;
   g_task_return_boolean (task, TRUE);
@@ -217,8 +257,91 @@ run_window (GTask *task)
   NdPgSource *self = g_task_get_source_object (task);
   GTask *sub = g_task_new (self, g_task_get_cancellable (task), window_done, g_object_ref (task));
 
-  nd_pg_conn_run (get_facts_conn (self), sub, window_job, g_task_get_task_data (task), NULL);
+  nd_pg_conn_run (get_facts_conn (self, 0), sub, window_job, g_task_get_task_data (task), NULL);
   g_object_unref (sub);
+}
+
+/* ─── a window in two halves ───────────────────────────────────────────── */
+
+static void
+lower_half_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellable)
+{
+  PullData *pd = job_data;
+  GError *error = NULL;
+
+  if (!aggregate (pg, pd->req.cursor, pd->mid, pd->batch, cancellable, &error))
+    return g_task_return_error (task, error);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+upper_half_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellable)
+{
+  PullData *pd = job_data;
+  GError *error = NULL;
+
+  if (!aggregate (pg, pd->mid, pd->upper, pd->upper_half, cancellable, &error))
+    return g_task_return_error (task, error);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+half_done (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PullData *pd = g_task_get_task_data (task);
+  NdFactsBatch *batch = pd->batch;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (pd->error == NULL)
+        pd->error = error;
+      else
+        g_error_free (error);
+    }
+  if (--pd->running > 0)
+    return;
+  if (pd->error != NULL)
+    return g_task_return_error (task, g_steal_pointer (&pd->error));
+
+  batch->rows_scanned += pd->upper_half->rows_scanned;
+  nd_facts_batch_take_facts (batch, pd->upper_half);
+  batch->target = pd->req.target;
+  batch->merge = ND_FACTS_MERGE_ADD;
+  batch->dims = ND_FACTS_DIM_ALL;
+  batch->next_cursor = pd->upper;
+  batch->done = pd->upper >= pd->req.target;
+  g_task_return_pointer (task, g_steal_pointer (&pd->batch), (GDestroyNotify) nd_facts_batch_free);
+}
+
+/* A first sync is bound by the server's aggregation, and one backend
+ * aggregates on one core: once the target is known, the two halves of a
+ * window run side by side on two connections and come back as one batch. */
+static gboolean
+pull_split (GTask *task)
+{
+  NdPgSource *self = g_task_get_source_object (task);
+  PullData *pd = g_task_get_task_data (task);
+  gint64 window = pd->req.window > 0 ? pd->req.window : DEFAULT_WINDOW;
+  gint64 cursor = pd->req.cursor;
+  GTask *lower, *upper;
+
+  if (pd->req.target <= 0 || cursor < 0 || cursor >= pd->req.target)
+    return FALSE;
+  pd->upper = window_end (cursor, pd->req.target, window);
+  if (pd->upper - cursor < SPLIT_MIN)
+    return FALSE;
+  pd->mid = cursor + (pd->upper - cursor) / 2;
+  pd->upper_half = nd_facts_batch_new ();
+  pd->running = 2;
+  lower = g_task_new (self, g_task_get_cancellable (task), half_done, g_object_ref (task));
+  upper = g_task_new (self, g_task_get_cancellable (task), half_done, g_object_ref (task));
+  nd_pg_conn_run (get_facts_conn (self, 0), lower, lower_half_job, pd, NULL);
+  nd_pg_conn_run (get_facts_conn (self, 1), upper, upper_half_job, pd, NULL);
+  g_object_unref (lower);
+  g_object_unref (upper);
+  return TRUE;
 }
 
 static void
@@ -257,7 +380,7 @@ nd_pg_source_pull_facts_async (NdSource *source, const NdFactsRequest *request, 
       nd_pg_conn_run (nd_pg_source_get_main (self), sub, names_job, pd, NULL);
       g_object_unref (sub);
     }
-  else
+  else if (!pull_split (task))
     run_window (task);
 }
 
