@@ -232,7 +232,8 @@ test_many (gconstpointer data)
   FX (data, "many");
   static const struct { const char *search; const char *sort; guint offset; } reads[] = {
     { NULL, NULL, 0 }, { NULL, "quota", 0 }, { NULL, "used_quota", 45000 },
-    { NULL, "last_login_at", 20000 }, { "bulk4242", NULL, 0 }, { "@example.org", "request_count", 0 },
+    { NULL, "last_login_at", 20000 }, { NULL, "created_at", 30000 }, { "bulk4242", NULL, 0 },
+    { "@example.org", "request_count", 0 },
   };
 
   nd_test_pg_exec (fx.pg, fx.db,
