@@ -207,6 +207,84 @@ check_filters (UsersWindow *w)
   settle (w);
 }
 
+/* Sorts by the column titled @title as its header does, and checks the
+ * header shows it (the arrow of @direction). GTK 4.8's header acts only
+ * on a real pointer button, which no test can send without XTest, so the
+ * view's own API stands in for the click. */
+static void
+sort_header (UsersWindow *w, const char *title, GtkSortType direction)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (CHILD (w->page, "column_view"));
+  GListModel *columns = gtk_column_view_get_columns (view);
+  GtkWidget *label = channels_find_label (GTK_WIDGET (view), title);
+  GtkWidget *arrow;
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) c = g_list_model_get_item (columns, i);
+
+      if (g_strcmp0 (gtk_column_view_column_get_title (c), title) == 0)
+        {
+          g_assert_nonnull (gtk_column_view_column_get_sorter (c));
+          gtk_column_view_sort_by_column (view, c, direction);
+        }
+    }
+  settle (w);
+  g_assert_nonnull (label);
+  g_assert_nonnull (gtk_widget_get_ancestor (label, g_type_from_name ("GtkColumnViewTitle")));
+  /* The title's sort indicator, after its label. */
+  arrow = gtk_widget_get_next_sibling (label);
+  g_assert_nonnull (arrow);
+  g_assert_true (gtk_widget_has_css_class (arrow, direction == GTK_SORT_ASCENDING ? "ascending"
+                                                                                  : "descending"));
+}
+
+/* The first @n rows are the users in @order, as SQL sorts them. */
+static void
+assert_order (UsersWindow *w, guint n, const char *order)
+{
+  g_autofree char *query = g_strdup_printf ("SELECT string_agg (id::text, ',' ORDER BY %s) FROM "
+                                            "(SELECT id, created_at FROM users ORDER BY %s "
+                                            "LIMIT %u) AS s", order, order, n);
+  g_autofree char *want = channels_sql_text (&w->cw, query);
+  g_autoptr(GString) got = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (got, "%s%" G_GINT64_FORMAT, i ? "," : "", row (w, i)->id);
+  g_assert_cmpstr (got->str, ==, want);
+}
+
+/* Created sorts both ways from its header; users NewAPI never stamped
+ * (created_at NULL) count as the oldest and say "unknown". */
+static void
+check_sort_created (UsersWindow *w)
+{
+  const char *asc = "CASE WHEN created_at > 0 THEN created_at ELSE 0 END, id";
+  const char *desc = "CASE WHEN created_at > 0 THEN created_at ELSE 0 END DESC, id DESC";
+
+  nd_test_pg_exec (w->cw.pg, w->cw.db, "UPDATE users SET created_at = NULL WHERE id IN (5, 6)");
+  sort_header (w, "Created", GTK_SORT_ASCENDING);
+  assert_order (w, 60, asc);
+  g_assert_cmpint (row (w, 0)->id, ==, 5);
+  g_assert_nonnull (channels_find_label (CHILD (w->page, "column_view"), "unknown"));
+  shoot (w->cw.window, "sorted", FALSE);
+  shoot (w->cw.window, "sorted", TRUE);
+  /* Deeper pages carry on from the first, id breaking ties. */
+  (void) row (w, n_rows (w) - 1);
+  settle (w);
+  assert_order (w, n_rows (w), asc);
+  sort_header (w, "Created", GTK_SORT_DESCENDING);
+  assert_order (w, 60, desc);
+  /* Back to newest first (the ID column), as the rest of the test expects. */
+  {
+    GtkColumnView *view = GTK_COLUMN_VIEW (CHILD (w->page, "column_view"));
+    g_autoptr(GtkColumnViewColumn) id = g_list_model_get_item (gtk_column_view_get_columns (view), 0);
+
+    gtk_column_view_sort_by_column (view, id, GTK_SORT_DESCENDING);
+    settle (w);
+  }
+}
+
 /* Selects user @id (searched by username, so it is among the rows) and
  * waits for its detail. */
 static void
@@ -364,6 +442,20 @@ check_amounts (void)
   g_assert_false (nd_user_parse_amount ("", usd, &q));
   g_assert_false (nd_user_parse_amount ("1e9", usd, &q));
   g_assert_false (nd_user_parse_amount ("99999999999999", usd, &q));
+
+  g_assert_true (nd_user_parse_units ("1,000,000", &q));
+  g_assert_cmpint (q, ==, 1000000);
+  g_assert_true (nd_user_parse_units (" 2500 ", &q));
+  g_assert_cmpint (q, ==, 2500);
+  g_assert_true (nd_user_parse_units ("12 345", &q));
+  g_assert_cmpint (q, ==, 12345);
+  g_assert_false (nd_user_parse_units ("1.5", &q));
+  g_assert_false (nd_user_parse_units ("1,00", &q));
+  g_assert_false (nd_user_parse_units ("1,000 000", &q));
+  g_assert_false (nd_user_parse_units (",100", &q));
+  g_assert_false (nd_user_parse_units ("-5", &q));
+  g_assert_false (nd_user_parse_units ("", &q));
+  g_assert_false (nd_user_parse_units ("99999999999999999", &q));
 }
 
 /* The pane's usage over 7 and 30 days is what the logs say for user @id. */
@@ -405,6 +497,53 @@ check_tokens (UsersWindow *w, gint64 id)
   g_assert_nonnull (channels_find_label (list, name));
 }
 
+/* The quota dialog in quota units: whole numbers, grouped or not, added
+ * exactly; the preview names the amount in money too. */
+static void
+check_quota_units (UsersWindow *w, gint64 id)
+{
+  g_autofree char *quota_sql = g_strdup_printf ("SELECT quota FROM users WHERE id = %"
+                                                G_GINT64_FORMAT, id);
+  g_autoptr(NdMoney) usd = nd_money_new_default ();
+  g_autofree char *money = nd_money_format_full (usd, 1234567);
+  g_autofree char *adds = g_strdup_printf ("Adds %s (1,234,567 quota units)", money);
+  gint64 before = sql (w, quota_sql);
+  AdwMessageDialog *dialog;
+  GtkEditable *amount;
+  GtkLabel *preview;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (w->page), "users.quota", NULL));
+  dialog = wait_dialog ();
+  amount = GTK_EDITABLE (nd_user_dialog_get_part (dialog, "amount"));
+  preview = GTK_LABEL (nd_user_dialog_get_part (dialog, "preview"));
+  /* Money first: a grouped count is no amount of money. */
+  gtk_editable_set_text (amount, "1,234,567");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "go"));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (nd_user_dialog_get_part (dialog, "unit")), 1);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "go"));
+  g_assert_nonnull (strstr (gtk_label_get_text (preview), adds));
+  /* No fractions of a unit, and a clear word why. */
+  gtk_editable_set_text (amount, "1.5");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "go"));
+  g_assert_nonnull (strstr (gtk_label_get_text (preview), "whole numbers"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (amount), "error"));
+  /* More than the balance, in units too, is marked. */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (nd_user_dialog_get_part (dialog, "mode")), 1);
+  gtk_editable_set_text (amount, "999999999999");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (preview), "warning"));
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "go"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (nd_user_dialog_get_part (dialog, "mode")), 0);
+  gtk_editable_set_text (amount, "1,234,567");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "go"), ==,
+                   ADW_RESPONSE_SUGGESTED);
+  shoot (GTK_WIDGET (dialog), "quota-units", FALSE);
+  shoot (GTK_WIDGET (dialog), "quota-units", TRUE);
+  answer (dialog, "go");
+  settle (w);
+  g_assert_cmpint (sql (w, quota_sql), ==, before + 1234567);
+}
+
 static void
 test_list_and_quota (void)
 {
@@ -421,6 +560,7 @@ test_list_and_quota (void)
   shoot (w.cw.window, "list", FALSE);
   shoot (w.cw.window, "list", TRUE);
   check_filters (&w);
+  check_sort_created (&w);
 
   /* alice (id 7): $2.00 more, at the fixture's 500 000 units a dollar. */
   open_user (&w, 7);
@@ -480,6 +620,8 @@ test_list_and_quota (void)
 
     g_assert_nonnull (strstr (gtk_label_get_text (preview), "→"));
     g_assert_nonnull (strstr (gtk_label_get_text (preview), grouped));
+    /* And the amount typed, in both units. */
+    g_assert_nonnull (strstr (gtk_label_get_text (preview), "Adds $2.00 (1,000,000 quota units)"));
   }
   shoot (GTK_WIDGET (dialog), "quota", FALSE);
   shoot (GTK_WIDGET (dialog), "quota", TRUE);
@@ -500,6 +642,9 @@ test_list_and_quota (void)
     g_assert_nonnull (channels_find_label (CHILD (w.page, "detail_list"), units));
   }
 
+  /* Units: one more audit row, the disable's makes three. */
+  check_quota_units (&w, 7);
+
   /* Disable, after a confirmation: written, and audited. */
   g_assert_cmpint (sql (&w, "SELECT status FROM users WHERE id = 7"), ==, 1);
   g_signal_emit_by_name (CHILD (w.page, "status_button"), "clicked");
@@ -511,7 +656,7 @@ test_list_and_quota (void)
   answer (wait_dialog (), "go");
   settle (&w);
   g_assert_cmpint (sql (&w, "SELECT status FROM users WHERE id = 7"), ==, 2);
-  g_assert_cmpint (sql (&w, "SELECT count(*) FROM logs WHERE type = 3"), ==, audits + 2);
+  g_assert_cmpint (sql (&w, "SELECT count(*) FROM logs WHERE type = 3"), ==, audits + 3);
 
   /* The root user cannot be disabled: the core's refusal, nothing written. */
   open_user (&w, 1);
@@ -519,7 +664,7 @@ test_list_and_quota (void)
   answer (wait_dialog (), "go");
   settle (&w);
   g_assert_cmpint (sql (&w, "SELECT status FROM users WHERE id = 1"), ==, 1);
-  g_assert_cmpint (sql (&w, "SELECT count(*) FROM logs WHERE type = 3"), ==, audits + 2);
+  g_assert_cmpint (sql (&w, "SELECT count(*) FROM logs WHERE type = 3"), ==, audits + 3);
 
   check_create (&w);
   check_edit_delete (&w);

@@ -177,6 +177,53 @@ test_detail (gconstpointer data)
   g_assert_error (error, ND_ERROR, ND_ERROR_NOT_FOUND);
 }
 
+/* Sorted by creation: users from before NewAPI stamped created_at (NULL,
+ * or 0) are the oldest, in id order; equal times go by id; page after page
+ * follows on, nothing repeated or skipped. */
+static void
+test_created (gconstpointer data)
+{
+  FX (data, "created");
+  gint64 unknown;
+
+  nd_test_pg_exec (fx.pg, fx.db, "UPDATE users SET created_at = NULL WHERE id % 7 = 3");
+  nd_test_pg_exec (fx.pg, fx.db, "UPDATE users SET created_at = 0 WHERE id % 11 = 5");
+  nd_test_pg_exec (fx.pg, fx.db, "UPDATE users SET created_at = 1750000000 WHERE id % 13 = 1");
+  unknown = scalar (&fx, "SELECT min(id) FROM users WHERE created_at IS NULL OR created_at = 0");
+  for (guint desc = 0; desc < 2; desc++)
+    {
+      NdListQuery q = { .limit = 97, .sort_by = (char *) "created_at", .descending = desc };
+      g_autoptr(GString) got = g_string_new (NULL);
+      g_autofree char *want = NULL;
+      gint64 first = 0;
+
+      for (;; q.offset += q.limit)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(NdListPage) page = list_users (fx.source, &q, &error);
+
+          g_assert_no_error (error);
+          if (page->items->len == 0)
+            break;
+          for (guint i = 0; i < page->items->len; i++)
+            {
+              NdUser *u = g_ptr_array_index (page->items, i);
+
+              g_string_append_printf (got, "%s%" G_GINT64_FORMAT, got->len ? "," : "", u->id);
+              if (first == 0)
+                first = u->id;
+            }
+        }
+      want = text (&fx, "SELECT string_agg (id::text, ',' ORDER BY CASE WHEN created_at > 0 "
+                        "THEN created_at ELSE 0 END %s, id %s) FROM users",
+                   desc ? "DESC" : "ASC", desc ? "DESC" : "ASC");
+      g_assert_cmpstr (got->str, ==, want);
+      /* Oldest first: the first user without a time leads. */
+      if (!desc)
+        g_assert_cmpint (first, ==, unknown);
+    }
+}
+
 /* 50 000 more users: the first page, a deep page and a search each answer
  * in a blink, whatever the sort. */
 static void
@@ -185,7 +232,8 @@ test_many (gconstpointer data)
   FX (data, "many");
   static const struct { const char *search; const char *sort; guint offset; } reads[] = {
     { NULL, NULL, 0 }, { NULL, "quota", 0 }, { NULL, "used_quota", 45000 },
-    { NULL, "last_login_at", 20000 }, { "bulk4242", NULL, 0 }, { "@example.org", "request_count", 0 },
+    { NULL, "last_login_at", 20000 }, { NULL, "created_at", 30000 }, { "bulk4242", NULL, 0 },
+    { "@example.org", "request_count", 0 },
   };
 
   nd_test_pg_exec (fx.pg, fx.db,
@@ -223,6 +271,7 @@ main (int argc, char **argv)
   static const struct { const char *name; GTestDataFunc func; } tests[] = {
     { "filters", test_filters },
     { "detail", test_detail },
+    { "created", test_created },
     { "many", test_many },
   };
 

@@ -216,6 +216,9 @@ typedef struct {
   const char *row_json;          /* expression over alias t */
   const char *search_cols[4];    /* text columns matched by ILIKE */
   const char *sort_cols[8];      /* allowed sort_by values (= column names) */
+  /* Per sort_cols index, an expression over t to order by instead of the
+   * bare column (NULL: the column, NULLs last). */
+  const char *sort_exprs[8];
   const char *status_col;        /* NULL: no status filter */
   const char *user_col;          /* NdListQuery.user_id matches it; NULL: no owner filter */
   const char *group_col;         /* NdListQuery.group matches it; NULL: no group filter */
@@ -254,7 +257,7 @@ run_list (NdSource *source, const ListSpec *spec, const NdListQuery *q, gpointer
   g_autoptr(GTask) task = g_task_new (source, cancellable, callback, user_data);
   GString *sql = g_string_new (NULL);
   ListData *ld = g_new0 (ListData, 1);
-  const char *sort = "id";
+  g_autofree char *sort = g_strdup ("t.id");
   g_autofree char *order = NULL;
 
   g_task_set_source_tag (task, tag);
@@ -328,8 +331,13 @@ run_list (NdSource *source, const ListSpec *spec, const NdListQuery *q, gpointer
   if (q != NULL && q->sort_by != NULL)
     for (guint i = 0; i < G_N_ELEMENTS (spec->sort_cols) && spec->sort_cols[i]; i++)
       if (g_str_equal (q->sort_by, spec->sort_cols[i]))
-        sort = spec->sort_cols[i];
-  order = g_strdup_printf ("t.%s %s NULLS LAST, t.id %s", sort,
+        {
+          g_free (sort);
+          sort = spec->sort_exprs[i] ? g_strdup (spec->sort_exprs[i])
+                                     : g_strdup_printf ("t.%s", spec->sort_cols[i]);
+        }
+  /* Ties go by id, so offset pages neither repeat nor skip a row. */
+  order = g_strdup_printf ("%s %s NULLS LAST, t.id %s", sort,
                            q == NULL || q->descending || q->sort_by == NULL ? "DESC" : "ASC",
                            q == NULL || q->descending || q->sort_by == NULL ? "DESC" : "ASC");
   g_string_append_printf (sql, " ORDER BY %s LIMIT %u OFFSET %u) AS p JOIN %s AS t "
@@ -421,6 +429,11 @@ static const ListSpec users_spec = {
   .search_cols = { "username", "display_name", "email" },
   .sort_cols = { "id", "username", "quota", "used_quota", "request_count", "created_at",
                  "last_login_at" },
+  /* Rows from before NewAPI had the column carry no created_at (NULL; 0
+   * from some imports): they are older than every stamped row, and among
+   * themselves id order is creation order, so they sort as time 0 with
+   * the id deciding, first ascending and last descending. */
+  .sort_exprs = { [5] = "COALESCE(t.created_at, 0)" },
   .status_col = "status",
   .soft_delete = FALSE,   /* NewAPI's admin list shows deleted users too */
   .user_filters = TRUE,

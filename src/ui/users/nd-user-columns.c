@@ -21,17 +21,20 @@ typedef struct {
   gboolean expand;
 } ColumnDef;
 
+/* The fixed widths add up to what fits beside the sidebar in a 1280 px
+ * window; the two name columns take whatever is left. */
 static const ColumnDef defs[ND_USER_N_COLUMNS] = {
   [ND_USER_COLUMN_ID] = { N_("ID"), "id", CELL_NUMBER, 64, FALSE },
-  [ND_USER_COLUMN_USERNAME] = { N_("Username"), "username", CELL_TEXT, 140, TRUE },
-  [ND_USER_COLUMN_DISPLAY_NAME] = { N_("Display Name"), NULL, CELL_TEXT, 140, TRUE },
-  [ND_USER_COLUMN_ROLE] = { N_("Role"), NULL, CELL_TEXT, 80, FALSE },
-  [ND_USER_COLUMN_STATUS] = { N_("Status"), NULL, CELL_BADGE, 100, FALSE },
+  [ND_USER_COLUMN_USERNAME] = { N_("Username"), "username", CELL_TEXT, 120, TRUE },
+  [ND_USER_COLUMN_DISPLAY_NAME] = { N_("Display Name"), NULL, CELL_TEXT, 120, TRUE },
+  [ND_USER_COLUMN_ROLE] = { N_("Role"), NULL, CELL_TEXT, 72, FALSE },
+  [ND_USER_COLUMN_STATUS] = { N_("Status"), NULL, CELL_BADGE, 92, FALSE },
   [ND_USER_COLUMN_GROUP] = { N_("Group"), NULL, CELL_TEXT, 90, FALSE },
-  [ND_USER_COLUMN_QUOTA] = { N_("Balance"), "quota", CELL_NUMBER, 110, FALSE },
-  [ND_USER_COLUMN_USED] = { N_("Used"), "used_quota", CELL_NUMBER, 110, FALSE },
-  [ND_USER_COLUMN_REQUESTS] = { N_("Requests"), "request_count", CELL_NUMBER, 90, FALSE },
-  [ND_USER_COLUMN_LAST_LOGIN] = { N_("Last Login"), "last_login_at", CELL_TEXT, 110, FALSE },
+  [ND_USER_COLUMN_QUOTA] = { N_("Balance"), "quota", CELL_NUMBER, 100, FALSE },
+  [ND_USER_COLUMN_USED] = { N_("Used"), "used_quota", CELL_NUMBER, 100, FALSE },
+  [ND_USER_COLUMN_REQUESTS] = { N_("Requests"), "request_count", CELL_NUMBER, 84, FALSE },
+  [ND_USER_COLUMN_CREATED] = { N_("Created"), "created_at", CELL_TEXT, 90, FALSE },
+  [ND_USER_COLUMN_LAST_LOGIN] = { N_("Last Login"), "last_login_at", CELL_TEXT, 100, FALSE },
 };
 
 typedef struct {
@@ -73,6 +76,15 @@ nd_user_status_label (const NdUser *user)
   return user->status == 1 ? _("Enabled") : _("Disabled");
 }
 
+/* The local date alone: the column is narrow, the tooltip has the time. */
+static char *
+created_text (gint64 t)
+{
+  g_autoptr(GDateTime) dt = t > 0 ? g_date_time_new_from_unix_local (t) : NULL;
+
+  return dt != NULL ? g_date_time_format (dt, "%x") : g_strdup (_("unknown"));
+}
+
 char *
 nd_user_columns_cell_text (NdUserColumns *self, NdUserColumn column, const NdUser *u)
 {
@@ -98,6 +110,8 @@ nd_user_columns_cell_text (NdUserColumns *self, NdUserColumn column, const NdUse
                          : nd_format_count (u->used_quota);
     case ND_USER_COLUMN_REQUESTS:
       return nd_format_count (u->request_count);
+    case ND_USER_COLUMN_CREATED:
+      return created_text (u->created_at);
     case ND_USER_COLUMN_LAST_LOGIN:
       return u->last_login_at > 0 ? nd_channel_age_text (u->last_login_at, nd_time_now ())
                                   : g_strdup (_("never"));
@@ -121,6 +135,11 @@ cell_tooltip (NdUserColumns *self, NdUserColumn column, const NdUser *u)
       }
     case ND_USER_COLUMN_LAST_LOGIN:
       return u->last_login_at > 0 ? nd_channel_time_text (u->last_login_at) : NULL;
+    case ND_USER_COLUMN_CREATED:
+      /* NewAPI stamps created_at on insert; rows older than the column
+       * have none, and sort as the oldest, in id order. */
+      return u->created_at > 0 ? nd_channel_time_text (u->created_at)
+                               : g_strdup (_("NewAPI did not record when this user was created"));
     case ND_USER_COLUMN_USERNAME:
       return u->email && *u->email ? g_strdup (u->email) : NULL;
     default:

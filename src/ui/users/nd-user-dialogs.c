@@ -47,8 +47,10 @@ nd_user_dialog_get_part (AdwMessageDialog *dialog, const char *name)
   return ask ? part (ask, name) : NULL;
 }
 
-gboolean
-nd_user_parse_amount (const char *text, const NdMoney *money, gint64 *quota)
+typedef enum { AMOUNT_OK, AMOUNT_BAD, AMOUNT_TOO_LARGE } AmountParse;
+
+static AmountParse
+parse_money (const char *text, const NdMoney *money, gint64 *quota)
 {
   g_autofree char *copy = g_strstrip (g_strdup (text ? text : ""));
   char *end = NULL;
@@ -58,15 +60,98 @@ nd_user_parse_amount (const char *text, const NdMoney *money, gint64 *quota)
    * (is "1,000" one thousand or one?). */
   g_strdelimit (copy, ",", '.');
   if (*copy == '\0' || strchr (copy, '.') != strrchr (copy, '.'))
-    return FALSE;
+    return AMOUNT_BAD;
   for (const char *p = copy; *p; p++)
     if (!g_ascii_isdigit (*p) && *p != '.')
-      return FALSE;
+      return AMOUNT_BAD;
   value = g_ascii_strtod (copy, &end);
   if (end == copy || *end != '\0' || !isfinite (value) || value < 0)
-    return FALSE;
+    return AMOUNT_BAD;
   *quota = nd_money_quota_from_currency (money, value);
-  return *quota >= 0 && *quota <= MAX_QUOTA;
+  return *quota >= 0 && *quota <= MAX_QUOTA ? AMOUNT_OK : AMOUNT_TOO_LARGE;
+}
+
+gboolean
+nd_user_parse_amount (const char *text, const NdMoney *money, gint64 *quota)
+{
+  return parse_money (text, money, quota) == AMOUNT_OK;
+}
+
+/* The separator nd_format_count puts between thousands here ("," in the
+ * C locale, "." in German, a narrow space in French). */
+static char *
+locale_separator (void)
+{
+  g_autofree char *thousand = nd_format_count (1000);
+
+  return g_strndup (thousand + 1, strlen (thousand) - 4);
+}
+
+static AmountParse
+parse_units (const char *text, gint64 *quota)
+{
+  static const char * const common[] = { ",", "'", " ", "\u00a0", "\u202f", "_" };
+  g_autofree char *copy = g_strstrip (g_strdup (text ? text : ""));
+  g_autofree char *local = locale_separator ();
+  g_autofree char *regrouped = NULL;
+  g_autoptr(GString) digits = g_string_new (NULL);
+  const char *sep = NULL;
+  gboolean threes = TRUE;
+  guint run = 0;
+  const char *p = copy;
+
+  /* Units are whole: "1.5" is refused, not rounded, and "1,000,000" is a
+   * million, as the preview then shows. One separator kind, in groups of
+   * three (or as this locale groups: "10,00,000"). */
+  while (*p != '\0')
+    {
+      const char *next = g_utf8_next_char (p);
+
+      if (g_ascii_isdigit (*p))
+        {
+          g_string_append_c (digits, *p);
+          run++;
+          p = next;
+          continue;
+        }
+      if (run == 0 || (sep != NULL && strncmp (p, sep, strlen (sep)) != 0))
+        return AMOUNT_BAD;
+      if (sep == NULL)
+        {
+          if (*local != '\0' && g_str_has_prefix (p, local))
+            sep = local;
+          for (guint i = 0; sep == NULL && i < G_N_ELEMENTS (common); i++)
+            if (g_str_has_prefix (p, common[i]))
+              sep = common[i];
+          if (sep == NULL)
+            return AMOUNT_BAD;
+          threes = run <= 3;
+        }
+      else if (run != 3)
+        threes = FALSE;
+      run = 0;
+      p += strlen (sep);
+    }
+  if (digits->len == 0 || run == 0 || (sep != NULL && run != 3))
+    threes = FALSE;
+  if (digits->len == 0 || run == 0)
+    return AMOUNT_BAD;
+  if (digits->len > 16)
+    return AMOUNT_TOO_LARGE;
+  *quota = g_ascii_strtoll (digits->str, NULL, 10);
+  if (sep != NULL && !threes)
+    {
+      regrouped = nd_format_count (*quota);
+      if (g_strcmp0 (regrouped, copy) != 0)
+        return AMOUNT_BAD;
+    }
+  return *quota <= MAX_QUOTA ? AMOUNT_OK : AMOUNT_TOO_LARGE;
+}
+
+gboolean
+nd_user_parse_units (const char *text, gint64 *quota)
+{
+  return parse_units (text, quota) == AMOUNT_OK;
 }
 
 /* ─── quota ─────────────────────────────────────────────────────────────── */
@@ -94,28 +179,66 @@ resulting (Ask *ask, NdQuotaMode mode, gint64 amount)
     }
 }
 
+/* Whether the amount is typed in quota units rather than money. */
+static gboolean
+in_units (Ask *ask)
+{
+  return ask->money->display == ND_MONEY_TOKENS ||
+         gtk_drop_down_get_selected (GTK_DROP_DOWN (part (ask, "unit"))) == 1;
+}
+
+/* The amount typed, in quota units; NULL when it is good, else why not
+ * ("" when nothing was typed yet). */
+static const char *
+read_amount (Ask *ask, gint64 *amount)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (part (ask, "amount")));
+  gboolean units = in_units (ask);
+  AmountParse got;
+
+  if (*text == '\0')
+    return "";
+  got = units ? parse_units (text, amount) : parse_money (text, ask->money, amount);
+  if (got == AMOUNT_TOO_LARGE)
+    return _("That amount is larger than any quota NewAPI holds.");
+  if (got == AMOUNT_BAD)
+    return units ? _("Quota units are whole numbers, such as 500,000.")
+                 : _("Enter an amount of money, such as 2.50.");
+  if (*amount == 0 && quota_mode (ask) != ND_QUOTA_SET)
+    return _("Enter an amount above zero.");
+  return NULL;
+}
+
 static void
 quota_changed_cb (AdwMessageDialog *dialog)
 {
   Ask *ask = g_object_get_data (G_OBJECT (dialog), "nd-user-ask");
   GtkLabel *preview = GTK_LABEL (part (ask, "preview"));
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (part (ask, "amount")));
   NdQuotaMode mode = quota_mode (ask);
   g_autofree char *now = nd_money_format_full (ask->money, ask->current);
   g_autofree char *after = NULL;
   g_autofree char *units = NULL;
   g_autofree char *line = NULL;
+  GString *text;
   gint64 amount = 0, result, delta;
-  gboolean ok, large;
+  const char *why;
+  gboolean large;
 
-  ok = nd_user_parse_amount (text, ask->money, &amount) && (amount > 0 || mode == ND_QUOTA_SET);
+  why = read_amount (ask, &amount);
   gtk_widget_remove_css_class (part (ask, "amount"), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (preview), "warning");
-  if (!ok)
+  if (why != NULL)
     {
-      if (*text != '\0')
+      if (*why != '\0')
         gtk_widget_add_css_class (part (ask, "amount"), "error");
       line = g_strdup_printf (_("Balance now: %s"), now);
+      if (*why != '\0')
+        {
+          char *both = g_strdup_printf ("%s\n%s", line, why);
+
+          g_free (line);
+          line = both;
+        }
       gtk_label_set_text (preview, line);
       adw_message_dialog_set_response_enabled (dialog, "go", FALSE);
       return;
@@ -125,20 +248,31 @@ quota_changed_cb (AdwMessageDialog *dialog)
   /* The issue's rule: a change larger than what the user has now is
    * confirmed as one would confirm a destructive action. */
   large = ABS (delta) > MAX (ask->current, 0);
+  text = g_string_new (NULL);
+  if (mode != ND_QUOTA_SET)
+    {
+      g_autofree char *money = nd_money_format_full (ask->money, amount);
+      g_autofree char *count = nd_format_count (amount);
+
+      /* Translators: the amount typed, in both units: "Adds $2.00
+       * (1,000,000 quota units)" */
+      g_string_append_printf (text, mode == ND_QUOTA_ADD ? _("Adds %s (%s quota units)")
+                                                         : _("Subtracts %s (%s quota units)"),
+                              money, count);
+      g_string_append_c (text, '\n');
+    }
   after = nd_money_format_full (ask->money, result);
   units = nd_format_count (result);
   /* Translators: "Balance: $10.00 → $15.00 (7,500,000 quota units)" */
-  line = g_strdup_printf (_("Balance: %s → %s (%s quota units)"), now, after, units);
+  g_string_append_printf (text, _("Balance: %s → %s (%s quota units)"), now, after, units);
   if (large)
     {
-      g_autofree char *warn = g_strdup_printf ("%s\n%s", line,
-                                               _("This changes more than the user’s whole "
-                                                 "balance. Check the amount."));
-      g_free (line);
-      line = g_steal_pointer (&warn);
+      g_string_append_printf (text, "\n%s", _("This changes more than the user’s whole "
+                                               "balance. Check the amount."));
       gtk_widget_add_css_class (GTK_WIDGET (preview), "warning");
     }
-  gtk_label_set_text (preview, line);
+  gtk_label_set_text (preview, text->str);
+  g_string_free (text, TRUE);
   adw_message_dialog_set_response_appearance (dialog, "go",
                                               large ? ADW_RESPONSE_DESTRUCTIVE
                                                     : ADW_RESPONSE_SUGGESTED);
@@ -148,16 +282,12 @@ quota_changed_cb (AdwMessageDialog *dialog)
 static void
 quota_response_cb (AdwMessageDialog *dialog, const char *response, Ask *ask)
 {
-  const char *text;
   g_autofree char *reason = NULL;
   gint64 amount = 0;
 
-  if (g_strcmp0 (response, "go") != 0)
+  if (g_strcmp0 (response, "go") != 0 || read_amount (ask, &amount) != NULL)
     return;
-  text = gtk_editable_get_text (GTK_EDITABLE (part (ask, "amount")));
   reason = g_strdup (gtk_editable_get_text (GTK_EDITABLE (part (ask, "reason"))));
-  if (!nd_user_parse_amount (text, ask->money, &amount))
-    return;
   ask->quota_answer (ask->user_data, quota_mode (ask), amount, g_strstrip (reason));
 }
 
@@ -235,8 +365,9 @@ nd_user_quota_dialog_new (GtkWidget *parent, const NdUser *user, const NdMoney *
   g_autofree char *heading = NULL;
   g_autofree char *title = NULL;
   AdwMessageDialog *dialog;
-  GtkWidget *list, *mode, *amount, *preview;
+  GtkWidget *list, *mode, *amount, *unit, *preview;
   const char *modes[] = { _("Add"), _("Subtract"), _("Set To"), NULL };
+  const char *units[3] = { NULL };
 
   ask->quota_answer = answer;
   ask->user_data = user_data;
@@ -251,14 +382,25 @@ nd_user_quota_dialog_new (GtkWidget *parent, const NdUser *user, const NdMoney *
 
   mode = combo_row (ask, list, "mode", _("Change"), modes, 0);
 
+  /* Money in the server's currency or quota units, chosen beside the
+   * amount; a profile that shows tokens has only units to offer. */
+  units[0] = nd_money_symbol (ask->money);
+  units[1] = _("quota units");
   if (ask->money->display == ND_MONEY_TOKENS)
     title = g_strdup (_("Amount (quota units)"));
   else
-    /* Translators: %s is a currency symbol ("$", "¥"). */
-    title = g_strdup_printf (_("Amount (%s)"), nd_money_symbol (ask->money));
+    title = g_strdup (_("Amount"));
   amount = entry_row (ask, list, "amount", title);
   gtk_accessible_update_property (GTK_ACCESSIBLE (amount), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   title, -1);
+  unit = gtk_drop_down_new_from_strings (units);
+  gtk_widget_set_valign (unit, GTK_ALIGN_CENTER);
+  gtk_widget_set_visible (unit, ask->money->display != ND_MONEY_TOKENS);
+  gtk_widget_set_tooltip_text (unit, _("Money or quota units"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (unit), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Unit"), -1);
+  adw_entry_row_add_suffix (ADW_ENTRY_ROW (amount), unit);
+  g_hash_table_insert (ask->parts, (gpointer) "unit", g_object_ref (unit));
   entry_row (ask, list, "reason", _("Reason (optional)"));
 
   preview = gtk_label_new (NULL);
@@ -270,6 +412,7 @@ nd_user_quota_dialog_new (GtkWidget *parent, const NdUser *user, const NdMoney *
 
   g_signal_connect_swapped (mode, "notify::selected", G_CALLBACK (quota_changed_cb), dialog);
   g_signal_connect_swapped (amount, "changed", G_CALLBACK (quota_changed_cb), dialog);
+  g_signal_connect_swapped (unit, "notify::selected", G_CALLBACK (quota_changed_cb), dialog);
   g_signal_connect (dialog, "response", G_CALLBACK (quota_response_cb), ask);
   quota_changed_cb (dialog);
   gtk_window_present (GTK_WINDOW (dialog));

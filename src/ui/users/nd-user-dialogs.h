@@ -18,9 +18,10 @@ typedef void (*NdUserQuotaAnswer) (gpointer user_data, NdQuotaMode mode, gint64 
                                    const char *reason);
 
 /* Asks how to change @user's quota: add, subtract or set an amount in the
- * currency @money shows (quota units when it shows tokens), with the
- * resulting balance previewed; a change larger than the current balance is
- * marked and needs the destructive-looking button. */
+ * currency @money shows or in quota units (only units when it shows
+ * tokens), with the amount and the resulting balance previewed in both; a
+ * change larger than the current balance is marked and needs the
+ * destructive-looking button. */
 AdwMessageDialog *nd_user_quota_dialog_new  (GtkWidget *parent, const NdUser *user,
                                              const NdMoney *money, NdUserQuotaAnswer answer,
                                              gpointer user_data, GDestroyNotify destroy);
@@ -28,6 +29,9 @@ AdwMessageDialog *nd_user_quota_dialog_new  (GtkWidget *parent, const NdUser *us
 /* @text ("12.5", "12,5") in @money's currency as quota units; FALSE when
  * it is not a number ≥ 0 or too large. */
 gboolean          nd_user_parse_amount      (const char *text, const NdMoney *money, gint64 *quota);
+/* @text as a whole number of quota units ("1000000", "1,000,000", grouped
+ * as the locale groups); FALSE for fractions, anything else, or too large. */
+gboolean          nd_user_parse_units       (const char *text, gint64 *quota);
 
 /* Called once the admin asked for the user (@edit taken). */
 typedef void (*NdUserCreateAnswer) (gpointer user_data, NdUserEdit *edit);
@@ -48,7 +52,7 @@ AdwMessageDialog *nd_user_edit_dialog_new   (GtkWidget *parent, const NdUser *us
                                              gpointer user_data, GDestroyNotify destroy);
 
 /* A part of a dialog above, for tests: "mode", "group", "role"
- * (AdwComboRow), "amount", "reason", "username", "display-name",
+ * (AdwComboRow), "unit" (GtkDropDown: 0 money, 1 quota units), "amount", "reason", "username", "display-name",
  * "password", "remark" (AdwEntryRow) and "preview" (GtkLabel). */
 GtkWidget        *nd_user_dialog_get_part   (AdwMessageDialog *dialog, const char *name);
 

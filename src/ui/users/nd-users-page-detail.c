@@ -58,7 +58,8 @@ render (NdUsersPage *self, const NdUser *u)
   g_autofree char *quota_units = nd_format_count (u->quota);
   g_autofree char *quota_text = g_strdup_printf (_("%s (%s quota units)"), quota, quota_units);
   g_autofree char *requests = nd_format_count (u->request_count);
-  g_autofree char *created = u->created_at > 0 ? nd_channel_time_text (u->created_at) : NULL;
+  g_autofree char *created = u->created_at > 0 ? nd_channel_time_text (u->created_at)
+                                                : g_strdup (_("unknown"));
   g_autofree char *login = u->last_login_at > 0 ? nd_channel_time_text (u->last_login_at)
                                                 : g_strdup (_("never"));
   g_autofree char *bindings = bindings_text (u->bindings);
@@ -192,7 +193,8 @@ fetch_tokens (NdUsersPage *self, gint64 id)
 
 /* The table gives up what the pane repeats, so what stays fits beside it. */
 static const NdUserColumn hidden_with_pane[] = {
-  ND_USER_COLUMN_ROLE, ND_USER_COLUMN_USED, ND_USER_COLUMN_REQUESTS, ND_USER_COLUMN_LAST_LOGIN,
+  ND_USER_COLUMN_ROLE, ND_USER_COLUMN_USED, ND_USER_COLUMN_REQUESTS, ND_USER_COLUMN_CREATED,
+  ND_USER_COLUMN_LAST_LOGIN,
 };
 
 static void
