@@ -1,8 +1,13 @@
 /* nd-redemption-dialog.c
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * One form for a new batch and for one code's edit: NewAPI's PUT
+ * /api/redemption/ takes the same name, quota and expiry a batch does (not
+ * the count), and checks them the same way.
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <glib/gi18n.h>
 
 #include "nd-channel-actions.h"
@@ -14,6 +19,9 @@ struct _NdRedemptionDialog
   AdwWindow parent_instance;
 
   AdwToastOverlay *toasts;
+  AdwWindowTitle *title;
+  AdwPreferencesGroup *form_group;
+  AdwActionRow *count_row;
   GtkButton *cancel_button;
   GtkButton *save_button;
   GtkSpinner *spinner;
@@ -23,11 +31,13 @@ struct _NdRedemptionDialog
   GtkSpinButton *quota_spin;
   GtkSwitch *never_switch;
   AdwEntryRow *expires_row;
+  AdwPreferencesGroup *error_group;
   GtkLabel *error_label;
 
   NdSource *source;
   NdMoney *money;
   GCancellable *cancellable;
+  gint64 code_id;               /* the code being edited; 0 for a new batch */
   gboolean saving;
 };
 
@@ -52,6 +62,13 @@ say (NdRedemptionDialog *self, const char *message)
 {
   gtk_label_set_text (self->error_label, message ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_group), message != NULL);
+}
+
+static void
+form_edited_cb (NdRedemptionDialog *self)
+{
+  say (self, NULL);
 }
 
 static gboolean
@@ -64,6 +81,10 @@ write_done (gpointer data, const NdWriteResult *result, const GError *error)
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), TRUE);
   if (result == NULL)
     {
+      /* An edit's refusal is the server's own word, in a toast; the form
+       * stays as typed to be put right. */
+      if (self->code_id > 0)
+        return FALSE;
       say (self, error->message);
       return TRUE;
     }
@@ -90,7 +111,8 @@ nd_redemption_dialog_save (NdRedemptionDialog *self)
       say (self, error->message);
       return;
     }
-  write = nd_write_redemption_create_new (g_steal_pointer (&edit));
+  write = self->code_id > 0 ? nd_write_redemption_update_new (self->code_id, g_steal_pointer (&edit))
+                            : nd_write_redemption_create_new (g_steal_pointer (&edit));
   if (!nd_write_validate (write, NULL, &error))
     {
       say (self, error->message);
@@ -112,6 +134,14 @@ nd_redemption_dialog_fill (NdRedemptionDialog *self, const char *name, guint cou
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), name);
   gtk_spin_button_set_value (self->count_spin, count);
   gtk_spin_button_set_value (self->quota_spin, quota);
+}
+
+void
+nd_redemption_dialog_fill_expiry (NdRedemptionDialog *self, const char *expires)
+{
+  g_return_if_fail (ND_IS_REDEMPTION_DIALOG (self));
+  gtk_switch_set_active (self->never_switch, expires == NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->expires_row), expires ? expires : "");
 }
 
 static void
@@ -143,15 +173,15 @@ nd_redemption_dialog_class_init (NdRedemptionDialogClass *klass)
 
   object_class->dispose = nd_redemption_dialog_dispose;
   object_class->finalize = nd_redemption_dialog_finalize;
-  /* (GPtrArray* codes) */
+  /* (GPtrArray* codes; NULL after an edit) */
   signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE "/ui/nd-redemption-dialog.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, NdRedemptionDialog, name)
-  BIND (toasts); BIND (cancel_button); BIND (save_button); BIND (spinner); BIND (name_row);
+  BIND (toasts); BIND (title); BIND (form_group); BIND (count_row); BIND (cancel_button); BIND (save_button); BIND (spinner); BIND (name_row);
   BIND (count_spin); BIND (quota_row); BIND (quota_spin); BIND (never_switch);
-  BIND (expires_row); BIND (error_label);
+  BIND (expires_row); BIND (error_group); BIND (error_label);
 #undef BIND
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
@@ -165,10 +195,53 @@ nd_redemption_dialog_init (NdRedemptionDialog *self)
   g_signal_connect_swapped (self->save_button, "clicked", G_CALLBACK (nd_redemption_dialog_save), self);
   g_signal_connect_swapped (self->quota_spin, "value-changed", G_CALLBACK (form_changed_cb), self);
   g_signal_connect_swapped (self->never_switch, "notify::active", G_CALLBACK (form_changed_cb), self);
+  /* A refusal is about what was typed: it goes once the form changes. */
+  g_signal_connect_swapped (self->name_row, "changed", G_CALLBACK (form_edited_cb), self);
+  g_signal_connect_swapped (self->expires_row, "changed", G_CALLBACK (form_edited_cb), self);
+  g_signal_connect_swapped (self->quota_spin, "value-changed", G_CALLBACK (form_edited_cb), self);
+  g_signal_connect_swapped (self->never_switch, "notify::active", G_CALLBACK (form_edited_cb), self);
+}
+
+/* The form as @code stands. */
+static void
+show_code (NdRedemptionDialog *self, const NdRedemption *code)
+{
+  g_autofree char *subtitle = g_strdup_printf (_("Code #%" PRId64), code->id);
+  g_autofree char *used = NULL;
+
+  self->code_id = code->id;
+  adw_window_title_set_title (self->title, _("Edit Code"));
+  adw_window_title_set_subtitle (self->title, subtitle);
+  gtk_button_set_label (self->save_button, _("_Save"));
+  gtk_widget_set_visible (GTK_WIDGET (self->count_row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->quota_row), _("Quota (units)"));
+  if (code->status == ND_REDEMPTION_STATUS_USED)
+    /* NewAPI edits a used code like any other; what it credited stays. */
+    used = code->used_username != NULL
+           ? g_strdup_printf (_("Redeemed by %s: the quota it added stays theirs. NewAPI still "
+                                "lets its name, quota and expiry change, for the record."),
+                              code->used_username)
+           : g_strdup (_("Already redeemed: the quota it added stays with that user. NewAPI "
+                         "still lets its name, quota and expiry change, for the record."));
+  adw_preferences_group_set_description (self->form_group,
+                                         used ? used
+                                         : _("The code itself stays the same: whoever holds it "
+                                             "redeems the new quota."));
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), code->name ? code->name : "");
+  gtk_spin_button_set_value (self->quota_spin, (double) code->quota);
+  gtk_switch_set_active (self->never_switch, code->expired_time == 0);
+  if (code->expired_time != 0)
+    {
+      g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (code->expired_time);
+      g_autofree char *text = dt ? g_date_time_format (dt, "%Y-%m-%d %H:%M") : NULL;
+
+      gtk_editable_set_text (GTK_EDITABLE (self->expires_row), text ? text : "");
+    }
 }
 
 NdRedemptionDialog *
-nd_redemption_dialog_new (GtkWidget *parent, NdSource *source, const NdMoney *money)
+nd_redemption_dialog_new (GtkWidget *parent, NdSource *source, const NdMoney *money,
+                          const NdRedemption *code)
 {
   NdRedemptionDialog *self = g_object_new (ND_TYPE_REDEMPTION_DIALOG, NULL);
   GtkRoot *root = parent ? gtk_widget_get_root (parent) : NULL;
@@ -177,6 +250,8 @@ nd_redemption_dialog_new (GtkWidget *parent, NdSource *source, const NdMoney *mo
     gtk_window_set_transient_for (GTK_WINDOW (self), GTK_WINDOW (root));
   self->source = g_object_ref (source);
   self->money = money ? nd_money_copy (money) : NULL;
+  if (code != NULL)
+    show_code (self, code);
   form_changed_cb (self);
   gtk_window_present (GTK_WINDOW (self));
   return self;

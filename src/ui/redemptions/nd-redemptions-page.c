@@ -42,6 +42,7 @@ struct _NdRedemptionsPage
   GtkRevealer *bulk_revealer;
   GtkLabel *selection_label;
   GtkButton *reveal_button;
+  GtkButton *edit_button;
   GtkButton *enable_button;
   GtkButton *disable_button;
   GtkButton *delete_button;
@@ -73,6 +74,7 @@ update_actions (NdRedemptionsPage *self)
   g_autoptr(GArray) ids = selected_ids (self);
   const char *why = self->conn.source == NULL ? _("Not connected")
                     : self->conn.blocked ? self->conn.blocked : self->writing ? "" : NULL;
+  gboolean one = ids->len == 1;
   g_autofree char *sel = NULL;
   static const char * const writes[] = {
     "redemptions.add", "redemptions.enable", "redemptions.disable", "redemptions.delete",
@@ -81,11 +83,14 @@ update_actions (NdRedemptionsPage *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (writes); i++)
     gtk_widget_action_set_enabled (GTK_WIDGET (self), writes[i], why == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "redemptions.edit", why == NULL && one);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "redemptions.reveal",
                                  self->conn.source != NULL && ids->len > 0);
   nd_channel_set_blocked (GTK_WIDGET (self->add_button), why, _("Make a batch of codes (Ctrl+N)"));
   nd_channel_set_blocked (GTK_WIDGET (self->delete_invalid_button), why,
                           _("Delete used, disabled and expired codes"));
+  nd_channel_set_blocked (GTK_WIDGET (self->edit_button), why ? why : one ? NULL : "",
+                          _("Change the name, quota or expiry (Ctrl+E)"));
   nd_channel_set_blocked (GTK_WIDGET (self->enable_button), why, NULL);
   nd_channel_set_blocked (GTK_WIDGET (self->disable_button), why, NULL);
   nd_channel_set_blocked (GTK_WIDGET (self->delete_button), why, NULL);
@@ -309,9 +314,43 @@ nd_redemptions_page_generate (NdRedemptionsPage *self)
   g_return_val_if_fail (ND_IS_REDEMPTIONS_PAGE (self), NULL);
   if (self->conn.source == NULL || self->conn.blocked != NULL)
     return NULL;
-  dialog = nd_redemption_dialog_new (GTK_WIDGET (self), self->conn.source, self->conn.money);
+  dialog = nd_redemption_dialog_new (GTK_WIDGET (self), self->conn.source, self->conn.money, NULL);
   g_signal_connect_object (dialog, "saved", G_CALLBACK (generated_cb), self, G_CONNECT_SWAPPED);
   return dialog;
+}
+
+NdRedemptionDialog *
+nd_redemptions_page_edit (NdRedemptionsPage *self)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  NdRedemptionDialog *dialog;
+
+  g_return_val_if_fail (ND_IS_REDEMPTIONS_PAGE (self), NULL);
+  if (self->conn.source == NULL || self->conn.blocked != NULL)
+    return NULL;
+  items = nd_record_table_selected (GTK_SELECTION_MODEL (self->selection));
+  if (items->len != 1)
+    return NULL;
+  dialog = nd_redemption_dialog_new (GTK_WIDGET (self), self->conn.source, self->conn.money,
+                                     nd_record_item_get (g_ptr_array_index (items, 0)));
+  /* The reload shows the row as the server now has it. */
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (nd_redemptions_page_reload), self,
+                           G_CONNECT_SWAPPED);
+  return dialog;
+}
+
+static void
+edit_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  nd_redemptions_page_edit (ND_REDEMPTIONS_PAGE (widget));
+}
+
+/* Enter or a double click on a row edits that code. */
+static void
+activate_cb (NdRedemptionsPage *self, guint position)
+{
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
+  gtk_widget_activate_action (GTK_WIDGET (self), "redemptions.edit", NULL);
 }
 
 static void
@@ -465,10 +504,11 @@ nd_redemptions_page_class_init (NdRedemptionsPageClass *klass)
   BIND (stack); BIND (search_entry); BIND (status_dropdown); BIND (count_label); BIND (spinner);
   BIND (reload_button); BIND (delete_invalid_button); BIND (add_button); BIND (list_stack);
   BIND (scroller); BIND (column_view); BIND (empty_page); BIND (bulk_revealer);
-  BIND (selection_label); BIND (reveal_button); BIND (enable_button); BIND (disable_button);
+  BIND (selection_label); BIND (reveal_button); BIND (edit_button); BIND (enable_button); BIND (disable_button);
   BIND (delete_button); BIND (unavailable_page);
 #undef BIND
   gtk_widget_class_install_action (widget_class, "redemptions.add", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "redemptions.edit", NULL, edit_action);
   gtk_widget_class_install_action (widget_class, "redemptions.reveal", NULL, reveal_action);
   gtk_widget_class_install_action (widget_class, "redemptions.enable", NULL, status_action);
   gtk_widget_class_install_action (widget_class, "redemptions.disable", NULL, status_action);
@@ -477,6 +517,7 @@ nd_redemptions_page_class_init (NdRedemptionsPageClass *klass)
                                    delete_invalid_action);
   gtk_widget_class_install_action (widget_class, "redemptions.find", NULL, find_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "redemptions.add", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "redemptions.edit", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "redemptions.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "redemptions.delete", NULL);
 }
@@ -495,6 +536,7 @@ nd_redemptions_page_init (NdRedemptionsPage *self)
                                &self->conn.money);
   g_signal_connect_swapped (self->loader, "loaded", G_CALLBACK (loaded_cb), self);
   g_signal_connect_swapped (self->selection, "selection-changed", G_CALLBACK (update_actions), self);
+  g_signal_connect_swapped (self->column_view, "activate", G_CALLBACK (activate_cb), self);
   g_signal_connect_swapped (self->reload_button, "clicked", G_CALLBACK (nd_redemptions_page_reload), self);
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb), self);
   g_signal_connect_swapped (self->status_dropdown, "notify::selected", G_CALLBACK (status_changed_cb), self);

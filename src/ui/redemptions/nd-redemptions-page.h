@@ -19,6 +19,8 @@ GListModel         *nd_redemptions_page_get_model         (NdRedemptionsPage *se
 gboolean            nd_redemptions_page_is_busy           (NdRedemptionsPage *self);
 /* Opens the batch form (as Generate Codes does). */
 NdRedemptionDialog *nd_redemptions_page_generate          (NdRedemptionsPage *self);
+/* Opens the edit form for the one selected code (as Edit… does), or NULL. */
+NdRedemptionDialog *nd_redemptions_page_edit              (NdRedemptionsPage *self);
 /* The codes window on screen, or NULL. */
 NdSecretDialog     *nd_redemptions_page_get_secret_dialog (NdRedemptionsPage *self);
 const char         *nd_redemptions_page_get_blocked       (NdRedemptionsPage *self);
