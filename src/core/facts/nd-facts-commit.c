@@ -23,11 +23,17 @@ static guint
 agg_hash (gconstpointer p)
 {
   const Agg *a = p;
-  guint h = (guint) (a->t / ND_TIME_HOUR) * 2654435761u ^ (guint) a->k * 40503u ^ (guint) a->type * 97u;
+  /* Keys differ in a few low bits of each part (consecutive hours, ids):
+   * mixed well (splitmix64's finaliser), or the table probes long chains. */
+  guint64 h = (guint64) a->t * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15) +
+              (guint64) a->k * G_GUINT64_CONSTANT (0xC2B2AE3D27D4EB4F) + (guint64) a->type;
 
+  h = (h ^ (h >> 30)) * G_GUINT64_CONSTANT (0xBF58476D1CE4E5B9);
+  h = (h ^ (h >> 27)) * G_GUINT64_CONSTANT (0x94D049BB133111EB);
+  h ^= h >> 31;
   if (a->ks != NULL)
     h ^= g_str_hash (a->ks);
-  return h;
+  return (guint) h;
 }
 
 static gboolean
@@ -206,37 +212,25 @@ bind_fact (sqlite3_stmt *st, gint64 t, const NdFact *f)
     sqlite3_bind_int64 (st, 13 + b, f->latency[b]);
 }
 
-/* The hourly facts and their rollups. */
-static gboolean
-write_facts (sqlite3 *db, NdFactsBatch *batch, GError **error)
-{
+typedef struct {
+  const NdFactsBatch *batch;
   AggSet aggs[N_ROLLUPS][2];
-  sqlite3_stmt *st = NULL;
-  gboolean ok = TRUE;
+} RollUp;
 
-  if (batch->merge == ND_FACTS_MERGE_REPLACE && batch->replace_to > batch->replace_from &&
-      !delete_hours (db, batch->replace_from, batch->replace_to, error))
-    return FALSE;
+/* Sums the batch's facts into the rollups. Runs beside the facts' INSERTs:
+ * the commit is the slowest step of a first sync, and this half of it
+ * needs no SQLite. */
+static gpointer
+roll_up (gpointer data)
+{
+  RollUp *ru = data;
+  AggSet (*aggs)[2] = ru->aggs;
+  const NdFactsBatch *batch = ru->batch;
 
-  for (int r = 0; r < N_ROLLUPS; r++)
-    for (int d = 0; d < 2; d++)
-      agg_set_init (&aggs[r][d]);
-
-  if (sqlite3_prepare_v2 (db,
-        "INSERT INTO facts (hour, " FACT_COLUMNS ") VALUES (?, " FACT_VALUES ")"
-        " ON CONFLICT (hour, " FACT_KEY ") DO UPDATE SET " MEASURE_ADD, -1, &st, NULL) != SQLITE_OK)
-    {
-      _nd_facts_set_error (db, error, "facts");
-      ok = FALSE;
-    }
-
-  for (guint i = 0; ok && i < batch->facts->len; i++)
+  for (guint i = 0; i < batch->facts->len; i++)
     {
       const NdFact *f = &g_array_index (batch->facts, NdFact, i);
       gint64 day = nd_time_floor (f->hour, ND_TIME_DAY);
-
-      bind_fact (st, f->hour, f);
-      ok = step_done (db, st, error);
 
       agg_add (&aggs[R_TOTAL][0], f->hour, 0, NULL, f);
       agg_add (&aggs[R_MODEL][0], f->hour, 0, f->model, f);
@@ -251,7 +245,46 @@ write_facts (sqlite3 *db, NdFactsBatch *batch, GError **error)
           agg_add (&aggs[R_TOKEN][1], day, f->token_id, NULL, f);
         }
     }
+  return NULL;
+}
+
+/* The hourly facts and their rollups. */
+static gboolean
+write_facts (sqlite3 *db, NdFactsBatch *batch, GError **error)
+{
+  RollUp ru = { batch };
+  AggSet (*aggs)[2] = ru.aggs;
+  GThread *summer;
+  sqlite3_stmt *st = NULL;
+  gboolean ok = TRUE;
+
+  if (batch->merge == ND_FACTS_MERGE_REPLACE && batch->replace_to > batch->replace_from &&
+      !delete_hours (db, batch->replace_from, batch->replace_to, error))
+    return FALSE;
+
+  for (int r = 0; r < N_ROLLUPS; r++)
+    for (int d = 0; d < 2; d++)
+      agg_set_init (&aggs[r][d]);
+  summer = g_thread_new ("nd-facts-sum", roll_up, &ru);
+
+
+  if (sqlite3_prepare_v2 (db,
+        "INSERT INTO facts (hour, " FACT_COLUMNS ") VALUES (?, " FACT_VALUES ")"
+        " ON CONFLICT (hour, " FACT_KEY ") DO UPDATE SET " MEASURE_ADD, -1, &st, NULL) != SQLITE_OK)
+    {
+      _nd_facts_set_error (db, error, "facts");
+      ok = FALSE;
+    }
+
+  for (guint i = 0; ok && i < batch->facts->len; i++)
+    {
+      const NdFact *f = &g_array_index (batch->facts, NdFact, i);
+
+      bind_fact (st, f->hour, f);
+      ok = step_done (db, st, error);
+    }
   g_clear_pointer (&st, sqlite3_finalize);
+  g_thread_join (summer);
 
   for (int r = 0; ok && r < N_ROLLUPS; r++)
     for (int d = 0; ok && d < (_nd_facts_rollups[r].daily ? 2 : 1); d++)

@@ -22,7 +22,7 @@
 #define DEFAULT_WINDOW 250000
 #define FACTS_WORK_MEM "64MB"
 /* Windows narrower than this are not worth a second connection. */
-#define SPLIT_MIN 20000
+#define SPLIT_MIN 2000
 /* Rows younger than this are left to the next sync (see window_job). */
 #define SETTLE_SECONDS 60
 
@@ -122,7 +122,7 @@ names_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellable
 
 /* Where the window that starts after @cursor ends. Windows shrink as the
  * target nears: the commit of the last one is the only step nothing else
- * overlaps, so it had better be short. */
+ * overlaps, so it had better be short (and so is the first, see window_job). */
 static gint64
 window_end (gint64 cursor, gint64 target, gint64 window)
 {
@@ -231,7 +231,9 @@ window_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellabl
       return g_task_return_boolean (task, TRUE);
     }
 
-  upper = window_end (cursor, target, window);
+  /* The first window of a sync is a short one: nothing is committed
+   * while it is aggregated, so the pipeline starts when it ends. */
+  upper = window_end (cursor, target, pd->req.target <= 0 ? MAX (window / 4, 1) : window);
   if (!aggregate (pg, cursor, upper, batch, cancellable, &error))
     return g_task_return_error (task, error);
   batch->next_cursor = upper;
