@@ -40,6 +40,9 @@ rank_free (gpointer data)
 {
   NdFactsRank *r = data;
 
+  /* query_rank leaves NULL where it moved a row to the report. */
+  if (r == NULL)
+    return;
   g_free (r->key);
   g_free (r->name);
   g_free (r);
@@ -121,66 +124,137 @@ slice_parts_sql (const char *column, gint64 a, gint64 b)
                           " AND end > %" G_GINT64_FORMAT ")", column, b, a);
 }
 
-/* One ranking over @parts (rows of t, k, type and the measures). */
+/* Ties in either order go by key: ids numerically, model names bytewise
+ * (what ORDER BY k did in SQLite). */
+static int
+rank_by_key (const NdFactsRank *a, const NdFactsRank *b)
+{
+  if (a->id != b->id)
+    return a->id < b->id ? -1 : 1;
+  return strcmp (a->key, b->key);
+}
+
+static int
+rank_by_requests (gconstpointer pa, gconstpointer pb)
+{
+  const NdFactsRank *a = *(NdFactsRank **) pa, *b = *(NdFactsRank **) pb;
+
+  if (a->requests != b->requests)
+    return a->requests > b->requests ? -1 : 1;
+  return rank_by_key (a, b);
+}
+
+static int
+rank_by_quota (gconstpointer pa, gconstpointer pb)
+{
+  const NdFactsRank *a = *(NdFactsRank **) pa, *b = *(NdFactsRank **) pb;
+
+  if (a->quota != b->quota)
+    return a->quota > b->quota ? -1 : 1;
+  return rank_by_key (a, b);
+}
+
+/* The display name of a ranked id: the last one the store saw. */
+static void
+rank_name (sqlite3_stmt *names, NdFactsRank *r)
+{
+  const char *name = NULL;
+
+  sqlite3_bind_int64 (names, 2, r->id);
+  if (sqlite3_step (names) == SQLITE_ROW)
+    name = (const char *) sqlite3_column_text (names, 0);
+  if (name != NULL && *name != '\0')
+    r->name = g_strdup (name);
+  else if (r->id == 0)
+    r->name = g_strdup (_("(none)"));
+  else
+    r->name = g_strdup_printf ("#%" G_GINT64_FORMAT, r->id);
+  sqlite3_reset (names);
+}
+
+/* One ranking over @parts (rows of t, k, type and the measures), summed
+ * here rather than by a GROUP BY: the dashboard's 30-day rankings read
+ * tens of thousands of rollup rows, and SQLite sorted them all to group
+ * them. Names are looked up for the ranked rows only. @n_active gets the
+ * number of keys with requests, before the cut to @top_n. */
 static gboolean
 query_rank (sqlite3 *db, const char *parts, gboolean text_key, NdFactsNameKind kind, guint top_n,
-            const char *order, GPtrArray *out, gint64 *n_active, GError **error)
+            gboolean by_quota, GPtrArray *out, gint64 *n_active, GError **error)
 {
   g_autofree char *sql = NULL;
+  g_autoptr(GHashTable) index = NULL;
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (rank_free);
   sqlite3_stmt *st = NULL;
   int rc;
+  guint n;
 
-  /* Names are looked up once per ranked key, after the sums: joining
-   * before grouping looked one up for every day and hour of every key. */
-  sql = g_strdup_printf (
-    "SELECT g.*, n.name, sum(g.requests > 0) OVER () FROM (SELECT p.k AS k,"
-    " sum(requests) AS requests, sum(requests) FILTER (WHERE type = 5),"
-    " sum(quota) FILTER (WHERE type = 2), sum(prompt + completion) FILTER (WHERE type = 2),"
-    " sum(use_time), sum(l0), sum(l1), sum(l2), sum(l3), sum(l4)"
-    " FROM (%s) p WHERE type IN (2, 5) GROUP BY p.k) g"
-    " LEFT JOIN names n ON n.kind = %d AND n.id = g.k"
-    " ORDER BY %s DESC, g.k LIMIT %d",
-    parts, kind, order, top_n > 0 ? (int) top_n : -1);
+  index = text_key ? g_hash_table_new (g_str_hash, g_str_equal)
+                   : g_hash_table_new (g_int64_hash, g_int64_equal);
+  sql = g_strdup_printf ("SELECT k, type, requests, quota, prompt + completion, use_time,"
+                         " l0, l1, l2, l3, l4 FROM (%s) WHERE type IN (2, 5)", parts);
   if (sqlite3_prepare_v2 (db, sql, -1, &st, NULL) != SQLITE_OK)
     return _nd_facts_set_error (db, error, "query"), FALSE;
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
-      NdFactsRank *r = g_new0 (NdFactsRank, 1);
-      const char *name = (const char *) sqlite3_column_text (st, 11);
+      gint64 id = text_key ? 0 : sqlite3_column_int64 (st, 0);
+      const char *text = text_key ? (const char *) sqlite3_column_text (st, 0) : NULL;
+      gboolean consume = sqlite3_column_int (st, 1) == 2;
+      gint64 requests = sqlite3_column_int64 (st, 2);
+      NdFactsRank *r = g_hash_table_lookup (index, text_key ? (gconstpointer) (text ? text : "")
+                                                            : (gconstpointer) &id);
 
-      if (text_key)
+      if (r == NULL)
         {
-          r->key = g_strdup ((const char *) sqlite3_column_text (st, 0));
-          r->name = g_strdup (r->key);
+          r = g_new0 (NdFactsRank, 1);
+          r->id = id;
+          r->key = text_key ? g_strdup (text ? text : "") : g_strdup_printf ("%" G_GINT64_FORMAT, id);
+          g_hash_table_insert (index, text_key ? (gpointer) r->key : (gpointer) &r->id, r);
+          g_ptr_array_add (all, r);
+        }
+      r->requests += requests;
+      if (consume)
+        {
+          r->quota += sqlite3_column_int64 (st, 3);
+          r->tokens += sqlite3_column_int64 (st, 4);
         }
       else
-        {
-          r->id = sqlite3_column_int64 (st, 0);
-          r->key = g_strdup_printf ("%" G_GINT64_FORMAT, r->id);
-          if (name != NULL && *name != '\0')
-            r->name = g_strdup (name);
-          else if (r->id == 0)
-            r->name = g_strdup (_("(none)"));
-          else
-            r->name = g_strdup_printf ("#%" G_GINT64_FORMAT, r->id);
-        }
-      r->requests = sqlite3_column_int64 (st, 1);
-      r->errors = sqlite3_column_int64 (st, 2);
-      r->quota = sqlite3_column_int64 (st, 3);
-      r->tokens = sqlite3_column_int64 (st, 4);
-      r->use_time = sqlite3_column_int64 (st, 5);
+        r->errors += requests;
+      r->use_time += sqlite3_column_int64 (st, 5);
       for (int i = 0; i < ND_FACTS_N_LAT; i++)
-        r->latency[i] = sqlite3_column_int64 (st, 6 + i);
-      r->p50 = nd_facts_latency_percentile (r->latency, 0.50);
-      r->p95 = nd_facts_latency_percentile (r->latency, 0.95);
-      /* Every key with requests, before the LIMIT: the window sum sees them all. */
-      if (n_active != NULL)
-        *n_active = sqlite3_column_int64 (st, 12);
-      g_ptr_array_add (out, r);
+        r->latency[i] += sqlite3_column_int64 (st, 6 + i);
     }
   sqlite3_finalize (st);
   if (rc != SQLITE_DONE)
     return _nd_facts_set_error (db, error, "query"), FALSE;
+
+  if (n_active != NULL)
+    {
+      *n_active = 0;
+      for (guint i = 0; i < all->len; i++)
+        *n_active += ((NdFactsRank *) all->pdata[i])->requests > 0;
+    }
+  g_ptr_array_sort (all, by_quota ? rank_by_quota : rank_by_requests);
+  n = top_n > 0 ? MIN (top_n, all->len) : all->len;
+  if (!text_key && sqlite3_prepare_v2 (db, "SELECT name FROM names WHERE kind = ?1 AND id = ?2",
+                                       -1, &st, NULL) != SQLITE_OK)
+    return _nd_facts_set_error (db, error, "query"), FALSE;
+  if (!text_key)
+    sqlite3_bind_int (st, 1, kind);
+  for (guint i = 0; i < n; i++)
+    {
+      NdFactsRank *r = all->pdata[i];
+
+      if (text_key)
+        r->name = g_strdup (r->key);
+      else
+        rank_name (st, r);
+      r->p50 = nd_facts_latency_percentile (r->latency, 0.50);
+      r->p95 = nd_facts_latency_percentile (r->latency, 0.95);
+      all->pdata[i] = NULL;
+      g_ptr_array_add (out, r);
+    }
+  if (!text_key)
+    sqlite3_finalize (st);
   return TRUE;
 }
 
@@ -299,11 +373,11 @@ run_query (sqlite3 *db, const NdFactsRange *in, GError **error)
   gboolean sliced = _nd_facts_meta_get (db, "sliced", 0) != 0;
   g_autofree char *sql = NULL;
   g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
-  static const struct { int rollup; const char *column; NdFactsNameKind kind; const char *order; } ranks[] = {
-    { R_MODEL, "model", 0, "2" },
-    { R_CHANNEL, "channel_id", ND_FACTS_NAME_CHANNEL, "2" },
-    { R_USER, "user_id", ND_FACTS_NAME_USER, "4" },
-    { R_TOKEN, "token_id", ND_FACTS_NAME_TOKEN, "4" },
+  static const struct { int rollup; const char *column; NdFactsNameKind kind; gboolean by_quota; } ranks[] = {
+    { R_MODEL, "model", 0, FALSE },
+    { R_CHANNEL, "channel_id", ND_FACTS_NAME_CHANNEL, FALSE },
+    { R_USER, "user_id", ND_FACTS_NAME_USER, TRUE },
+    { R_TOKEN, "token_id", ND_FACTS_NAME_TOKEN, TRUE },
   };
   GPtrArray *outs[] = { rep->models, rep->channels, rep->users, rep->tokens };
   sqlite3_stmt *st = NULL;
@@ -360,7 +434,7 @@ run_query (sqlite3 *db, const NdFactsRange *in, GError **error)
                                                      : parts_sql (&_nd_facts_rollups[r], a, b));
       /* Active users come with the user ranking: no second pass over them. */
       if (!query_rank (db, parts->pdata[i], _nd_facts_rollups[r].text_key, ranks[i].kind,
-                       in->top_n, ranks[i].order, outs[i],
+                       in->top_n, ranks[i].by_quota, outs[i],
                        r == R_USER ? &ov->active_users : NULL, error))
         return NULL;
     }
