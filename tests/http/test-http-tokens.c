@@ -134,8 +134,13 @@ test_token_list (gconstpointer data)
                                              "right (rtrim (\"key\"), 4) FROM tokens WHERE id = %"
                                              G_GINT64_FORMAT, t->id);
 
+      g_autofree char *owner = wfx_text (&fx, "SELECT username FROM users WHERE id = %"
+                                              G_GINT64_FORMAT, fx.root_id);
+
       g_assert_cmpint (t->user_id, ==, fx.root_id);
       g_assert_cmpstr (t->masked_key, ==, want);
+      /* The Tokens page's Owner column: the caller's name, not "#1". */
+      g_assert_cmpstr (t->username, ==, owner);
     }
   refused = list (fx.source, nd_source_list_tokens_async, &other, &error);
   g_assert_error (error, ND_ERROR, ND_ERROR_UNSUPPORTED);

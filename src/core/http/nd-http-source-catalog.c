@@ -78,6 +78,18 @@ item_free_func (ListKind kind)
 
 static void list_next (GTask *task);
 
+/* /api/token/ lists the caller's own tokens and its rows carry no owner
+ * name: the account this source signed in as (/api/user/self) is it. */
+static void
+name_own_token (NdSource *source, NdToken *token)
+{
+  NdServerInfo *info = nd_source_get_info (source);
+
+  if (token->username == NULL && info != NULL && info->username != NULL &&
+      token->user_id == info->user_id)
+    token->username = g_strdup (info->username);
+}
+
 static void
 list_page_done (GObject *object, GAsyncResult *result, gpointer user_data)
 {
@@ -108,6 +120,8 @@ list_page_done (GObject *object, GAsyncResult *result, gpointer user_data)
 
       if (item == NULL)
         return g_task_return_error (task, error);
+      if (lj->kind == KIND_TOKEN)
+        name_own_token (ND_SOURCE (g_task_get_source_object (task)), item);
       g_ptr_array_add (lj->items, item);
     }
   lj->skip = 0;
