@@ -20,7 +20,11 @@ nd_page_dispose (GObject *object)
   NdPagePrivate *priv = nd_page_get_instance_private (ND_PAGE (object));
 
   /* Templates are disposed by the concrete page that binds children;
-   * a second gtk_widget_dispose_template() would abort. */
+   * a second gtk_widget_dispose_template() would abort. Whatever the page
+   * connected on its session (nd_page_follow_session and its own) goes with
+   * the session. */
+  if (priv->session != NULL)
+    g_signal_handlers_disconnect_by_data (priv->session, object);
   g_clear_object (&priv->session);
   G_OBJECT_CLASS (nd_page_parent_class)->dispose (object);
 }

@@ -590,8 +590,6 @@ nd_dashboard_page_dispose (GObject *object)
 {
   NdDashboardPage *self = ND_DASHBOARD_PAGE (object);
 
-  if (nd_page_get_session (ND_PAGE (self)) != NULL)
-    g_signal_handlers_disconnect_by_data (nd_page_get_session (ND_PAGE (self)), self);
   if (!self->disposed)
     stop (self);
   self->disposed = TRUE;

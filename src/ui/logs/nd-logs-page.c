@@ -424,8 +424,6 @@ nd_logs_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->source);
   show_detail (self, NULL);
-  if (nd_page_get_session (ND_PAGE (self)) != NULL)
-    g_signal_handlers_disconnect_by_data (nd_page_get_session (ND_PAGE (self)), self);
   if (self->column_view != NULL)
     gtk_column_view_set_model (self->column_view, NULL);
   g_clear_object (&self->selection);

@@ -470,8 +470,6 @@ nd_tokens_page_dispose (GObject *object)
 
   self->disposed = TRUE;
   stop (self);
-  if (nd_page_get_session (ND_PAGE (self)) != NULL)
-    g_signal_handlers_disconnect_by_data (nd_page_get_session (ND_PAGE (self)), self);
   if (self->column_view != NULL)
     gtk_column_view_set_model (self->column_view, NULL);
   if (self->loader != NULL)

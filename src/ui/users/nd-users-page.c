@@ -329,8 +329,6 @@ nd_users_page_dispose (GObject *object)
 
   self->disposed = TRUE;
   stop (self);
-  if (nd_page_get_session (ND_PAGE (self)) != NULL)
-    g_signal_handlers_disconnect_by_data (nd_page_get_session (ND_PAGE (self)), self);
   if (self->model != NULL)
     g_signal_handlers_disconnect_by_data (self->model, self);
   if (self->column_view != NULL)
