@@ -52,11 +52,10 @@ static const char window_sql[] =
 typedef struct {
   NdFactsRequest req;
   NdFactsBatch *batch;
-  /* A window split in two (see pull_split): the upper half's facts, the
-   * halves still running, and the first error. */
-  NdFactsBatch *upper_half;
-  gint64 mid;
-  gint64 upper;
+  /* A window split in two (see pull_split): each half's ids and facts
+   * (the lower half's are pd->batch), the halves still running, and the
+   * first error. */
+  struct Half { gint64 lo, hi; NdFactsBatch *batch; } half[2];
   guint running;
   GError *error;
 } PullData;
@@ -65,7 +64,7 @@ static void
 pull_data_free (PullData *pd)
 {
   g_clear_pointer (&pd->batch, nd_facts_batch_free);
-  g_clear_pointer (&pd->upper_half, nd_facts_batch_free);
+  g_clear_pointer (&pd->half[1].batch, nd_facts_batch_free);
   g_clear_error (&pd->error);
   g_free (pd);
 }
@@ -266,23 +265,12 @@ run_window (GTask *task)
 /* ─── a window in two halves ───────────────────────────────────────────── */
 
 static void
-lower_half_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellable)
+half_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellable)
 {
-  PullData *pd = job_data;
+  struct Half *half = job_data;
   GError *error = NULL;
 
-  if (!aggregate (pg, pd->req.cursor, pd->mid, pd->batch, cancellable, &error))
-    return g_task_return_error (task, error);
-  g_task_return_boolean (task, TRUE);
-}
-
-static void
-upper_half_job (GTask *task, PGconn *pg, gpointer job_data, GCancellable *cancellable)
-{
-  PullData *pd = job_data;
-  GError *error = NULL;
-
-  if (!aggregate (pg, pd->mid, pd->upper, pd->upper_half, cancellable, &error))
+  if (!aggregate (pg, half->lo, half->hi, half->batch, cancellable, &error))
     return g_task_return_error (task, error);
   g_task_return_boolean (task, TRUE);
 }
@@ -307,13 +295,13 @@ half_done (GObject *object, GAsyncResult *result, gpointer user_data)
   if (pd->error != NULL)
     return g_task_return_error (task, g_steal_pointer (&pd->error));
 
-  batch->rows_scanned += pd->upper_half->rows_scanned;
-  nd_facts_batch_take_facts (batch, pd->upper_half);
+  batch->rows_scanned += pd->half[1].batch->rows_scanned;
+  nd_facts_batch_take_facts (batch, pd->half[1].batch);
   batch->target = pd->req.target;
   batch->merge = ND_FACTS_MERGE_ADD;
   batch->dims = ND_FACTS_DIM_ALL;
-  batch->next_cursor = pd->upper;
-  batch->done = pd->upper >= pd->req.target;
+  batch->next_cursor = pd->half[1].hi;
+  batch->done = pd->half[1].hi >= pd->req.target;
   g_task_return_pointer (task, g_steal_pointer (&pd->batch), (GDestroyNotify) nd_facts_batch_free);
 }
 
@@ -327,22 +315,23 @@ pull_split (GTask *task)
   PullData *pd = g_task_get_task_data (task);
   gint64 window = pd->req.window > 0 ? pd->req.window : DEFAULT_WINDOW;
   gint64 cursor = pd->req.cursor;
-  GTask *lower, *upper;
+  gint64 upper;
 
   if (pd->req.target <= 0 || cursor < 0 || cursor >= pd->req.target)
     return FALSE;
-  pd->upper = window_end (cursor, pd->req.target, window);
-  if (pd->upper - cursor < SPLIT_MIN)
+  upper = window_end (cursor, pd->req.target, window);
+  if (upper - cursor < SPLIT_MIN)
     return FALSE;
-  pd->mid = cursor + (pd->upper - cursor) / 2;
-  pd->upper_half = nd_facts_batch_new ();
+  pd->half[0] = (struct Half) { cursor, cursor + (upper - cursor) / 2, pd->batch };
+  pd->half[1] = (struct Half) { pd->half[0].hi, upper, nd_facts_batch_new () };
   pd->running = 2;
-  lower = g_task_new (self, g_task_get_cancellable (task), half_done, g_object_ref (task));
-  upper = g_task_new (self, g_task_get_cancellable (task), half_done, g_object_ref (task));
-  nd_pg_conn_run (get_facts_conn (self, 0), lower, lower_half_job, pd, NULL);
-  nd_pg_conn_run (get_facts_conn (self, 1), upper, upper_half_job, pd, NULL);
-  g_object_unref (lower);
-  g_object_unref (upper);
+  for (guint i = 0; i < 2; i++)
+    {
+      GTask *sub = g_task_new (self, g_task_get_cancellable (task), half_done, g_object_ref (task));
+
+      nd_pg_conn_run (get_facts_conn (self, i), sub, half_job, &pd->half[i], NULL);
+      g_object_unref (sub);
+    }
   return TRUE;
 }
 
